@@ -1,0 +1,632 @@
+#include "cache.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "key_hash.h"
+#include "number_parse.h"
+
+namespace mcspec::ref {
+
+// An open-addressing (linear probing) map from key to ItemId. Slots hold item
+// ids; keys are read from the items themselves, so a key is stored once.
+// Deletion shifts the following run back, so there are no tombstones.
+class Cache::KeyIndex {
+ public:
+  explicit KeyIndex(const std::vector<Item>& items) : items_(items) { Resize(1u << 16); }
+
+  ItemId Find(std::string_view key, uint32_t hash) const {
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      ItemId id = slots_[i];
+      if (id == kNoItem) return kNoItem;
+      if (items_[id].hash == hash && items_[id].key == key) return id;
+    }
+  }
+
+  void Insert(ItemId id) {
+    if ((count_ + 1) * 2 > slots_.size()) Resize(slots_.size() * 2);
+    size_t i = items_[id].hash & mask_;
+    while (slots_[i] != kNoItem) i = (i + 1) & mask_;
+    slots_[i] = id;
+    ++count_;
+  }
+
+  void Erase(ItemId id) {
+    size_t i = items_[id].hash & mask_;
+    while (slots_[i] != id) i = (i + 1) & mask_;
+    slots_[i] = kNoItem;
+    --count_;
+    // Shift back every entry of the run that would no longer be reachable.
+    for (size_t j = (i + 1) & mask_; slots_[j] != kNoItem; j = (j + 1) & mask_) {
+      size_t home = items_[slots_[j]].hash & mask_;
+      bool reachable = (j > i) ? (home > i && home <= j) : (home > i || home <= j);
+      if (!reachable) {
+        slots_[i] = slots_[j];
+        slots_[j] = kNoItem;
+        i = j;
+      }
+    }
+  }
+
+ private:
+  void Resize(size_t size) {
+    std::vector<ItemId> old = std::move(slots_);
+    slots_.assign(size, kNoItem);
+    mask_ = size - 1;
+    count_ = 0;
+    for (ItemId id : old) {
+      if (id != kNoItem) Insert(id);
+    }
+  }
+
+  const std::vector<Item>& items_;
+  std::vector<ItemId> slots_;
+  size_t mask_ = 0;
+  size_t count_ = 0;
+};
+
+namespace {
+// memcached moves a hit item to the head of a flat LRU at most once a minute.
+constexpr RelTime kItemUpdateInterval = 60;
+// memcached's initial hash table has 2^16 buckets and grows when the number of
+// items passes 1.5 times the bucket count.
+constexpr uint32_t kHashPowerDefault = 16;
+}  // namespace
+
+Cache::Cache(const Settings& settings, const Clock& clock, CommandCounters& counters)
+    : settings_(settings),
+      clock_(clock),
+      counters_(counters),
+      slabs_(settings),
+      index_(std::make_unique<KeyIndex>(items_)) {
+  for (auto& per_class : heads_) per_class.fill(kNoItem);
+  for (auto& per_class : tails_) per_class.fill(kNoItem);
+}
+
+Cache::~Cache() = default;
+
+uint64_t Cache::TotalSize(const Item& it) const {
+  return kItemHeaderSize + it.key.size() + 1 + it.nbytes() + (it.client_flags != 0 ? 4 : 0) +
+         (settings_.use_cas ? 8 : 0);
+}
+
+uint32_t Cache::hash_power() const {
+  uint32_t power = kHashPowerDefault;
+  while (totals_.curr_items > (uint64_t{3} << power) / 2) ++power;
+  return power;
+}
+
+uint64_t Cache::hash_bytes() const { return (uint64_t{1} << hash_power()) * sizeof(void*); }
+
+bool Cache::IsFlushed(const Item& it) const {
+  RelTime now = clock_.now();
+  if (oldest_live_ == 0 || oldest_live_ > now) return false;
+  return it.time <= oldest_live_ || (oldest_cas_ != 0 && it.cas != 0 && it.cas < oldest_cas_);
+}
+
+ItemId Cache::NewSlot() {
+  if (!free_slots_.empty()) {
+    ItemId id = free_slots_.back();
+    free_slots_.pop_back();
+    return id;
+  }
+  items_.emplace_back();
+  return static_cast<ItemId>(items_.size() - 1);
+}
+
+bool Cache::ItemSizeOk(size_t nkey, uint32_t flags, uint32_t nbytes) const {
+  if (nbytes < 2) return false;
+  uint64_t ntotal = kItemHeaderSize + nkey + 1 + (flags != 0 ? 4 : 0) + uint64_t{nbytes} +
+                    (settings_.use_cas ? 8 : 0);
+  return slabs_.ClassFor(ntotal) != 0;
+}
+
+// do_item_alloc_pull: reclaim first (flat LRU), allocate, and on failure evict
+// from the tail; up to ten rounds.
+bool Cache::AllocPull(int clsid) {
+  int round = 0;
+  bool ok = false;
+  for (; round < 10; ++round) {
+    if (!settings_.lru_segmented) PullTail(clsid, kColdLru, 0, false);
+    if (slabs_.Allocate(clsid)) {
+      ok = true;
+      break;
+    }
+    if (PullTail(clsid, kColdLru, 0, true) <= 0) {
+      if (settings_.lru_segmented) {
+        PullTail(clsid, kHotLru, 0, false);
+      } else {
+        break;
+      }
+    }
+  }
+  if (round > 0) lru_counters_[clsid][kHotLru].direct_reclaims += round;
+  return ok;
+}
+
+// The data chunks of a chunked item, allocated as memcached allocates them
+// while the value is read: each asks for the remaining bytes plus a chunk
+// header, capped at slab_chunk_max, and falls back to a full-size chunk.
+bool Cache::AllocChunks(ItemId id) {
+  if (!items_[id].chunked) return true;
+  const uint64_t max = settings_.slab_chunk_size_max;
+  uint64_t remaining = items_[id].nbytes();
+  while (remaining > 0) {
+    uint64_t size = std::min<uint64_t>(remaining + kItemChunkHeaderSize, max);
+    int clsid = slabs_.ClassFor(size);
+    if (!AllocPull(clsid)) {
+      if (size == max) return false;
+      size = max;
+      clsid = slabs_.ClassFor(size);
+      if (!AllocPull(clsid)) return false;
+    }
+    items_[id].chunk_classes.push_back(static_cast<uint8_t>(clsid));
+    remaining -= std::min(remaining, size - kItemChunkHeaderSize);
+  }
+  return true;
+}
+
+ItemId Cache::Alloc(std::string_view key, uint32_t flags, RelTime exptime, uint32_t nbytes) {
+  if (nbytes < 2) return kNoItem;
+  const uint32_t nsuffix = flags != 0 ? 4 : 0;
+  const uint32_t cas_size = settings_.use_cas ? 8 : 0;
+  const uint64_t ntotal = kItemHeaderSize + key.size() + 1 + nsuffix + uint64_t{nbytes} + cas_size;
+  const int clsid = slabs_.ClassFor(ntotal);
+  if (clsid == 0) return kNoItem;
+
+  int header_clsid = clsid;
+  const bool chunked = ntotal > settings_.slab_chunk_size_max;
+  if (chunked) {
+    uint64_t htotal = key.size() + 1 + nsuffix + kItemHeaderSize + kItemChunkHeaderSize + cas_size;
+    header_clsid = slabs_.ClassFor(htotal);
+  }
+  if (!AllocPull(header_clsid)) {
+    lru_counters_[clsid][kHotLru].outofmemory++;
+    return kNoItem;
+  }
+
+  ItemId id = NewSlot();
+  Item& it = items_[id];
+  it = Item{};
+  it.key.assign(key);
+  it.data.assign(nbytes, '\0');
+  it.client_flags = flags;
+  it.exptime = exptime;
+  it.clsid = static_cast<uint8_t>(clsid);
+  it.refcount = 1;
+  it.hash = Murmur3Hash(key);
+  if (settings_.temp_lru && static_cast<RelTime>(exptime - clock_.now()) <= settings_.temporary_ttl) {
+    it.lru = kTempLru;
+  } else {
+    it.lru = settings_.lru_segmented ? kHotLru : kColdLru;
+  }
+  if (chunked) {
+    it.chunked = true;
+    it.header_clsid = static_cast<uint8_t>(header_clsid);
+  }
+  return id;
+}
+
+void Cache::FreeItem(ItemId id) {
+  Item& it = items_[id];
+  if (it.chunked) {
+    slabs_.Free(it.header_clsid);
+    for (uint8_t clsid : it.chunk_classes) slabs_.Free(clsid);
+  } else {
+    slabs_.Free(it.clsid);
+  }
+  it.data = std::string();
+  it.key = std::string();
+  it.chunk_classes.clear();
+  free_slots_.push_back(id);
+}
+
+void Cache::Release(ItemId id) {
+  Item& it = items_[id];
+  if (--it.refcount == 0) FreeItem(id);
+}
+
+void Cache::LinkQ(ItemId id) {
+  Item& it = items_[id];
+  ItemId& head = heads_[it.clsid][it.lru];
+  ItemId& tail = tails_[it.clsid][it.lru];
+  it.prev = kNoItem;
+  it.next = head;
+  if (head != kNoItem) items_[head].prev = id;
+  head = id;
+  if (tail == kNoItem) tail = id;
+  lru_sizes_[it.clsid][it.lru]++;
+  lru_bytes_[it.clsid][it.lru] += TotalSize(it);
+}
+
+void Cache::UnlinkQ(ItemId id) {
+  Item& it = items_[id];
+  ItemId& head = heads_[it.clsid][it.lru];
+  ItemId& tail = tails_[it.clsid][it.lru];
+  if (head == id) head = it.next;
+  if (tail == id) tail = it.prev;
+  if (it.next != kNoItem) items_[it.next].prev = it.prev;
+  if (it.prev != kNoItem) items_[it.prev].next = it.next;
+  it.prev = it.next = kNoItem;
+  lru_sizes_[it.clsid][it.lru]--;
+  lru_bytes_[it.clsid][it.lru] -= TotalSize(it);
+}
+
+void Cache::Link(ItemId id) {
+  Item& it = items_[id];
+  it.linked = true;
+  it.time = clock_.now();
+  totals_.curr_bytes += TotalSize(it);
+  totals_.curr_items++;
+  totals_.total_items++;
+  it.cas = settings_.use_cas ? NextCas() : 0;
+  index_->Insert(id);
+  LinkQ(id);
+  it.refcount++;
+}
+
+void Cache::UnlinkLocked(ItemId id) {
+  Item& it = items_[id];
+  if (!it.linked) return;
+  it.linked = false;
+  totals_.curr_bytes -= TotalSize(it);
+  totals_.curr_items--;
+  index_->Erase(id);
+  UnlinkQ(id);
+  Release(id);
+}
+
+void Cache::Unlink(ItemId id) { UnlinkLocked(id); }
+
+void Cache::Replace(ItemId old_id, ItemId new_id) {
+  UnlinkLocked(old_id);
+  Link(new_id);
+}
+
+// do_item_update: refresh the access time (segmented) or move to the head of
+// the flat LRU, at most once per kItemUpdateInterval.
+void Cache::Update(ItemId id) {
+  Item& it = items_[id];
+  const RelTime now = clock_.now();
+  if (settings_.lru_segmented) {
+    if (!it.linked) return;
+    if (it.lru == kColdLru && it.active) {
+      it.time = now;
+      UnlinkQ(id);
+      it.lru = kWarmLru;
+      it.active = false;
+      LinkQ(id);
+      lru_counters_[it.clsid][kWarmLru].moves_to_warm++;
+    } else {
+      it.time = now;
+    }
+  } else if (it.time < static_cast<RelTime>(now - kItemUpdateInterval)) {
+    if (it.linked) {
+      it.time = now;
+      UnlinkQ(id);
+      LinkQ(id);
+    }
+  }
+}
+
+// do_item_bump: fetch marks. In segmented mode memcached queues a COLD hit
+// for its maintainer thread, which then moves the item to WARM; the reference
+// keeps the queue and applies it at the end of the request.
+void Cache::Bump(ItemId id) {
+  Item& it = items_[id];
+  if (settings_.lru_segmented) {
+    if (it.active) return;
+    if (!it.fetched) {
+      it.fetched = true;
+    } else {
+      it.active = true;
+      if (it.lru != kColdLru) {
+        it.time = clock_.now();
+      } else {
+        it.refcount++;
+        deferred_bumps_.push_back(id);
+      }
+    }
+  } else {
+    it.fetched = true;
+    Update(id);
+  }
+}
+
+ItemId Cache::Get(std::string_view key, bool update) {
+  ItemId id = index_->Find(key, Murmur3Hash(key));
+  if (id == kNoItem) return kNoItem;
+  Item& it = items_[id];
+  it.refcount++;
+  if (IsFlushed(it)) {
+    UnlinkLocked(id);
+    Release(id);
+    counters_.get_flushed++;
+    return kNoItem;
+  }
+  if (it.exptime != 0 && it.exptime <= clock_.now()) {
+    UnlinkLocked(id);
+    Release(id);
+    counters_.get_expired++;
+    return kNoItem;
+  }
+  if (update) Bump(id);
+  return id;
+}
+
+ItemId Cache::Touch(std::string_view key, RelTime exptime) {
+  ItemId id = Get(key, true);
+  if (id != kNoItem) items_[id].exptime = exptime;
+  return id;
+}
+
+// lru_pull_tail: walks up to five items from the tail of one LRU. Expired or
+// flushed items are reclaimed and the walk goes on; otherwise the first item
+// decides: evicted (COLD, when asked), moved between segments, or left.
+int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict) {
+  int removed = 0;
+  ItemId found = kNoItem;
+  Lru move_to = lru;
+  bool move = false;
+  uint64_t limit = 0;
+  LruCounters& counters = lru_counters_[clsid][lru];
+  const RelTime now = clock_.now();
+  ItemId search = tails_[clsid][lru];
+  for (int tries = 5; tries > 0 && search != kNoItem; --tries) {
+    Item& it = items_[search];
+    const ItemId next = it.prev;
+    // memcached takes a reference; anything but its own plus the link's means
+    // someone else holds the item (it is still reclaimed or evicted).
+    if (++it.refcount != 2) counters.lrutail_reflocked++;
+
+    if ((it.exptime != 0 && it.exptime < now) || IsFlushed(it)) {
+      counters.reclaimed++;
+      if (!it.fetched) counters.expired_unfetched++;
+      UnlinkLocked(search);
+      Release(search);
+      removed++;
+      search = next;
+      continue;
+    }
+
+    switch (lru) {
+      case kHotLru:
+        limit = total_bytes * settings_.hot_lru_pct / 100;
+        [[fallthrough]];
+      case kWarmLru:
+        if (limit == 0) limit = total_bytes * settings_.warm_lru_pct / 100;
+        if (it.active) {
+          it.active = false;
+          removed++;
+          if (lru == kWarmLru) {
+            counters.moves_within_lru++;
+            UnlinkQ(search);
+            LinkQ(search);
+            Release(search);
+          } else {
+            counters.moves_to_warm++;
+            move = true;
+            move_to = kWarmLru;
+            UnlinkQ(search);
+            found = search;
+          }
+        } else if (lru_bytes_[clsid][lru] > limit || now - it.time > 0) {
+          counters.moves_to_cold++;
+          move = true;
+          move_to = kColdLru;
+          UnlinkQ(search);
+          found = search;
+          removed++;
+        } else {
+          found = search;
+        }
+        break;
+      case kColdLru:
+        found = search;
+        if (evict) {
+          if (!settings_.evict_to_free) break;
+          counters.evicted++;
+          counters.evicted_time = now - it.time;
+          if (it.exptime != 0) counters.evicted_nonzero++;
+          if (!it.fetched) counters.evicted_unfetched++;
+          if (it.active) counters.evicted_active++;
+          UnlinkLocked(search);
+          removed++;
+        } else if (it.active && settings_.lru_segmented) {
+          counters.moves_to_warm++;
+          it.active = false;
+          move = true;
+          move_to = kWarmLru;
+          UnlinkQ(search);
+          removed++;
+        }
+        break;
+      case kTempLru:
+        found = search;
+        break;
+    }
+    if (found != kNoItem) break;
+    search = next;
+  }
+
+  if (found != kNoItem) {
+    if (move) {
+      items_[found].lru = move_to;
+      LinkQ(found);
+    }
+    Release(found);
+  }
+  return removed;
+}
+
+StoreResult Cache::Store(ItemId id, StoreCommand comm) {
+  Item* it = &items_[id];
+  ItemId old_id = Get(it->key, false);
+  it = &items_[id];  // Get may not allocate, but keep the pointer fresh anyway
+  StoreResult stored = StoreResult::kNotStored;
+  ItemId new_id = kNoItem;
+  ItemId store_id = id;
+  bool do_store = false;
+
+  if (old_id != kNoItem) {
+    enum class CasResult { kNone, kMatch, kBadVal } cas_res;
+    const uint64_t it_cas = it->cas;
+    const uint64_t old_cas = items_[old_id].cas;
+    if (it_cas == 0) {
+      cas_res = CasResult::kNone;
+    } else if (it_cas == old_cas) {
+      cas_res = CasResult::kMatch;
+    } else {
+      cas_res = CasResult::kBadVal;
+    }
+    switch (comm) {
+      case StoreCommand::kAdd:
+        Update(old_id);
+        break;
+      case StoreCommand::kCas:
+        if (cas_res == CasResult::kMatch) {
+          counters_.slab[items_[old_id].clsid].cas_hits++;
+          do_store = true;
+        } else {
+          counters_.slab[items_[old_id].clsid].cas_badval++;
+          stored = StoreResult::kExists;
+        }
+        break;
+      case StoreCommand::kAppend:
+      case StoreCommand::kPrepend: {
+        if (cas_res != CasResult::kNone && cas_res != CasResult::kMatch) {
+          stored = StoreResult::kExists;
+          break;
+        }
+        const std::string key = it->key;
+        const uint32_t flags = items_[old_id].client_flags;
+        const RelTime exptime = items_[old_id].exptime;
+        const uint32_t nbytes = it->nbytes() + items_[old_id].nbytes() - 2;
+        new_id = Alloc(key, flags, exptime, nbytes);
+        if (new_id == kNoItem) break;
+        if (!AllocChunks(new_id)) {
+          Release(new_id);
+          new_id = kNoItem;
+          break;
+        }
+        const Item& old_item = items_[old_id];
+        const Item& add_item = items_[id];
+        std::string& out = items_[new_id].data;
+        out.clear();
+        if (comm == StoreCommand::kAppend) {
+          out.append(old_item.data, 0, old_item.nbytes() - 2);
+          out.append(add_item.data);
+        } else {
+          out.append(add_item.data, 0, add_item.nbytes() - 2);
+          out.append(old_item.data);
+        }
+        store_id = new_id;
+        do_store = true;
+        break;
+      }
+      case StoreCommand::kReplace:
+      case StoreCommand::kSet:
+        do_store = true;
+        break;
+    }
+    if (do_store) {
+      Replace(old_id, store_id);
+      stored = StoreResult::kStored;
+    }
+    Release(old_id);
+    if (new_id != kNoItem) Release(new_id);
+  } else {
+    switch (comm) {
+      case StoreCommand::kAdd:
+      case StoreCommand::kSet:
+        do_store = true;
+        break;
+      case StoreCommand::kCas:
+        stored = StoreResult::kNotFound;
+        counters_.cas_misses++;
+        break;
+      case StoreCommand::kReplace:
+      case StoreCommand::kAppend:
+      case StoreCommand::kPrepend:
+        break;
+    }
+    if (do_store) {
+      Link(id);
+      stored = StoreResult::kStored;
+    }
+  }
+  return stored;
+}
+
+DeltaResult Cache::AddDelta(std::string_view key, bool incr, uint64_t delta, std::string* result) {
+  ItemId id = Get(key, false);
+  if (id == kNoItem) return DeltaResult::kNotFound;
+  if (items_[id].nbytes() <= 2 || items_[id].chunked) {
+    Release(id);
+    return DeltaResult::kNonNumeric;
+  }
+  std::optional<uint64_t> parsed = ParseU64(items_[id].data);
+  if (!parsed) {
+    Release(id);
+    return DeltaResult::kNonNumeric;
+  }
+  uint64_t value = *parsed;
+  if (incr) {
+    value += delta;
+    counters_.slab[items_[id].clsid].incr_hits++;
+  } else {
+    value = delta > value ? 0 : value - delta;
+    counters_.slab[items_[id].clsid].decr_hits++;
+  }
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+  (void)ec;
+  result->assign(buf, end);
+  const size_t res = result->size();
+
+  Item& it = items_[id];
+  if (res + 2 <= it.nbytes() && it.refcount == 2) {
+    // In place: the digits, then spaces up to the old length.
+    it.cas = settings_.use_cas ? NextCas() : 0;
+    std::copy(result->begin(), result->end(), it.data.begin());
+    std::fill(it.data.begin() + res, it.data.end() - 2, ' ');
+    Update(id);
+  } else {
+    const std::string item_key = it.key;
+    ItemId new_id = Alloc(item_key, it.client_flags, it.exptime, static_cast<uint32_t>(res + 2));
+    if (new_id == kNoItem) {
+      Release(id);
+      return DeltaResult::kOutOfMemory;
+    }
+    items_[new_id].data = *result + "\r\n";
+    Replace(id, new_id);
+    Release(new_id);
+  }
+  Release(id);
+  return DeltaResult::kOk;
+}
+
+void Cache::FlushAll(int32_t delay) {
+  const RelTime new_oldest = delay > 0 ? clock_.Realtime(delay) : clock_.now();
+  if (settings_.use_cas) {
+    oldest_live_ = new_oldest - 1;
+    if (oldest_live_ <= clock_.now()) oldest_cas_ = NextCas();
+  } else {
+    oldest_live_ = new_oldest;
+  }
+}
+
+void Cache::RunDeferredBumps() {
+  for (ItemId id : deferred_bumps_) {
+    Update(id);
+    Release(id);
+  }
+  deferred_bumps_.clear();
+}
+
+void Cache::ResetStats() {
+  for (auto& per_class : lru_counters_) per_class.fill(LruCounters{});
+  totals_.total_items = 0;
+}
+
+}  // namespace mcspec::ref

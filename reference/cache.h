@@ -1,0 +1,171 @@
+// The item store of the reference server: items, the key index, the per-class
+// LRU lists and memcached's storage semantics on top of the slab allocator.
+//
+// Each operation reproduces the memcached 1.6.18 function it is named after
+// (item_alloc, item_get, do_store_item, do_add_delta, ...), including the
+// reference counts that decide whether memory is freed at once, the LRU tail
+// pull that reclaims expired items before evicting, and every counter those
+// functions move. Single-threaded and deterministic: the only inputs are the
+// calls and the clock.
+//
+// LRU modes: with `lru_segmented` off (`-o no_modern`) every class has one
+// list (memcached's COLD); with it on, items enter HOT and the allocation path
+// moves them as memcached's does. memcached's background maintainer is not
+// run here (see the README: the segmented LRU's background work is modelled in
+// a later step).
+#ifndef MCSPEC_REFERENCE_CACHE_H_
+#define MCSPEC_REFERENCE_CACHE_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clock.h"
+#include "settings.h"
+#include "slab_allocator.h"
+#include "stats.h"
+
+namespace mcspec::ref {
+
+using ItemId = uint32_t;
+inline constexpr ItemId kNoItem = UINT32_MAX;
+inline constexpr int kLruTypes = 4;
+enum Lru : uint8_t { kHotLru = 0, kWarmLru = 1, kColdLru = 2, kTempLru = 3 };
+
+struct Item {
+  std::string key;
+  std::string data;  // the value followed by "\r\n" (memcached's nbytes = data.size())
+  uint32_t client_flags = 0;
+  RelTime exptime = 0;
+  RelTime time = 0;  // last access, for the LRU
+  uint64_t cas = 0;
+  uint8_t clsid = 0;  // slab class whose LRU holds the item
+  uint8_t lru = kColdLru;
+  uint32_t refcount = 0;
+  bool linked = false;
+  bool fetched = false;
+  bool active = false;
+  // A chunked (larger than slab_chunk_max) item: a header chunk of class
+  // `header_clsid` and data chunks of the classes in `chunk_classes`.
+  bool chunked = false;
+  uint8_t header_clsid = 0;
+  std::vector<uint8_t> chunk_classes;
+  ItemId prev = kNoItem;
+  ItemId next = kNoItem;
+  uint32_t hash = 0;
+
+  uint32_t nbytes() const { return static_cast<uint32_t>(data.size()); }
+};
+
+enum class StoreCommand { kSet, kAdd, kReplace, kAppend, kPrepend, kCas };
+enum class StoreResult { kStored, kNotStored, kExists, kNotFound };
+enum class DeltaResult { kOk, kNonNumeric, kOutOfMemory, kNotFound };
+
+class Cache {
+ public:
+  Cache(const Settings& settings, const Clock& clock, CommandCounters& counters);
+  ~Cache();
+  Cache(const Cache&) = delete;
+  Cache& operator=(const Cache&) = delete;
+
+  // item_alloc: a new unlinked item holding one reference, or kNoItem when
+  // the size is too large or memory cannot be found (counted as outofmemory).
+  ItemId Alloc(std::string_view key, uint32_t flags, RelTime exptime, uint32_t nbytes);
+  // For a chunked item, allocates its data chunks as memcached does while the
+  // value is read (each for the remaining bytes plus a chunk header, capped at
+  // slab_chunk_max, falling back to a full-size chunk). False when memory
+  // cannot be found; a no-op for ordinary items.
+  bool AllocChunks(ItemId id);
+  // item_size_ok: whether an item of this size has a slab class at all.
+  bool ItemSizeOk(size_t nkey, uint32_t flags, uint32_t nbytes) const;
+  // item_remove: drops one reference; the item is freed at zero.
+  void Release(ItemId id);
+  // item_get: the live item for `key` with one more reference, or kNoItem.
+  // Expired and flushed items found on the way are unlinked and counted.
+  ItemId Get(std::string_view key, bool update);
+  // item_touch: Get, then set the new expiry.
+  ItemId Touch(std::string_view key, RelTime exptime);
+  // item_unlink.
+  void Unlink(ItemId id);
+  // store_item: the `comm` semantics of a fully read item (its cas field is
+  // the request's cas). Returns the outcome.
+  StoreResult Store(ItemId id, StoreCommand comm);
+  // add_delta: incr/decr; `*result` gets the decimal result on kOk.
+  DeltaResult AddDelta(std::string_view key, bool incr, uint64_t delta, std::string* result);
+  // Applies the LRU moves memcached's maintainer makes for COLD hits.
+  void RunDeferredBumps();
+  // flush_all [delay].
+  void FlushAll(int32_t delay);
+
+  Item& item(ItemId id) { return items_[id]; }
+  const Item& item(ItemId id) const { return items_[id]; }
+  // ITEM_ntotal: the size memcached accounts for an item.
+  uint64_t TotalSize(const Item& it) const;
+
+  const SlabAllocator& slabs() const { return slabs_; }
+  SlabAllocator& slabs() { return slabs_; }
+  const ItemTotals& totals() const { return totals_; }
+  const LruCounters& lru_counters(int clsid, Lru lru) const { return lru_counters_[clsid][lru]; }
+  uint32_t lru_items(int clsid, Lru lru) const { return lru_sizes_[clsid][lru]; }
+  uint64_t lru_bytes(int clsid, Lru lru) const { return lru_bytes_[clsid][lru]; }
+  ItemId lru_tail(int clsid, Lru lru) const { return tails_[clsid][lru]; }
+  ItemId lru_head(int clsid, Lru lru) const { return heads_[clsid][lru]; }
+  uint64_t cas_id() const { return cas_id_; }
+  RelTime oldest_live() const { return oldest_live_; }
+  uint32_t hash_power() const;
+  uint64_t hash_bytes() const;
+  // `stats reset` of the store: LRU counters and total_items.
+  void ResetStats();
+  // Calls fn(item) for each linked item of every LRU, head to tail, in class
+  // order: a deterministic walk for checks and dumps.
+  template <typename Fn>
+  void ForEachLinked(Fn&& fn) const {
+    for (int cls = 1; cls <= slabs_.largest_class(); ++cls) {
+      for (int lru = 0; lru < kLruTypes; ++lru) {
+        for (ItemId id = heads_[cls][lru]; id != kNoItem; id = items_[id].next) fn(items_[id]);
+      }
+    }
+  }
+
+ private:
+  class KeyIndex;
+
+  bool IsFlushed(const Item& it) const;
+  bool AllocPull(int clsid);
+  int PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict);
+  void Link(ItemId id);
+  void UnlinkLocked(ItemId id);
+  void Replace(ItemId old_id, ItemId new_id);
+  void Update(ItemId id);
+  void Bump(ItemId id);
+  void LinkQ(ItemId id);
+  void UnlinkQ(ItemId id);
+  void FreeItem(ItemId id);
+  ItemId NewSlot();
+  uint64_t NextCas() { return ++cas_id_; }
+
+  const Settings& settings_;
+  const Clock& clock_;
+  CommandCounters& counters_;
+  SlabAllocator slabs_;
+  std::vector<Item> items_;
+  std::vector<ItemId> free_slots_;
+  std::unique_ptr<KeyIndex> index_;
+  std::array<std::array<ItemId, kLruTypes>, kMaxSlabClasses> heads_;
+  std::array<std::array<ItemId, kLruTypes>, kMaxSlabClasses> tails_;
+  std::array<std::array<uint32_t, kLruTypes>, kMaxSlabClasses> lru_sizes_{};
+  std::array<std::array<uint64_t, kLruTypes>, kMaxSlabClasses> lru_bytes_{};
+  std::array<std::array<LruCounters, kLruTypes>, kMaxSlabClasses> lru_counters_{};
+  ItemTotals totals_;
+  std::vector<ItemId> deferred_bumps_;
+  uint64_t cas_id_ = 0;
+  RelTime oldest_live_ = 0;
+  uint64_t oldest_cas_ = 0;
+};
+
+}  // namespace mcspec::ref
+
+#endif  // MCSPEC_REFERENCE_CACHE_H_

@@ -1,0 +1,78 @@
+// The state one reference server shares between its connections: settings,
+// clock, item store and counters, plus what the host adapter reports.
+//
+// A Server is driven only through Sessions (session.h) and through its clock;
+// it never reads the wall clock, a socket or any global. Figures the model
+// cannot know (pid, CPU usage, connection bookkeeping) come from the adapter
+// through `host`, whose defaults are fixed so that a run is reproducible.
+#ifndef MCSPEC_REFERENCE_SERVER_H_
+#define MCSPEC_REFERENCE_SERVER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "cache.h"
+#include "clock.h"
+#include "settings.h"
+#include "stats.h"
+
+namespace mcspec::ref {
+
+// Process and connection figures for `stats`, as the adapter sees them.
+struct HostFigures {
+  uint64_t pid = 1;
+  int64_t rusage_user_us = 0;
+  int64_t rusage_system_us = 0;
+  std::string libevent_version = "2.1.12-stable";
+  // The defaults are what memcached -t 1 shows to its first TCP client.
+  uint64_t curr_connections = 1;
+  uint64_t total_connections = 3;
+  uint64_t rejected_connections = 0;
+  uint32_t connection_structures = 3;
+  uint64_t response_obj_oom = 0;
+  uint64_t response_obj_count = 1;
+  uint64_t response_obj_bytes = 16384;
+  uint64_t read_buf_count = 2;
+  uint64_t read_buf_bytes = 32768;
+  uint64_t read_buf_bytes_free = 0;
+  uint64_t read_buf_oom = 0;
+  uint32_t reserved_fds = 5;
+};
+
+class Server {
+ public:
+  explicit Server(const Settings& settings);
+
+  Settings& settings() { return settings_; }
+  const Settings& settings() const { return settings_; }
+  Clock& clock() { return clock_; }
+  const Clock& clock() const { return clock_; }
+  Cache& cache() { return cache_; }
+  const Cache& cache() const { return cache_; }
+  CommandCounters& counters() { return counters_; }
+  const CommandCounters& counters() const { return counters_; }
+
+  // Supplies the host figures; the default reports fixed values.
+  void set_host(std::function<HostFigures()> host) { host_ = std::move(host); }
+  HostFigures host() const { return host_ ? host_() : HostFigures{}; }
+
+  // `stats reset`: every counter memcached resets (not the item totals).
+  void ResetStats();
+
+  // Set by `shutdown` (with -A); the adapter stops the server.
+  bool shutdown_requested() const { return shutdown_requested_; }
+  void RequestShutdown() { shutdown_requested_ = true; }
+
+ private:
+  Settings settings_;
+  Clock clock_;
+  CommandCounters counters_;
+  Cache cache_;
+  std::function<HostFigures()> host_;
+  bool shutdown_requested_ = false;
+};
+
+}  // namespace mcspec::ref
+
+#endif  // MCSPEC_REFERENCE_SERVER_H_

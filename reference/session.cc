@@ -1,0 +1,620 @@
+#include "session.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <climits>
+#include <cstring>
+
+#include "number_parse.h"
+#include "stats_report.h"
+
+namespace mcspec::ref {
+namespace {
+
+constexpr size_t kKeyMaxLength = 250;
+constexpr uint32_t kMaxVerbosityLevel = 2;
+// memcached closes a connection whose buffered input has no newline within
+// this many bytes, unless it is a multi-get.
+constexpr size_t kLineWithoutNewlineLimit = 2048;
+constexpr size_t kMaxLeadingSpaces = 100;
+// memcached grows its buffer for a multi-get line without any bound; the
+// reference closes the connection past this size instead.
+constexpr size_t kMultigetLineLimit = 16 * 1024 * 1024;
+constexpr std::string_view kVersion = "1.6.18";
+
+void AppendNumber(std::string* out, uint64_t value) {
+  char buf[24];
+  auto result = std::to_chars(buf, buf + sizeof(buf), value);
+  out->append(buf, result.ptr);
+}
+
+}  // namespace
+
+// memcached's token array: at most 23 tokens from the line, then a terminal
+// token whose value is the unprocessed rest of the line (for multi-gets) or
+// null.
+struct Session::Tokens {
+  static constexpr size_t kMaxTokens = 24;
+  std::array<std::string_view, kMaxTokens> token;
+  size_t count = 0;
+  bool has_rest = false;
+  std::string_view rest;
+
+  // memcached's ntokens, which counts the terminal token.
+  size_t ntokens() const { return count + 1; }
+  // tokens[i].value != NULL in memcached terms.
+  bool present(size_t i) const { return i < count || (i == count && has_rest); }
+  std::string_view operator[](size_t i) const { return i < count ? token[i] : std::string_view(); }
+
+  static Tokens Split(std::string_view line) {
+    Tokens tokens;
+    size_t start = 0;
+    size_t i = 0;
+    bool stopped = false;
+    for (; i < line.size(); ++i) {
+      if (line[i] != ' ') continue;
+      if (start != i) {
+        tokens.token[tokens.count++] = line.substr(start, i - start);
+        if (tokens.count == kMaxTokens - 1) {
+          ++i;
+          start = i;
+          stopped = true;
+          break;
+        }
+      }
+      start = i + 1;
+    }
+    if (!stopped && start < line.size()) {
+      tokens.token[tokens.count++] = line.substr(start);
+    }
+    if (stopped && i < line.size()) {
+      tokens.has_rest = true;
+      tokens.rest = line.substr(i);
+    }
+    return tokens;
+  }
+};
+
+Session::Session(Server& server) : server_(server), cache_(server.cache()) {}
+
+Session::~Session() {
+  if (reading_ != kNoItem) cache_.Release(reading_);
+}
+
+void Session::Receive(std::string_view bytes, std::string* out) {
+  if (state_ == State::kClosed) return;
+  server_.counters().bytes_read += bytes.size();
+  input_.append(bytes);
+  out_ = out;
+  requests_left_ = static_cast<int>(server_.settings().reqs_per_event);
+  ProcessInput();
+  out_ = nullptr;
+  if (input_pos_ == input_.size()) {
+    input_.clear();
+    input_pos_ = 0;
+  } else if (input_pos_ > 64 * 1024) {
+    input_.erase(0, input_pos_);
+    input_pos_ = 0;
+  }
+}
+
+void Session::ProcessInput() {
+  while (state_ != State::kClosed) {
+    const size_t available = input_.size() - input_pos_;
+    if (state_ == State::kReadValue) {
+      Item& it = cache_.item(reading_);
+      const size_t want = it.data.size() - value_filled_;
+      const size_t take = std::min(want, available);
+      std::memcpy(it.data.data() + value_filled_, input_.data() + input_pos_, take);
+      value_filled_ += take;
+      input_pos_ += take;
+      if (value_filled_ < it.data.size()) return;
+      CompleteValue();
+      CommandDone();
+      continue;
+    }
+    if (state_ == State::kSwallow) {
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(swallow_left_, available));
+      input_pos_ += take;
+      swallow_left_ -= take;
+      if (swallow_left_ > 0) return;
+      state_ = State::kCommand;
+      CommandDone();
+      continue;
+    }
+    if (!ReadLine()) return;
+  }
+}
+
+// Finds and runs the next request line. False when more input is needed (or
+// the connection was closed).
+bool Session::ReadLine() {
+  const std::string_view buffered(input_.data() + input_pos_, input_.size() - input_pos_);
+  if (buffered.empty()) return false;
+  const size_t newline = buffered.find('\n');
+  if (newline == std::string_view::npos) {
+    if (buffered.size() > kLineWithoutNewlineLimit) {
+      const size_t spaces = std::min(buffered.find_first_not_of(' '), buffered.size());
+      const std::string_view rest = buffered.substr(spaces);
+      const bool multiget = rest.starts_with("get ") || rest.starts_with("gets ");
+      if (spaces > kMaxLeadingSpaces || !multiget || buffered.size() > kMultigetLineLimit) {
+        Close();
+        return false;
+      }
+    }
+    Transmit();  // memcached flushes queued responses while it waits
+    return false;
+  }
+  std::string_view line = buffered.substr(0, newline);
+  if (line.size() > 1 && line.back() == '\r') line.remove_suffix(1);
+  // memcached treats the line as a C string.
+  line = line.substr(0, std::min(line.find('\0'), line.size()));
+  input_pos_ += newline + 1;
+  noreply_ = false;
+  ProcessCommand(line);
+  if (state_ == State::kCommand) CommandDone();
+  return true;
+}
+
+// conn_new_cmd: transmit when the input is used up, and every reqs_per_event
+// requests (memcached then yields to other connections).
+void Session::CommandDone() {
+  cache_.RunDeferredBumps();
+  if (state_ == State::kClosed) return;
+  if (--requests_left_ < 0) {
+    Transmit();
+    server_.counters().conn_yields++;
+    requests_left_ = static_cast<int>(server_.settings().reqs_per_event) - 1;
+  } else if (input_pos_ == input_.size()) {
+    Transmit();
+  }
+}
+
+void Session::OutString(std::string_view text) {
+  if (noreply_) return;
+  queued_.append(text);
+  queued_.append("\r\n");
+}
+
+void Session::Transmit() {
+  if (queued_.empty()) return;
+  server_.counters().bytes_written += queued_.size();
+  if (out_ != nullptr) out_->append(queued_);
+  queued_.clear();
+}
+
+bool Session::SetNoreplyMaybe(const Tokens& tokens) {
+  if (tokens[tokens.ntokens() - 2] == "noreply") noreply_ = true;
+  return noreply_;
+}
+
+void Session::ProcessCommand(std::string_view line) {
+  Tokens tokens = Tokens::Split(line);
+  const size_t ntokens = tokens.ntokens();
+  if (ntokens < 2 || tokens[0].size() < 2) {
+    OutString("ERROR");
+    return;
+  }
+  const std::string_view cmd = tokens[0];
+  auto want = [&](size_t a, size_t b) {
+    if (ntokens == a || ntokens == b) return true;
+    OutString("ERROR");
+    return false;
+  };
+  auto want_range = [&](size_t min, size_t max) {
+    if (ntokens >= min && ntokens <= max) return true;
+    OutString("ERROR");
+    return false;
+  };
+
+  if (cmd.size() == 2 && cmd[0] == 'm') {
+    if (cmd[1] == 'n') {
+      OutString("MN");
+      Transmit();
+    } else {
+      // Meta commands other than mn are not modelled yet.
+      OutString("ERROR");
+    }
+  } else if (cmd[0] == 'g') {
+    if (ntokens < 3) {
+      OutString("ERROR");
+    } else if (cmd == "get") {
+      ProcessGet(tokens, false, false);
+    } else if (cmd == "gets") {
+      ProcessGet(tokens, true, false);
+    } else if (cmd == "gat") {
+      ProcessGet(tokens, false, true);
+    } else if (cmd == "gats") {
+      ProcessGet(tokens, true, true);
+    } else {
+      OutString("ERROR");
+    }
+  } else if (cmd == "set") {
+    if (want(6, 7)) ProcessUpdate(tokens, StoreCommand::kSet, false);
+  } else if (cmd == "stats") {
+    ProcessStats(tokens);
+  } else if (cmd == "shutdown") {
+    ProcessShutdown(tokens);
+  } else if (cmd == "add") {
+    if (want(6, 7)) ProcessUpdate(tokens, StoreCommand::kAdd, false);
+  } else if (cmd == "append") {
+    if (want(6, 7)) ProcessUpdate(tokens, StoreCommand::kAppend, false);
+  } else if (cmd == "cas") {
+    if (want(7, 8)) ProcessUpdate(tokens, StoreCommand::kCas, true);
+  } else if (cmd == "incr") {
+    if (want(4, 5)) ProcessArithmetic(tokens, true);
+  } else if (cmd == "delete") {
+    if (want_range(3, 5)) ProcessDelete(tokens);
+  } else if (cmd == "decr") {
+    if (want(4, 5)) ProcessArithmetic(tokens, false);
+  } else if (cmd == "debugtime") {
+    ProcessDebugtime(tokens);
+  } else if (cmd == "touch") {
+    if (want(4, 5)) ProcessTouch(tokens);
+  } else if (cmd == "replace") {
+    if (want(6, 7)) ProcessUpdate(tokens, StoreCommand::kReplace, false);
+  } else if (cmd == "prepend") {
+    if (want(6, 7)) ProcessUpdate(tokens, StoreCommand::kPrepend, false);
+  } else if (cmd == "bget") {
+    if (ntokens < 3) {
+      OutString("ERROR");
+    } else {
+      ProcessGet(tokens, false, false);
+    }
+  } else if (cmd == "flush_all") {
+    if (want_range(2, 4)) ProcessFlushAll(tokens);
+  } else if (cmd == "version") {
+    std::string response = "VERSION ";
+    response.append(kVersion);
+    OutString(response);
+  } else if (cmd == "quit") {
+    Transmit();
+    Close();
+  } else if (cmd == "verbosity") {
+    if (want(3, 4)) ProcessVerbosity(tokens);
+  } else if (tokens[ntokens - 2].starts_with("HTTP/")) {
+    Close();
+  } else {
+    OutString("ERROR");
+  }
+}
+
+void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
+  CommandCounters& counters = server_.counters();
+  size_t key = 1;
+  RelTime exptime = 0;
+  if (should_touch) {
+    std::optional<int32_t> parsed = ParseI32(tokens[1]);
+    if (!parsed) {
+      OutString("CLIENT_ERROR invalid exptime argument");
+      return;
+    }
+    key = 2;
+    exptime = server_.clock().Realtime(Clock::PositiveExptime(*parsed));
+  }
+  bool failed = false;
+  while (true) {
+    for (; key < tokens.count; ++key) {
+      const std::string_view name = tokens[key];
+      if (name.size() > kKeyMaxLength) {
+        failed = true;
+        break;
+      }
+      ItemId id = should_touch ? cache_.Touch(name, exptime) : cache_.Get(name, true);
+      if (id == kNoItem) {
+        if (should_touch) {
+          counters.touch_cmds++;
+          counters.touch_misses++;
+        } else {
+          counters.get_misses++;
+          counters.get_cmds++;
+        }
+        continue;
+      }
+      const Item& it = cache_.item(id);
+      queued_.append("VALUE ");
+      queued_.append(it.key);
+      queued_.push_back(' ');
+      AppendNumber(&queued_, it.client_flags);
+      queued_.push_back(' ');
+      AppendNumber(&queued_, it.nbytes() - 2);
+      if (return_cas) {
+        queued_.push_back(' ');
+        AppendNumber(&queued_, it.cas);
+      }
+      queued_.append("\r\n");
+      queued_.append(it.data);
+      if (should_touch) {
+        counters.touch_cmds++;
+        counters.slab[it.clsid].touch_hits++;
+      } else {
+        counters.lru_hits[it.clsid][it.lru]++;
+        counters.get_cmds++;
+      }
+      cache_.Release(id);
+    }
+    if (failed || !tokens.has_rest) break;
+    tokens = Tokens::Split(tokens.rest);
+    key = 0;
+  }
+  if (failed) {
+    // memcached drops every response it has not transmitted yet.
+    queued_.clear();
+    OutString("CLIENT_ERROR bad command line format");
+    return;
+  }
+  queued_.append("END\r\n");
+  Transmit();
+}
+
+void Session::ProcessUpdate(const Tokens& tokens, StoreCommand comm, bool handle_cas) {
+  SetNoreplyMaybe(tokens);
+  const std::string_view key = tokens[1];
+  if (key.size() > kKeyMaxLength) {
+    OutString("CLIENT_ERROR bad command line format");
+    return;
+  }
+  std::optional<uint32_t> flags = ParseU32(tokens[2]);
+  std::optional<int32_t> exptime_int = flags ? ParseI32(tokens[3]) : std::nullopt;
+  std::optional<int32_t> vlen = exptime_int ? ParseI32(tokens[4]) : std::nullopt;
+  if (!vlen) {
+    OutString("CLIENT_ERROR bad command line format");
+    return;
+  }
+  const RelTime exptime = server_.clock().Realtime(Clock::PositiveExptime(*exptime_int));
+  uint64_t req_cas = 0;
+  if (handle_cas) {
+    std::optional<uint64_t> parsed = ParseU64(tokens[5]);
+    if (!parsed) {
+      OutString("CLIENT_ERROR bad command line format");
+      return;
+    }
+    req_cas = *parsed;
+  }
+  if (*vlen < 0 || *vlen > INT_MAX - 2) {
+    OutString("CLIENT_ERROR bad command line format");
+    return;
+  }
+  const uint32_t nbytes = static_cast<uint32_t>(*vlen) + 2;
+
+  ItemId id = cache_.Alloc(key, *flags, exptime, nbytes);
+  if (id != kNoItem && !cache_.AllocChunks(id)) {
+    // A chunked item whose data chunks could not be found: memcached reports
+    // it while reading the value and swallows the rest.
+    cache_.Release(id);
+    OutString("SERVER_ERROR Out of memory during read");
+    state_ = State::kSwallow;
+    swallow_left_ = nbytes;
+    return;
+  }
+  if (id == kNoItem) {
+    if (!cache_.ItemSizeOk(key.size(), *flags, nbytes)) {
+      OutString("SERVER_ERROR object too large for cache");
+      server_.counters().store_too_large++;
+    } else {
+      OutString("SERVER_ERROR out of memory storing object");
+      server_.counters().store_no_memory++;
+    }
+    state_ = State::kSwallow;
+    swallow_left_ = nbytes;
+    // A failed set must not leave the old value behind.
+    if (comm == StoreCommand::kSet) {
+      ItemId old = cache_.Get(key, false);
+      if (old != kNoItem) {
+        cache_.Unlink(old);
+        cache_.Release(old);
+      }
+    }
+    return;
+  }
+  cache_.item(id).cas = req_cas;
+  reading_ = id;
+  reading_comm_ = comm;
+  value_filled_ = 0;
+  state_ = State::kReadValue;
+}
+
+void Session::CompleteValue() {
+  const ItemId id = reading_;
+  reading_ = kNoItem;
+  state_ = State::kCommand;
+  Item& it = cache_.item(id);
+  server_.counters().slab[it.clsid].set_cmds++;
+  if (!it.data.ends_with("\r\n")) {
+    OutString("CLIENT_ERROR bad data chunk");
+  } else {
+    switch (cache_.Store(id, reading_comm_)) {
+      case StoreResult::kStored:
+        OutString("STORED");
+        break;
+      case StoreResult::kExists:
+        OutString("EXISTS");
+        break;
+      case StoreResult::kNotFound:
+        OutString("NOT_FOUND");
+        break;
+      case StoreResult::kNotStored:
+        OutString("NOT_STORED");
+        break;
+    }
+  }
+  cache_.Release(id);
+}
+
+void Session::ProcessArithmetic(const Tokens& tokens, bool incr) {
+  SetNoreplyMaybe(tokens);
+  const std::string_view key = tokens[1];
+  if (key.size() > kKeyMaxLength) {
+    OutString("CLIENT_ERROR bad command line format");
+    return;
+  }
+  std::optional<uint64_t> delta = ParseU64(tokens[2]);
+  if (!delta) {
+    OutString("CLIENT_ERROR invalid numeric delta argument");
+    return;
+  }
+  std::string result;
+  switch (cache_.AddDelta(key, incr, *delta, &result)) {
+    case DeltaResult::kOk:
+      OutString(result);
+      break;
+    case DeltaResult::kNonNumeric:
+      OutString("CLIENT_ERROR cannot increment or decrement non-numeric value");
+      break;
+    case DeltaResult::kOutOfMemory:
+      OutString("SERVER_ERROR out of memory");
+      break;
+    case DeltaResult::kNotFound:
+      if (incr) {
+        server_.counters().incr_misses++;
+      } else {
+        server_.counters().decr_misses++;
+      }
+      OutString("NOT_FOUND");
+      break;
+  }
+}
+
+void Session::ProcessDelete(const Tokens& tokens) {
+  const size_t ntokens = tokens.ntokens();
+  if (ntokens > 3) {
+    const bool hold_is_zero = tokens[2] == "0";
+    const bool sets_noreply = SetNoreplyMaybe(tokens);
+    const bool valid = (ntokens == 4 && (hold_is_zero || sets_noreply)) ||
+                       (ntokens == 5 && hold_is_zero && sets_noreply);
+    if (!valid) {
+      OutString("CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]");
+      return;
+    }
+  }
+  const std::string_view key = tokens[1];
+  if (key.size() > kKeyMaxLength) {
+    OutString("CLIENT_ERROR bad command line format");
+    return;
+  }
+  ItemId id = cache_.Get(key, false);
+  if (id == kNoItem) {
+    server_.counters().delete_misses++;
+    OutString("NOT_FOUND");
+    return;
+  }
+  server_.counters().slab[cache_.item(id).clsid].delete_hits++;
+  cache_.Unlink(id);
+  cache_.Release(id);
+  OutString("DELETED");
+}
+
+void Session::ProcessTouch(const Tokens& tokens) {
+  SetNoreplyMaybe(tokens);
+  const std::string_view key = tokens[1];
+  if (key.size() > kKeyMaxLength) {
+    OutString("CLIENT_ERROR bad command line format");
+    return;
+  }
+  std::optional<int32_t> exptime_int = ParseI32(tokens[2]);
+  if (!exptime_int) {
+    OutString("CLIENT_ERROR invalid exptime argument");
+    return;
+  }
+  const RelTime exptime = server_.clock().Realtime(Clock::PositiveExptime(*exptime_int));
+  CommandCounters& counters = server_.counters();
+  ItemId id = cache_.Touch(key, exptime);
+  counters.touch_cmds++;
+  if (id == kNoItem) {
+    counters.touch_misses++;
+    OutString("NOT_FOUND");
+    return;
+  }
+  counters.slab[cache_.item(id).clsid].touch_hits++;
+  OutString("TOUCHED");
+  cache_.Release(id);
+}
+
+void Session::ProcessFlushAll(const Tokens& tokens) {
+  SetNoreplyMaybe(tokens);
+  server_.counters().flush_cmds++;
+  if (!server_.settings().flush_enabled) {
+    OutString("CLIENT_ERROR flush_all not allowed");
+    return;
+  }
+  int32_t delay = 0;
+  if (tokens.ntokens() != (noreply_ ? 3u : 2u)) {
+    std::optional<int32_t> parsed = ParseI32(tokens[1]);
+    if (!parsed) {
+      OutString("CLIENT_ERROR invalid exptime argument");
+      return;
+    }
+    delay = *parsed;
+  }
+  cache_.FlushAll(delay);
+  OutString("OK");
+}
+
+void Session::ProcessVerbosity(const Tokens& tokens) {
+  SetNoreplyMaybe(tokens);
+  std::optional<uint32_t> level = ParseU32(tokens[1]);
+  if (!level) {
+    OutString("CLIENT_ERROR bad command line format");
+    return;
+  }
+  server_.settings().verbose = std::min(*level, kMaxVerbosityLevel);
+  OutString("OK");
+}
+
+// debugtime exists only in memcached's debug builds; the reference always has
+// it, so that any client can drive its clock.
+void Session::ProcessDebugtime(const Tokens& tokens) {
+  Clock& clock = server_.clock();
+  const std::string_view arg = tokens[1];
+  if (tokens.count >= 2 && arg == "p") {
+    clock.Pause();
+  } else if (tokens.count >= 2 && arg == "r") {
+    clock.Resume();
+  } else {
+    std::optional<int64_t> delta = tokens.count >= 2 ? ParseI64(arg) : std::nullopt;
+    if (!delta) {
+      OutString("ERROR");
+      return;
+    }
+    clock.AdvanceDebug(*delta);
+  }
+  OutString("OK");
+}
+
+void Session::ProcessShutdown(const Tokens& tokens) {
+  if (!server_.settings().shutdown_command) {
+    OutString("ERROR: shutdown not enabled");
+    return;
+  }
+  if (tokens.ntokens() == 2 || (tokens.ntokens() == 3 && tokens[1] == "graceful")) {
+    server_.RequestShutdown();
+    Close();
+    return;
+  }
+  OutString("CLIENT_ERROR invalid shutdown mode");
+}
+
+void Session::ProcessStats(const Tokens& tokens) {
+  std::string report;
+  if (tokens.ntokens() == 2) {
+    AppendGeneralStats(server_, &report);
+  } else if (tokens[1] == "reset") {
+    server_.ResetStats();
+    OutString("RESET");
+    return;
+  } else if (tokens[1] == "settings") {
+    AppendSettingsStats(server_, &report);
+  } else if (tokens[1] == "items") {
+    AppendItemsStats(server_, &report);
+  } else if (tokens[1] == "slabs") {
+    AppendSlabsStats(server_, &report);
+  } else {
+    OutString("ERROR");
+    return;
+  }
+  report.append("END\r\n");
+  queued_.append(report);
+}
+
+}  // namespace mcspec::ref

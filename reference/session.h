@@ -1,0 +1,88 @@
+// One client connection to the reference server: bytes in, bytes out.
+//
+// A Session is the single interface through which every front end (mcref's
+// network and stdio adapters, the conformance runner, the simulator, the
+// fuzzers) drives the protocol core. It reproduces memcached 1.6.18's text
+// protocol connection state machine: request lines found by '\n' (an optional
+// '\r' before it is dropped, a NUL ends the line early), tokenised into at
+// most 24 tokens, data blocks read or swallowed by length, and the 2048-byte
+// rule for lines without a newline.
+//
+// Output follows memcached's write points: responses are queued and only
+// transmitted (appended to the caller's buffer) where memcached transmits —
+// when the input is exhausted, after a get's END, on `mn`, on `quit`, and
+// every `reqs_per_event` requests. This matters because memcached drops
+// queued responses when a multi-get fails on a too-long key.
+#ifndef MCSPEC_REFERENCE_SESSION_H_
+#define MCSPEC_REFERENCE_SESSION_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "cache.h"
+#include "server.h"
+
+namespace mcspec::ref {
+
+class Session {
+ public:
+  explicit Session(Server& server);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Feeds bytes the client sent. Every request they complete is executed and
+  // the bytes memcached would have transmitted by then are appended to *out.
+  void Receive(std::string_view bytes, std::string* out);
+  // The server has closed the connection (quit, an overlong line, an HTTP
+  // request, shutdown). Later input is ignored.
+  bool closed() const { return state_ == State::kClosed; }
+  // Bytes received but not yet consumed (a partial request line).
+  size_t buffered() const { return input_.size() - input_pos_; }
+
+ private:
+  enum class State { kCommand, kReadValue, kSwallow, kClosed };
+  struct Tokens;
+
+  void ProcessInput();
+  bool ReadLine();
+  void ProcessCommand(std::string_view line);
+  void CommandDone();
+  void OutString(std::string_view text);
+  void Transmit();
+  void Close() { state_ = State::kClosed; }
+
+  bool SetNoreplyMaybe(const Tokens& tokens);
+  void ProcessGet(Tokens& tokens, bool return_cas, bool should_touch);
+  void ProcessUpdate(const Tokens& tokens, StoreCommand comm, bool handle_cas);
+  void CompleteValue();
+  void ProcessArithmetic(const Tokens& tokens, bool incr);
+  void ProcessDelete(const Tokens& tokens);
+  void ProcessTouch(const Tokens& tokens);
+  void ProcessFlushAll(const Tokens& tokens);
+  void ProcessVerbosity(const Tokens& tokens);
+  void ProcessDebugtime(const Tokens& tokens);
+  void ProcessShutdown(const Tokens& tokens);
+  void ProcessStats(const Tokens& tokens);
+
+  Server& server_;
+  Cache& cache_;
+  State state_ = State::kCommand;
+  std::string input_;
+  size_t input_pos_ = 0;
+  std::string queued_;  // responses not yet transmitted
+  std::string* out_ = nullptr;
+  bool noreply_ = false;
+  int requests_left_ = 0;
+  // The item a storage command is reading its value into.
+  ItemId reading_ = kNoItem;
+  StoreCommand reading_comm_ = StoreCommand::kSet;
+  size_t value_filled_ = 0;
+  // Bytes still to discard after a refused storage command.
+  uint64_t swallow_left_ = 0;
+};
+
+}  // namespace mcspec::ref
+
+#endif  // MCSPEC_REFERENCE_SESSION_H_
