@@ -71,6 +71,23 @@ constexpr RelTime kItemUpdateInterval = 60;
 // memcached's initial hash table has 2^16 buckets and grows when the number of
 // items passes 1.5 times the bucket count.
 constexpr uint32_t kHashPowerDefault = 16;
+
+// memcached sizes its item lock table by the worker thread count.
+uint32_t ItemLockMask(uint32_t threads) {
+  uint32_t power = 15;
+  if (threads < 3) {
+    power = 10;
+  } else if (threads < 4) {
+    power = 11;
+  } else if (threads < 5) {
+    power = 12;
+  } else if (threads <= 10) {
+    power = 13;
+  } else if (threads <= 20) {
+    power = 14;
+  }
+  return (1u << power) - 1;
+}
 }  // namespace
 
 Cache::Cache(const Settings& settings, const Clock& clock, CommandCounters& counters)
@@ -78,7 +95,8 @@ Cache::Cache(const Settings& settings, const Clock& clock, CommandCounters& coun
       clock_(clock),
       counters_(counters),
       slabs_(settings),
-      index_(std::make_unique<KeyIndex>(items_)) {
+      index_(std::make_unique<KeyIndex>(items_)),
+      item_lock_mask_(ItemLockMask(settings.num_threads)) {
   for (auto& per_class : heads_) per_class.fill(kNoItem);
   for (auto& per_class : tails_) per_class.fill(kNoItem);
 }
@@ -90,13 +108,11 @@ uint64_t Cache::TotalSize(const Item& it) const {
          (settings_.use_cas ? 8 : 0);
 }
 
-uint32_t Cache::hash_power() const {
-  uint32_t power = kHashPowerDefault;
-  while (totals_.curr_items > (uint64_t{3} << power) / 2) ++power;
-  return power;
+uint32_t Cache::HashKey(std::string_view key) const {
+  return settings_.hash_is_jenkins ? JenkinsHash(key) : Murmur3Hash(key);
 }
 
-uint64_t Cache::hash_bytes() const { return (uint64_t{1} << hash_power()) * sizeof(void*); }
+uint64_t Cache::hash_bytes() const { return (uint64_t{1} << hash_power_) * sizeof(void*); }
 
 bool Cache::IsFlushed(const Item& it) const {
   RelTime now = clock_.now();
@@ -194,7 +210,7 @@ ItemId Cache::Alloc(std::string_view key, uint32_t flags, RelTime exptime, uint3
   it.exptime = exptime;
   it.clsid = static_cast<uint8_t>(clsid);
   it.refcount = 1;
-  it.hash = Murmur3Hash(key);
+  it.hash = HashKey(key);
   if (settings_.temp_lru && static_cast<RelTime>(exptime - clock_.now()) <= settings_.temporary_ttl) {
     it.lru = kTempLru;
   } else {
@@ -259,6 +275,8 @@ void Cache::Link(ItemId id) {
   totals_.curr_bytes += TotalSize(it);
   totals_.curr_items++;
   totals_.total_items++;
+  // memcached grows its table on the next clock tick; the reference at once.
+  while (totals_.curr_items > (uint64_t{3} << hash_power_) / 2) ++hash_power_;
   it.cas = settings_.use_cas ? NextCas() : 0;
   index_->Insert(id);
   LinkQ(id);
@@ -334,7 +352,7 @@ void Cache::Bump(ItemId id) {
 }
 
 ItemId Cache::Get(std::string_view key, bool update) {
-  ItemId id = index_->Find(key, Murmur3Hash(key));
+  ItemId id = index_->Find(key, HashKey(key));
   if (id == kNoItem) return kNoItem;
   Item& it = items_[id];
   it.refcount++;
@@ -375,6 +393,12 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict) {
   for (int tries = 5; tries > 0 && search != kNoItem; --tries) {
     Item& it = items_[search];
     const ItemId next = it.prev;
+    // The caller may hold the item lock of its own key; memcached's trylock
+    // then fails for every item sharing that lock, and the item is skipped.
+    if (held_lock_ && (it.hash & item_lock_mask_) == (*held_lock_ & item_lock_mask_)) {
+      search = next;
+      continue;
+    }
     // memcached takes a reference; anything but its own plus the link's means
     // someone else holds the item (it is still reclaimed or evicted).
     if (++it.refcount != 2) counters.lrutail_reflocked++;
@@ -502,13 +526,14 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm) {
         const uint32_t flags = items_[old_id].client_flags;
         const RelTime exptime = items_[old_id].exptime;
         const uint32_t nbytes = it->nbytes() + items_[old_id].nbytes() - 2;
+        held_lock_ = it->hash;
         new_id = Alloc(key, flags, exptime, nbytes);
-        if (new_id == kNoItem) break;
-        if (!AllocChunks(new_id)) {
+        if (new_id != kNoItem && !AllocChunks(new_id)) {
           Release(new_id);
           new_id = kNoItem;
-          break;
         }
+        held_lock_.reset();
+        if (new_id == kNoItem) break;
         const Item& old_item = items_[old_id];
         const Item& add_item = items_[id];
         std::string& out = items_[new_id].data;
@@ -593,7 +618,9 @@ DeltaResult Cache::AddDelta(std::string_view key, bool incr, uint64_t delta, std
     Update(id);
   } else {
     const std::string item_key = it.key;
+    held_lock_ = it.hash;
     ItemId new_id = Alloc(item_key, it.client_flags, it.exptime, static_cast<uint32_t>(res + 2));
+    held_lock_.reset();
     if (new_id == kNoItem) {
       Release(id);
       return DeltaResult::kOutOfMemory;

@@ -19,6 +19,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,7 +116,7 @@ class Cache {
   ItemId lru_head(int clsid, Lru lru) const { return heads_[clsid][lru]; }
   uint64_t cas_id() const { return cas_id_; }
   RelTime oldest_live() const { return oldest_live_; }
-  uint32_t hash_power() const;
+  uint32_t hash_power() const { return hash_power_; }
   uint64_t hash_bytes() const;
   // `stats reset` of the store: LRU counters and total_items.
   void ResetStats();
@@ -134,6 +135,7 @@ class Cache {
   class KeyIndex;
 
   bool IsFlushed(const Item& it) const;
+  uint32_t HashKey(std::string_view key) const;
   bool AllocPull(int clsid);
   int PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict);
   void Link(ItemId id);
@@ -161,6 +163,11 @@ class Cache {
   std::array<std::array<LruCounters, kLruTypes>, kMaxSlabClasses> lru_counters_{};
   ItemTotals totals_;
   std::vector<ItemId> deferred_bumps_;
+  uint32_t hash_power_ = 16;
+  // memcached's item lock table: the mask of a key hash that picks the lock,
+  // and the hash whose lock the current operation holds, if any.
+  uint32_t item_lock_mask_;
+  std::optional<uint32_t> held_lock_;
   uint64_t cas_id_ = 0;
   RelTime oldest_live_ = 0;
   uint64_t oldest_cas_ = 0;
