@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <new>
 
 #include "key_hash.h"
 #include "number_parse.h"
@@ -13,54 +15,76 @@ namespace mcspec::ref {
 // Deletion shifts the following run back, so there are no tombstones.
 class Cache::KeyIndex {
  public:
-  explicit KeyIndex(const std::vector<Item>& items) : items_(items) { Resize(1u << 16); }
+  explicit KeyIndex(const std::vector<Item*>& items) : items_(items) { Resize(1u << 16); }
 
   ItemId Find(std::string_view key, uint32_t hash) const {
     for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
-      ItemId id = slots_[i];
-      if (id == kNoItem) return kNoItem;
-      if (items_[id].hash == hash && items_[id].key == key) return id;
+      const Slot& slot = slots_[i];
+      if (slot.id == kNoItem) return kNoItem;
+      if (slot.hash == hash && slot.item->key() == key) return slot.id;
+    }
+  }
+
+  void PrefetchSlot(uint32_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+
+  // The first item whose hash matches, without comparing keys.
+  const Item* Candidate(uint32_t hash) const {
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.id == kNoItem) return nullptr;
+      if (slot.hash == hash) return slot.item;
     }
   }
 
   void Insert(ItemId id) {
     if ((count_ + 1) * 2 > slots_.size()) Resize(slots_.size() * 2);
-    size_t i = items_[id].hash & mask_;
-    while (slots_[i] != kNoItem) i = (i + 1) & mask_;
-    slots_[i] = id;
+    Place(Slot{items_[id]->hash, id, items_[id]});
     ++count_;
   }
 
   void Erase(ItemId id) {
-    size_t i = items_[id].hash & mask_;
-    while (slots_[i] != id) i = (i + 1) & mask_;
-    slots_[i] = kNoItem;
+    size_t i = items_[id]->hash & mask_;
+    while (slots_[i].id != id) i = (i + 1) & mask_;
+    slots_[i].id = kNoItem;
     --count_;
     // Shift back every entry of the run that would no longer be reachable.
-    for (size_t j = (i + 1) & mask_; slots_[j] != kNoItem; j = (j + 1) & mask_) {
-      size_t home = items_[slots_[j]].hash & mask_;
-      bool reachable = (j > i) ? (home > i && home <= j) : (home > i || home <= j);
+    for (size_t j = (i + 1) & mask_; slots_[j].id != kNoItem; j = (j + 1) & mask_) {
+      const size_t home = slots_[j].hash & mask_;
+      const bool reachable = (j > i) ? (home > i && home <= j) : (home > i || home <= j);
       if (!reachable) {
         slots_[i] = slots_[j];
-        slots_[j] = kNoItem;
+        slots_[j].id = kNoItem;
         i = j;
       }
     }
   }
 
  private:
+  // The hash is kept beside the item so that probing touches no other item,
+  // and the item's address so that a match leads straight to it.
+  struct Slot {
+    uint32_t hash = 0;
+    ItemId id = kNoItem;
+    const Item* item = nullptr;
+  };
+
+  void Place(Slot slot) {
+    size_t i = slot.hash & mask_;
+    while (slots_[i].id != kNoItem) i = (i + 1) & mask_;
+    slots_[i] = slot;
+  }
+
   void Resize(size_t size) {
-    std::vector<ItemId> old = std::move(slots_);
-    slots_.assign(size, kNoItem);
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(size, Slot{});
     mask_ = size - 1;
-    count_ = 0;
-    for (ItemId id : old) {
-      if (id != kNoItem) Insert(id);
+    for (const Slot& slot : old) {
+      if (slot.id != kNoItem) Place(slot);
     }
   }
 
-  const std::vector<Item>& items_;
-  std::vector<ItemId> slots_;
+  const std::vector<Item*>& items_;
+  std::vector<Slot> slots_;
   size_t mask_ = 0;
   size_t count_ = 0;
 };
@@ -101,10 +125,14 @@ Cache::Cache(const Settings& settings, const Clock& clock, CommandCounters& coun
   for (auto& per_class : tails_) per_class.fill(kNoItem);
 }
 
-Cache::~Cache() = default;
+Cache::~Cache() {
+  for (Item* item : items_) {
+    if (item != nullptr) Item::Destroy(item);
+  }
+}
 
 uint64_t Cache::TotalSize(const Item& it) const {
-  return kItemHeaderSize + it.key.size() + 1 + it.nbytes() + (it.client_flags != 0 ? 4 : 0) +
+  return kItemHeaderSize + it.nkey + 1 + it.nbytes() + (it.client_flags != 0 ? 4 : 0) +
          (settings_.use_cas ? 8 : 0);
 }
 
@@ -120,13 +148,27 @@ bool Cache::IsFlushed(const Item& it) const {
   return it.time <= oldest_live_ || (oldest_cas_ != 0 && it.cas != 0 && it.cas < oldest_cas_);
 }
 
+Item* Item::Create(std::string_view key, uint32_t nbytes) {
+  void* block = ::operator new(sizeof(Item) + key.size() + nbytes);
+  Item* item = new (block) Item();
+  item->nkey = static_cast<uint8_t>(key.size());
+  item->value_size = nbytes;
+  std::memcpy(item->bytes(), key.data(), key.size());
+  return item;
+}
+
+void Item::Destroy(Item* item) {
+  item->~Item();
+  ::operator delete(item);
+}
+
 ItemId Cache::NewSlot() {
   if (!free_slots_.empty()) {
     ItemId id = free_slots_.back();
     free_slots_.pop_back();
     return id;
   }
-  items_.emplace_back();
+  items_.push_back(nullptr);
   return static_cast<ItemId>(items_.size() - 1);
 }
 
@@ -164,9 +206,9 @@ bool Cache::AllocPull(int clsid) {
 // while the value is read: each asks for the remaining bytes plus a chunk
 // header, capped at slab_chunk_max, and falls back to a full-size chunk.
 bool Cache::AllocChunks(ItemId id) {
-  if (!items_[id].chunked) return true;
+  if (!At(id).chunked) return true;
   const uint64_t max = settings_.slab_chunk_size_max;
-  uint64_t remaining = items_[id].nbytes();
+  uint64_t remaining = At(id).nbytes();
   while (remaining > 0) {
     uint64_t size = std::min<uint64_t>(remaining + kItemChunkHeaderSize, max);
     int clsid = slabs_.ClassFor(size);
@@ -176,13 +218,14 @@ bool Cache::AllocChunks(ItemId id) {
       clsid = slabs_.ClassFor(size);
       if (!AllocPull(clsid)) return false;
     }
-    items_[id].chunk_classes.push_back(static_cast<uint8_t>(clsid));
+    At(id).chunk_classes->push_back(static_cast<uint8_t>(clsid));
     remaining -= std::min(remaining, size - kItemChunkHeaderSize);
   }
   return true;
 }
 
-ItemId Cache::Alloc(std::string_view key, uint32_t flags, RelTime exptime, uint32_t nbytes) {
+ItemId Cache::Alloc(KeyRef ref, uint32_t flags, RelTime exptime, uint32_t nbytes) {
+  const std::string_view key = ref.key;
   if (nbytes < 2) return kNoItem;
   const uint32_t nsuffix = flags != 0 ? 4 : 0;
   const uint32_t cas_size = settings_.use_cas ? 8 : 0;
@@ -202,15 +245,13 @@ ItemId Cache::Alloc(std::string_view key, uint32_t flags, RelTime exptime, uint3
   }
 
   ItemId id = NewSlot();
-  Item& it = items_[id];
-  it = Item{};
-  it.key.assign(key);
-  it.data.assign(nbytes, '\0');
+  items_[id] = Item::Create(key, nbytes);
+  Item& it = At(id);
   it.client_flags = flags;
   it.exptime = exptime;
   it.clsid = static_cast<uint8_t>(clsid);
   it.refcount = 1;
-  it.hash = HashKey(key);
+  it.hash = ref.hash;
   if (settings_.temp_lru && static_cast<RelTime>(exptime - clock_.now()) <= settings_.temporary_ttl) {
     it.lru = kTempLru;
   } else {
@@ -219,36 +260,36 @@ ItemId Cache::Alloc(std::string_view key, uint32_t flags, RelTime exptime, uint3
   if (chunked) {
     it.chunked = true;
     it.header_clsid = static_cast<uint8_t>(header_clsid);
+    it.chunk_classes = std::make_unique<std::vector<uint8_t>>();
   }
   return id;
 }
 
 void Cache::FreeItem(ItemId id) {
-  Item& it = items_[id];
+  Item& it = At(id);
   if (it.chunked) {
     slabs_.Free(it.header_clsid);
-    for (uint8_t clsid : it.chunk_classes) slabs_.Free(clsid);
+    for (uint8_t clsid : *it.chunk_classes) slabs_.Free(clsid);
   } else {
     slabs_.Free(it.clsid);
   }
-  it.data = std::string();
-  it.key = std::string();
-  it.chunk_classes.clear();
+  Item::Destroy(items_[id]);
+  items_[id] = nullptr;
   free_slots_.push_back(id);
 }
 
 void Cache::Release(ItemId id) {
-  Item& it = items_[id];
+  Item& it = At(id);
   if (--it.refcount == 0) FreeItem(id);
 }
 
 void Cache::LinkQ(ItemId id) {
-  Item& it = items_[id];
+  Item& it = At(id);
   ItemId& head = heads_[it.clsid][it.lru];
   ItemId& tail = tails_[it.clsid][it.lru];
   it.prev = kNoItem;
   it.next = head;
-  if (head != kNoItem) items_[head].prev = id;
+  if (head != kNoItem) At(head).prev = id;
   head = id;
   if (tail == kNoItem) tail = id;
   lru_sizes_[it.clsid][it.lru]++;
@@ -256,20 +297,20 @@ void Cache::LinkQ(ItemId id) {
 }
 
 void Cache::UnlinkQ(ItemId id) {
-  Item& it = items_[id];
+  Item& it = At(id);
   ItemId& head = heads_[it.clsid][it.lru];
   ItemId& tail = tails_[it.clsid][it.lru];
   if (head == id) head = it.next;
   if (tail == id) tail = it.prev;
-  if (it.next != kNoItem) items_[it.next].prev = it.prev;
-  if (it.prev != kNoItem) items_[it.prev].next = it.next;
+  if (it.next != kNoItem) At(it.next).prev = it.prev;
+  if (it.prev != kNoItem) At(it.prev).next = it.next;
   it.prev = it.next = kNoItem;
   lru_sizes_[it.clsid][it.lru]--;
   lru_bytes_[it.clsid][it.lru] -= TotalSize(it);
 }
 
 void Cache::Link(ItemId id) {
-  Item& it = items_[id];
+  Item& it = At(id);
   it.linked = true;
   it.time = clock_.now();
   totals_.curr_bytes += TotalSize(it);
@@ -284,7 +325,7 @@ void Cache::Link(ItemId id) {
 }
 
 void Cache::UnlinkLocked(ItemId id) {
-  Item& it = items_[id];
+  Item& it = At(id);
   if (!it.linked) return;
   it.linked = false;
   totals_.curr_bytes -= TotalSize(it);
@@ -304,7 +345,7 @@ void Cache::Replace(ItemId old_id, ItemId new_id) {
 // do_item_update: refresh the access time (segmented) or move to the head of
 // the flat LRU, at most once per kItemUpdateInterval.
 void Cache::Update(ItemId id) {
-  Item& it = items_[id];
+  Item& it = At(id);
   const RelTime now = clock_.now();
   if (settings_.lru_segmented) {
     if (!it.linked) return;
@@ -331,7 +372,7 @@ void Cache::Update(ItemId id) {
 // for its maintainer thread, which then moves the item to WARM; the reference
 // keeps the queue and applies it at the end of the request.
 void Cache::Bump(ItemId id) {
-  Item& it = items_[id];
+  Item& it = At(id);
   if (settings_.lru_segmented) {
     if (it.active) return;
     if (!it.fetched) {
@@ -351,10 +392,10 @@ void Cache::Bump(ItemId id) {
   }
 }
 
-ItemId Cache::Get(std::string_view key, bool update) {
-  ItemId id = index_->Find(key, HashKey(key));
+ItemId Cache::Get(KeyRef key, bool update) {
+  ItemId id = index_->Find(key.key, key.hash);
   if (id == kNoItem) return kNoItem;
-  Item& it = items_[id];
+  Item& it = At(id);
   it.refcount++;
   if (IsFlushed(it)) {
     UnlinkLocked(id);
@@ -372,9 +413,9 @@ ItemId Cache::Get(std::string_view key, bool update) {
   return id;
 }
 
-ItemId Cache::Touch(std::string_view key, RelTime exptime) {
+ItemId Cache::Touch(KeyRef key, RelTime exptime) {
   ItemId id = Get(key, true);
-  if (id != kNoItem) items_[id].exptime = exptime;
+  if (id != kNoItem) At(id).exptime = exptime;
   return id;
 }
 
@@ -391,7 +432,7 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict) {
   const RelTime now = clock_.now();
   ItemId search = tails_[clsid][lru];
   for (int tries = 5; tries > 0 && search != kNoItem; --tries) {
-    Item& it = items_[search];
+    Item& it = At(search);
     const ItemId next = it.prev;
     // The caller may hold the item lock of its own key; memcached's trylock
     // then fails for every item sharing that lock, and the item is skipped.
@@ -475,7 +516,7 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict) {
 
   if (found != kNoItem) {
     if (move) {
-      items_[found].lru = move_to;
+      At(found).lru = move_to;
       LinkQ(found);
     }
     Release(found);
@@ -484,9 +525,8 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict) {
 }
 
 StoreResult Cache::Store(ItemId id, StoreCommand comm) {
-  Item* it = &items_[id];
-  ItemId old_id = Get(it->key, false);
-  it = &items_[id];  // Get may not allocate, but keep the pointer fresh anyway
+  Item* it = &At(id);
+  ItemId old_id = Get(KeyRef{it->key(), it->hash}, false);
   StoreResult stored = StoreResult::kNotStored;
   ItemId new_id = kNoItem;
   ItemId store_id = id;
@@ -495,7 +535,7 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm) {
   if (old_id != kNoItem) {
     enum class CasResult { kNone, kMatch, kBadVal } cas_res;
     const uint64_t it_cas = it->cas;
-    const uint64_t old_cas = items_[old_id].cas;
+    const uint64_t old_cas = At(old_id).cas;
     if (it_cas == 0) {
       cas_res = CasResult::kNone;
     } else if (it_cas == old_cas) {
@@ -509,10 +549,10 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm) {
         break;
       case StoreCommand::kCas:
         if (cas_res == CasResult::kMatch) {
-          counters_.slab[items_[old_id].clsid].cas_hits++;
+          counters_.slab[At(old_id).clsid].cas_hits++;
           do_store = true;
         } else {
-          counters_.slab[items_[old_id].clsid].cas_badval++;
+          counters_.slab[At(old_id).clsid].cas_badval++;
           stored = StoreResult::kExists;
         }
         break;
@@ -522,29 +562,25 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm) {
           stored = StoreResult::kExists;
           break;
         }
-        const std::string key = it->key;
-        const uint32_t flags = items_[old_id].client_flags;
-        const RelTime exptime = items_[old_id].exptime;
-        const uint32_t nbytes = it->nbytes() + items_[old_id].nbytes() - 2;
+        const std::string key(it->key());
+        const uint32_t flags = At(old_id).client_flags;
+        const RelTime exptime = At(old_id).exptime;
+        const uint32_t nbytes = it->nbytes() + At(old_id).nbytes() - 2;
         held_lock_ = it->hash;
-        new_id = Alloc(key, flags, exptime, nbytes);
+        new_id = Alloc(KeyRef{key, it->hash}, flags, exptime, nbytes);
         if (new_id != kNoItem && !AllocChunks(new_id)) {
           Release(new_id);
           new_id = kNoItem;
         }
         held_lock_.reset();
         if (new_id == kNoItem) break;
-        const Item& old_item = items_[old_id];
-        const Item& add_item = items_[id];
-        std::string& out = items_[new_id].data;
-        out.clear();
-        if (comm == StoreCommand::kAppend) {
-          out.append(old_item.data, 0, old_item.nbytes() - 2);
-          out.append(add_item.data);
-        } else {
-          out.append(add_item.data, 0, add_item.nbytes() - 2);
-          out.append(old_item.data);
-        }
+        const Item& old_item = At(old_id);
+        const Item& add_item = At(id);
+        const Item& first = comm == StoreCommand::kAppend ? old_item : add_item;
+        const Item& second = comm == StoreCommand::kAppend ? add_item : old_item;
+        char* out = At(new_id).mutable_value();
+        std::memcpy(out, first.value().data(), first.nbytes() - 2);
+        std::memcpy(out + first.nbytes() - 2, second.value().data(), second.nbytes());
         store_id = new_id;
         do_store = true;
         break;
@@ -583,14 +619,14 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm) {
   return stored;
 }
 
-DeltaResult Cache::AddDelta(std::string_view key, bool incr, uint64_t delta, std::string* result) {
+DeltaResult Cache::AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* result) {
   ItemId id = Get(key, false);
   if (id == kNoItem) return DeltaResult::kNotFound;
-  if (items_[id].nbytes() <= 2 || items_[id].chunked) {
+  if (At(id).nbytes() <= 2 || At(id).chunked) {
     Release(id);
     return DeltaResult::kNonNumeric;
   }
-  std::optional<uint64_t> parsed = ParseU64(items_[id].data);
+  std::optional<uint64_t> parsed = ParseU64(At(id).value());
   if (!parsed) {
     Release(id);
     return DeltaResult::kNonNumeric;
@@ -598,10 +634,10 @@ DeltaResult Cache::AddDelta(std::string_view key, bool incr, uint64_t delta, std
   uint64_t value = *parsed;
   if (incr) {
     value += delta;
-    counters_.slab[items_[id].clsid].incr_hits++;
+    counters_.slab[At(id).clsid].incr_hits++;
   } else {
     value = delta > value ? 0 : value - delta;
-    counters_.slab[items_[id].clsid].decr_hits++;
+    counters_.slab[At(id).clsid].decr_hits++;
   }
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
@@ -609,23 +645,27 @@ DeltaResult Cache::AddDelta(std::string_view key, bool incr, uint64_t delta, std
   result->assign(buf, end);
   const size_t res = result->size();
 
-  Item& it = items_[id];
+  Item& it = At(id);
   if (res + 2 <= it.nbytes() && it.refcount == 2) {
     // In place: the digits, then spaces up to the old length.
     it.cas = settings_.use_cas ? NextCas() : 0;
-    std::copy(result->begin(), result->end(), it.data.begin());
-    std::fill(it.data.begin() + res, it.data.end() - 2, ' ');
+    char* value = it.mutable_value();
+    std::copy(result->begin(), result->end(), value);
+    std::fill(value + res, value + it.nbytes() - 2, ' ');
     Update(id);
   } else {
-    const std::string item_key = it.key;
+    const std::string item_key(it.key());
     held_lock_ = it.hash;
-    ItemId new_id = Alloc(item_key, it.client_flags, it.exptime, static_cast<uint32_t>(res + 2));
+    ItemId new_id =
+        Alloc(KeyRef{item_key, it.hash}, it.client_flags, it.exptime, static_cast<uint32_t>(res + 2));
     held_lock_.reset();
     if (new_id == kNoItem) {
       Release(id);
       return DeltaResult::kOutOfMemory;
     }
-    items_[new_id].data = *result + "\r\n";
+    char* value = At(new_id).mutable_value();
+    std::memcpy(value, result->data(), res);
+    std::memcpy(value + res, "\r\n", 2);
     Replace(id, new_id);
     Release(new_id);
   }
@@ -641,6 +681,17 @@ void Cache::FlushAll(int32_t delay) {
   } else {
     oldest_live_ = new_oldest;
   }
+}
+
+void Cache::PrefetchSlot(uint32_t hash) const { index_->PrefetchSlot(hash); }
+
+void Cache::PrefetchItem(uint32_t hash) const {
+  const Item* item = index_->Candidate(hash);
+  if (item == nullptr) return;
+  // The header, the key and the start of the value. Reading the item's size
+  // here would wait for the very load being started, so the span is fixed.
+  const char* block = reinterpret_cast<const char*>(item);
+  for (size_t offset = 0; offset < 256; offset += 64) __builtin_prefetch(block + offset);
 }
 
 void Cache::RunDeferredBumps() {

@@ -36,16 +36,22 @@ inline constexpr ItemId kNoItem = UINT32_MAX;
 inline constexpr int kLruTypes = 4;
 enum Lru : uint8_t { kHotLru = 0, kWarmLru = 1, kColdLru = 2, kTempLru = 3 };
 
+// An item: its header, then its key, then its value followed by "\r\n", in
+// one allocation as in memcached, so that the lookup which matches a key has
+// already brought in the value it returns.
 struct Item {
-  std::string key;
-  std::string data;  // the value followed by "\r\n" (memcached's nbytes = data.size())
-  uint32_t client_flags = 0;
+  ItemId prev = kNoItem;
+  ItemId next = kNoItem;
+  uint32_t hash = 0;
+  uint32_t value_size = 0;  // memcached's nbytes: the value and its "\r\n"
   RelTime exptime = 0;
   RelTime time = 0;  // last access, for the LRU
   uint64_t cas = 0;
+  uint32_t client_flags = 0;
+  uint32_t refcount = 0;
+  uint8_t nkey = 0;
   uint8_t clsid = 0;  // slab class whose LRU holds the item
   uint8_t lru = kColdLru;
-  uint32_t refcount = 0;
   bool linked = false;
   bool fetched = false;
   bool active = false;
@@ -53,12 +59,26 @@ struct Item {
   // `header_clsid` and data chunks of the classes in `chunk_classes`.
   bool chunked = false;
   uint8_t header_clsid = 0;
-  std::vector<uint8_t> chunk_classes;
-  ItemId prev = kNoItem;
-  ItemId next = kNoItem;
-  uint32_t hash = 0;
+  std::unique_ptr<std::vector<uint8_t>> chunk_classes;
 
-  uint32_t nbytes() const { return static_cast<uint32_t>(data.size()); }
+  // A new item with room for `key` and a value of `nbytes` bytes.
+  static Item* Create(std::string_view key, uint32_t nbytes);
+  static void Destroy(Item* item);
+
+  std::string_view key() const { return {bytes(), nkey}; }
+  std::string_view value() const { return {bytes() + nkey, value_size}; }
+  char* mutable_value() { return bytes() + nkey; }
+  uint32_t nbytes() const { return value_size; }
+
+ private:
+  char* bytes() { return reinterpret_cast<char*>(this + 1); }
+  const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
+};
+
+// A key and its hash (memcached's hv), computed once per request.
+struct KeyRef {
+  std::string_view key;
+  uint32_t hash;
 };
 
 enum class StoreCommand { kSet, kAdd, kReplace, kAppend, kPrepend, kCas };
@@ -74,7 +94,7 @@ class Cache {
 
   // item_alloc: a new unlinked item holding one reference, or kNoItem when
   // the size is too large or memory cannot be found (counted as outofmemory).
-  ItemId Alloc(std::string_view key, uint32_t flags, RelTime exptime, uint32_t nbytes);
+  ItemId Alloc(KeyRef key, uint32_t flags, RelTime exptime, uint32_t nbytes);
   // For a chunked item, allocates its data chunks as memcached does while the
   // value is read (each for the remaining bytes plus a chunk header, capped at
   // slab_chunk_max, falling back to a full-size chunk). False when memory
@@ -86,23 +106,29 @@ class Cache {
   void Release(ItemId id);
   // item_get: the live item for `key` with one more reference, or kNoItem.
   // Expired and flushed items found on the way are unlinked and counted.
-  ItemId Get(std::string_view key, bool update);
+  ItemId Get(KeyRef key, bool update);
   // item_touch: Get, then set the new expiry.
-  ItemId Touch(std::string_view key, RelTime exptime);
+  ItemId Touch(KeyRef key, RelTime exptime);
   // item_unlink.
   void Unlink(ItemId id);
   // store_item: the `comm` semantics of a fully read item (its cas field is
   // the request's cas). Returns the outcome.
   StoreResult Store(ItemId id, StoreCommand comm);
   // add_delta: incr/decr; `*result` gets the decimal result on kOk.
-  DeltaResult AddDelta(std::string_view key, bool incr, uint64_t delta, std::string* result);
+  DeltaResult AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* result);
+  // The key's hash as memcached computes it (murmur3, or jenkins).
+  KeyRef Key(std::string_view key) const { return {key, HashKey(key)}; }
+  // Hints for pipelined input: start loading the index slot of a key, or,
+  // once that slot is cached, the item it points to. No effect on behaviour.
+  void PrefetchSlot(uint32_t hash) const;
+  void PrefetchItem(uint32_t hash) const;
   // Applies the LRU moves memcached's maintainer makes for COLD hits.
   void RunDeferredBumps();
   // flush_all [delay].
   void FlushAll(int32_t delay);
 
-  Item& item(ItemId id) { return items_[id]; }
-  const Item& item(ItemId id) const { return items_[id]; }
+  Item& item(ItemId id) { return *items_[id]; }
+  const Item& item(ItemId id) const { return *items_[id]; }
   // ITEM_ntotal: the size memcached accounts for an item.
   uint64_t TotalSize(const Item& it) const;
 
@@ -126,7 +152,7 @@ class Cache {
   void ForEachLinked(Fn&& fn) const {
     for (int cls = 1; cls <= slabs_.largest_class(); ++cls) {
       for (int lru = 0; lru < kLruTypes; ++lru) {
-        for (ItemId id = heads_[cls][lru]; id != kNoItem; id = items_[id].next) fn(items_[id]);
+        for (ItemId id = heads_[cls][lru]; id != kNoItem; id = items_[id]->next) fn(*items_[id]);
       }
     }
   }
@@ -153,7 +179,9 @@ class Cache {
   const Clock& clock_;
   CommandCounters& counters_;
   SlabAllocator slabs_;
-  std::vector<Item> items_;
+  Item& At(ItemId id) { return *items_[id]; }
+
+  std::vector<Item*> items_;  // owned; null for a free slot
   std::vector<ItemId> free_slots_;
   std::unique_ptr<KeyIndex> index_;
   std::array<std::array<ItemId, kLruTypes>, kMaxSlabClasses> heads_;

@@ -85,54 +85,144 @@ Session::~Session() {
 void Session::Receive(std::string_view bytes, std::string* out) {
   if (state_ == State::kClosed) return;
   server_.counters().bytes_read += bytes.size();
-  input_.append(bytes);
-  out_ = out;
-  requests_left_ = static_cast<int>(server_.settings().reqs_per_event);
-  ProcessInput();
-  out_ = nullptr;
-  if (input_pos_ == input_.size()) {
-    input_.clear();
-    input_pos_ = 0;
-  } else if (input_pos_ > 64 * 1024) {
-    input_.erase(0, input_pos_);
-    input_pos_ = 0;
+  if (input_.empty()) {
+    in_ = bytes;
+  } else {
+    input_.append(bytes);
+    in_ = input_;
   }
+  in_pos_ = 0;
+  out_ = out;
+  unsent_from_ = out->size();
+  out->append(held_);
+  held_.clear();
+  requests_left_ = static_cast<int>(server_.settings().reqs_per_event);
+  scan_pos_ = 0;
+  lookahead_count_ = 0;
+
+  ProcessInput();
+
+  // Keep what is queued but not transmitted, and what is not processed.
+  held_.assign(*out_, unsent_from_);
+  out_->resize(unsent_from_);
+  out_ = nullptr;
+  const std::string_view rest = state_ == State::kClosed ? std::string_view() : in_.substr(in_pos_);
+  if (rest.data() == input_.data() + in_pos_ && !input_.empty()) {
+    input_.erase(0, in_pos_);
+  } else {
+    input_.assign(rest);
+  }
+  in_ = {};
 }
 
 void Session::ProcessInput() {
   while (state_ != State::kClosed) {
-    const size_t available = input_.size() - input_pos_;
+    const size_t available = in_.size() - in_pos_;
     if (state_ == State::kReadValue) {
       Item& it = cache_.item(reading_);
-      const size_t want = it.data.size() - value_filled_;
-      const size_t take = std::min(want, available);
-      std::memcpy(it.data.data() + value_filled_, input_.data() + input_pos_, take);
+      const size_t take = std::min<size_t>(it.nbytes() - value_filled_, available);
+      std::memcpy(it.mutable_value() + value_filled_, in_.data() + in_pos_, take);
       value_filled_ += take;
-      input_pos_ += take;
-      if (value_filled_ < it.data.size()) return;
+      in_pos_ += take;
+      if (value_filled_ < it.nbytes()) return;
       CompleteValue();
       CommandDone();
       continue;
     }
     if (state_ == State::kSwallow) {
       const size_t take = static_cast<size_t>(std::min<uint64_t>(swallow_left_, available));
-      input_pos_ += take;
+      in_pos_ += take;
       swallow_left_ -= take;
       if (swallow_left_ > 0) return;
       state_ = State::kCommand;
       CommandDone();
       continue;
     }
+    PrefetchAhead();
     if (!ReadLine()) return;
   }
+}
+
+namespace {
+
+// Where the key of a request line is, for prefetching: the second token of
+// the common key-addressed commands. A wrong guess (say, inside a value) is
+// harmless: it only wastes a prefetch.
+std::string_view LikelyKey(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const size_t space = line.find(' ');
+  if (space < 3 || space > 7) return {};
+  const std::string_view command = line.substr(0, space);
+  if (command != "get" && command != "gets" && command != "set" && command != "add" &&
+      command != "replace" && command != "append" && command != "prepend" && command != "cas" &&
+      command != "incr" && command != "decr" && command != "delete" && command != "touch") {
+    return {};
+  }
+  const std::string_view rest = line.substr(space + 1);
+  return rest.substr(0, std::min(rest.find(' '), rest.size()));
+}
+
+}  // namespace
+
+// Keeps up to 16 buffered lines scanned ahead of the one about to run: a
+// line's index slot is prefetched when it is scanned, and its item when it is
+// 8 lines away, by which time the slot has arrived. The scan's line ends and
+// key hashes are reused when the line runs.
+void Session::PrefetchAhead() {
+  constexpr size_t kWindow = 16;
+  constexpr size_t kItemDistance = 8;
+  while (lookahead_count_ > 0 && lookahead_[lookahead_first_].begin < in_pos_) {
+    lookahead_first_ = (lookahead_first_ + 1) % kWindow;
+    --lookahead_count_;
+  }
+  if (lookahead_count_ == 0) scan_pos_ = in_pos_;
+  while (lookahead_count_ < kWindow) {
+    const size_t newline = in_.find('\n', scan_pos_);
+    if (newline == std::string_view::npos) break;
+    Lookahead line{scan_pos_, newline, 0, 0, 0, false};
+    const std::string_view key = LikelyKey(in_.substr(scan_pos_, newline - scan_pos_));
+    if (!key.empty()) {
+      line.key_begin = static_cast<size_t>(key.data() - in_.data());
+      line.key_size = key.size();
+      line.hash = cache_.Key(key).hash;
+      cache_.PrefetchSlot(line.hash);
+    }
+    lookahead_[(lookahead_first_ + lookahead_count_) % kWindow] = line;
+    ++lookahead_count_;
+    scan_pos_ = newline + 1;
+  }
+  for (size_t i = 0; i < std::min(lookahead_count_, kItemDistance); ++i) {
+    Lookahead& line = lookahead_[(lookahead_first_ + i) % kWindow];
+    if (line.item_prefetched) continue;
+    line.item_prefetched = true;
+    if (line.key_size != 0) cache_.PrefetchItem(line.hash);
+  }
+}
+
+KeyRef Session::Key(std::string_view key) const {
+  if (key.data() == hinted_key_.data() && key.size() == hinted_key_.size()) {
+    return {key, hinted_hash_};
+  }
+  return cache_.Key(key);
 }
 
 // Finds and runs the next request line. False when more input is needed (or
 // the connection was closed).
 bool Session::ReadLine() {
-  const std::string_view buffered(input_.data() + input_pos_, input_.size() - input_pos_);
+  const std::string_view buffered = in_.substr(in_pos_);
   if (buffered.empty()) return false;
-  const size_t newline = buffered.find('\n');
+  size_t newline;
+  hinted_key_ = {};
+  if (lookahead_count_ > 0 && lookahead_[lookahead_first_].begin == in_pos_) {
+    const Lookahead& line = lookahead_[lookahead_first_];
+    newline = line.end - in_pos_;
+    if (line.key_size != 0) {
+      hinted_key_ = in_.substr(line.key_begin, line.key_size);
+      hinted_hash_ = line.hash;
+    }
+  } else {
+    newline = buffered.find('\n');
+  }
   if (newline == std::string_view::npos) {
     if (buffered.size() > kLineWithoutNewlineLimit) {
       const size_t spaces = std::min(buffered.find_first_not_of(' '), buffered.size());
@@ -150,7 +240,7 @@ bool Session::ReadLine() {
   if (line.size() > 1 && line.back() == '\r') line.remove_suffix(1);
   // memcached treats the line as a C string.
   line = line.substr(0, std::min(line.find('\0'), line.size()));
-  input_pos_ += newline + 1;
+  in_pos_ += newline + 1;
   noreply_ = false;
   ProcessCommand(line);
   if (state_ == State::kCommand) CommandDone();
@@ -166,22 +256,20 @@ void Session::CommandDone() {
     Transmit();
     server_.counters().conn_yields++;
     requests_left_ = static_cast<int>(server_.settings().reqs_per_event) - 1;
-  } else if (input_pos_ == input_.size()) {
+  } else if (in_pos_ == in_.size()) {
     Transmit();
   }
 }
 
 void Session::OutString(std::string_view text) {
   if (noreply_) return;
-  queued_.append(text);
-  queued_.append("\r\n");
+  out_->append(text);
+  out_->append("\r\n");
 }
 
 void Session::Transmit() {
-  if (queued_.empty()) return;
-  server_.counters().bytes_written += queued_.size();
-  if (out_ != nullptr) out_->append(queued_);
-  queued_.clear();
+  server_.counters().bytes_written += out_->size() - unsent_from_;
+  unsent_from_ = out_->size();
 }
 
 bool Session::SetNoreplyMaybe(const Tokens& tokens) {
@@ -270,7 +358,7 @@ void Session::ProcessCommand(std::string_view line) {
     OutString(response);
   } else if (cmd == "quit") {
     Transmit();
-    Close();
+    state_ = State::kClosed;
   } else if (cmd == "verbosity") {
     if (want(3, 4)) ProcessVerbosity(tokens);
   } else if (tokens[ntokens - 2].starts_with("HTTP/")) {
@@ -301,7 +389,8 @@ void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
         failed = true;
         break;
       }
-      ItemId id = should_touch ? cache_.Touch(name, exptime) : cache_.Get(name, true);
+      const KeyRef ref = Key(name);
+      ItemId id = should_touch ? cache_.Touch(ref, exptime) : cache_.Get(ref, true);
       if (id == kNoItem) {
         if (should_touch) {
           counters.touch_cmds++;
@@ -313,18 +402,18 @@ void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
         continue;
       }
       const Item& it = cache_.item(id);
-      queued_.append("VALUE ");
-      queued_.append(it.key);
-      queued_.push_back(' ');
-      AppendNumber(&queued_, it.client_flags);
-      queued_.push_back(' ');
-      AppendNumber(&queued_, it.nbytes() - 2);
+      out_->append("VALUE ");
+      out_->append(it.key());
+      out_->push_back(' ');
+      AppendNumber(out_, it.client_flags);
+      out_->push_back(' ');
+      AppendNumber(out_, it.nbytes() - 2);
       if (return_cas) {
-        queued_.push_back(' ');
-        AppendNumber(&queued_, it.cas);
+        out_->push_back(' ');
+        AppendNumber(out_, it.cas);
       }
-      queued_.append("\r\n");
-      queued_.append(it.data);
+      out_->append("\r\n");
+      out_->append(it.value());
       if (should_touch) {
         counters.touch_cmds++;
         counters.slab[it.clsid].touch_hits++;
@@ -340,11 +429,11 @@ void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
   }
   if (failed) {
     // memcached drops every response it has not transmitted yet.
-    queued_.clear();
+    DiscardQueued();
     OutString("CLIENT_ERROR bad command line format");
     return;
   }
-  queued_.append("END\r\n");
+  out_->append("END\r\n");
   Transmit();
 }
 
@@ -378,7 +467,8 @@ void Session::ProcessUpdate(const Tokens& tokens, StoreCommand comm, bool handle
   }
   const uint32_t nbytes = static_cast<uint32_t>(*vlen) + 2;
 
-  ItemId id = cache_.Alloc(key, *flags, exptime, nbytes);
+  const KeyRef ref = Key(key);
+  ItemId id = cache_.Alloc(ref, *flags, exptime, nbytes);
   if (id != kNoItem && !cache_.AllocChunks(id)) {
     // A chunked item whose data chunks could not be found: memcached reports
     // it while reading the value and swallows the rest.
@@ -400,7 +490,7 @@ void Session::ProcessUpdate(const Tokens& tokens, StoreCommand comm, bool handle
     swallow_left_ = nbytes;
     // A failed set must not leave the old value behind.
     if (comm == StoreCommand::kSet) {
-      ItemId old = cache_.Get(key, false);
+      ItemId old = cache_.Get(ref, false);
       if (old != kNoItem) {
         cache_.Unlink(old);
         cache_.Release(old);
@@ -421,7 +511,7 @@ void Session::CompleteValue() {
   state_ = State::kCommand;
   Item& it = cache_.item(id);
   server_.counters().slab[it.clsid].set_cmds++;
-  if (!it.data.ends_with("\r\n")) {
+  if (!it.value().ends_with("\r\n")) {
     OutString("CLIENT_ERROR bad data chunk");
   } else {
     switch (cache_.Store(id, reading_comm_)) {
@@ -455,7 +545,7 @@ void Session::ProcessArithmetic(const Tokens& tokens, bool incr) {
     return;
   }
   std::string result;
-  switch (cache_.AddDelta(key, incr, *delta, &result)) {
+  switch (cache_.AddDelta(Key(key), incr, *delta, &result)) {
     case DeltaResult::kOk:
       OutString(result);
       break;
@@ -493,7 +583,7 @@ void Session::ProcessDelete(const Tokens& tokens) {
     OutString("CLIENT_ERROR bad command line format");
     return;
   }
-  ItemId id = cache_.Get(key, false);
+  ItemId id = cache_.Get(Key(key), false);
   if (id == kNoItem) {
     server_.counters().delete_misses++;
     OutString("NOT_FOUND");
@@ -519,7 +609,7 @@ void Session::ProcessTouch(const Tokens& tokens) {
   }
   const RelTime exptime = server_.clock().Realtime(Clock::PositiveExptime(*exptime_int));
   CommandCounters& counters = server_.counters();
-  ItemId id = cache_.Touch(key, exptime);
+  ItemId id = cache_.Touch(Key(key), exptime);
   counters.touch_cmds++;
   if (id == kNoItem) {
     counters.touch_misses++;
@@ -614,7 +704,7 @@ void Session::ProcessStats(const Tokens& tokens) {
     return;
   }
   report.append("END\r\n");
-  queued_.append(report);
+  out_->append(report);
 }
 
 }  // namespace mcspec::ref

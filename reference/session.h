@@ -16,6 +16,7 @@
 #ifndef MCSPEC_REFERENCE_SESSION_H_
 #define MCSPEC_REFERENCE_SESSION_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -39,19 +40,28 @@ class Session {
   // request, shutdown). Later input is ignored.
   bool closed() const { return state_ == State::kClosed; }
   // Bytes received but not yet consumed (a partial request line).
-  size_t buffered() const { return input_.size() - input_pos_; }
+  size_t buffered() const { return input_.size(); }
 
  private:
   enum class State { kCommand, kReadValue, kSwallow, kClosed };
   struct Tokens;
 
   void ProcessInput();
+  void PrefetchAhead();
   bool ReadLine();
   void ProcessCommand(std::string_view line);
   void CommandDone();
   void OutString(std::string_view text);
   void Transmit();
-  void Close() { state_ = State::kClosed; }
+  // Drops queued responses (memcached's conn_release_items).
+  void DiscardQueued() { out_->resize(unsent_from_); }
+  // memcached closes without transmitting what is still queued.
+  void Close() {
+    DiscardQueued();
+    state_ = State::kClosed;
+  }
+  // The key with its hash, taken from the lookahead when it was computed there.
+  KeyRef Key(std::string_view key) const;
 
   bool SetNoreplyMaybe(const Tokens& tokens);
   void ProcessGet(Tokens& tokens, bool return_cas, bool should_touch);
@@ -69,10 +79,17 @@ class Session {
   Server& server_;
   Cache& cache_;
   State state_ = State::kCommand;
+  // Input: `in_` is what is being processed (the caller's bytes, or `input_`
+  // when a partial request was kept from an earlier call); `input_` keeps
+  // unprocessed bytes between calls.
   std::string input_;
-  size_t input_pos_ = 0;
-  std::string queued_;  // responses not yet transmitted
+  std::string_view in_;
+  size_t in_pos_ = 0;
+  // Output: responses are appended to *out_; those from `unsent_from_` on are
+  // queued, not yet transmitted. `held_` keeps them between calls.
   std::string* out_ = nullptr;
+  size_t unsent_from_ = 0;
+  std::string held_;
   bool noreply_ = false;
   int requests_left_ = 0;
   // The item a storage command is reading its value into.
@@ -81,6 +98,23 @@ class Session {
   size_t value_filled_ = 0;
   // Bytes still to discard after a refused storage command.
   uint64_t swallow_left_ = 0;
+  // Lines of pipelined input scanned ahead of execution, to prefetch their
+  // keys' memory: [offset of the line, whether its item was prefetched].
+  struct Lookahead {
+    size_t begin;
+    size_t end;  // offset of the '\n'
+    size_t key_begin;
+    size_t key_size;  // 0: no key found
+    uint32_t hash;
+    bool item_prefetched;
+  };
+  // The current line's key as the lookahead saw it.
+  std::string_view hinted_key_;
+  uint32_t hinted_hash_ = 0;
+  std::array<Lookahead, 16> lookahead_;
+  size_t lookahead_first_ = 0;
+  size_t lookahead_count_ = 0;
+  size_t scan_pos_ = 0;
 };
 
 }  // namespace mcspec::ref
