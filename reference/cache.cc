@@ -15,7 +15,7 @@ namespace mcspec::ref {
 // Deletion shifts the following run back, so there are no tombstones.
 class Cache::KeyIndex {
  public:
-  explicit KeyIndex(const std::vector<Item*>& items) : items_(items) { Resize(1u << 16); }
+  explicit KeyIndex(const std::vector<Item*>& items) : items_(items) { Resize(1u << 10); }
 
   ItemId Find(std::string_view key, uint32_t hash) const {
     for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
@@ -120,6 +120,7 @@ Cache::Cache(const Settings& settings, const Clock& clock, CommandCounters& coun
       counters_(counters),
       slabs_(settings),
       index_(std::make_unique<KeyIndex>(items_)),
+      hash_power_(settings.hashpower_init != 0 ? settings.hashpower_init : kHashPowerDefault),
       item_lock_mask_(ItemLockMask(settings.num_threads)) {
   for (auto& per_class : heads_) per_class.fill(kNoItem);
   for (auto& per_class : tails_) per_class.fill(kNoItem);
@@ -140,7 +141,9 @@ uint32_t Cache::HashKey(std::string_view key) const {
   return settings_.hash_is_jenkins ? JenkinsHash(key) : Murmur3Hash(key);
 }
 
-uint64_t Cache::hash_bytes() const { return (uint64_t{1} << hash_power_) * sizeof(void*); }
+uint64_t Cache::hash_bytes() const {
+  return (uint64_t{1} << hash_power_) * sizeof(void*);
+}
 
 bool Cache::IsFlushed(const Item& it) const {
   RelTime now = clock_.now();
@@ -252,7 +255,8 @@ ItemId Cache::Alloc(KeyRef ref, uint32_t flags, RelTime exptime, uint32_t nbytes
   it.clsid = static_cast<uint8_t>(clsid);
   it.refcount = 1;
   it.hash = ref.hash;
-  if (settings_.temp_lru && static_cast<RelTime>(exptime - clock_.now()) <= settings_.temporary_ttl) {
+  if (settings_.temp_lru &&
+      static_cast<RelTime>(exptime - clock_.now()) <= settings_.temporary_ttl) {
     it.lru = kTempLru;
   } else {
     it.lru = settings_.lru_segmented ? kHotLru : kColdLru;
@@ -322,6 +326,7 @@ void Cache::Link(ItemId id) {
   index_->Insert(id);
   LinkQ(id);
   it.refcount++;
+  SizesAdd(it);
 }
 
 void Cache::UnlinkLocked(ItemId id) {
@@ -330,12 +335,15 @@ void Cache::UnlinkLocked(ItemId id) {
   it.linked = false;
   totals_.curr_bytes -= TotalSize(it);
   totals_.curr_items--;
+  SizesRemove(it);
   index_->Erase(id);
   UnlinkQ(id);
   Release(id);
 }
 
-void Cache::Unlink(ItemId id) { UnlinkLocked(id); }
+void Cache::Unlink(ItemId id) {
+  UnlinkLocked(id);
+}
 
 void Cache::Replace(ItemId old_id, ItemId new_id) {
   UnlinkLocked(old_id);
@@ -648,7 +656,9 @@ DeltaResult Cache::AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* 
   Item& it = At(id);
   if (res + 2 <= it.nbytes() && it.refcount == 2) {
     // In place: the digits, then spaces up to the old length.
+    SizesRemove(it);
     it.cas = settings_.use_cas ? NextCas() : 0;
+    SizesAdd(it);
     char* value = it.mutable_value();
     std::copy(result->begin(), result->end(), value);
     std::fill(value + res, value + it.nbytes() - 2, ' ');
@@ -656,8 +666,8 @@ DeltaResult Cache::AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* 
   } else {
     const std::string item_key(it.key());
     held_lock_ = it.hash;
-    ItemId new_id =
-        Alloc(KeyRef{item_key, it.hash}, it.client_flags, it.exptime, static_cast<uint32_t>(res + 2));
+    ItemId new_id = Alloc(KeyRef{item_key, it.hash}, it.client_flags, it.exptime,
+                          static_cast<uint32_t>(res + 2));
     held_lock_.reset();
     if (new_id == kNoItem) {
       Release(id);
@@ -683,7 +693,9 @@ void Cache::FlushAll(int32_t delay) {
   }
 }
 
-void Cache::PrefetchSlot(uint32_t hash) const { index_->PrefetchSlot(hash); }
+void Cache::PrefetchSlot(uint32_t hash) const {
+  index_->PrefetchSlot(hash);
+}
 
 void Cache::PrefetchItem(uint32_t hash) const {
   const Item* item = index_->Candidate(hash);
@@ -700,6 +712,68 @@ void Cache::RunDeferredBumps() {
     Release(id);
   }
   deferred_bumps_.clear();
+}
+
+void Cache::SizesAdd(const Item& it) {
+  if (sizes_histogram_.empty() || sizes_cas_min_ > it.cas) return;
+  const uint64_t bucket = (TotalSize(it) + 31) / 32;
+  if (bucket < sizes_histogram_.size()) sizes_histogram_[bucket]++;
+}
+
+void Cache::SizesRemove(const Item& it) {
+  if (sizes_histogram_.empty() || sizes_cas_min_ > it.cas) return;
+  const uint64_t bucket = (TotalSize(it) + 31) / 32;
+  if (bucket < sizes_histogram_.size()) sizes_histogram_[bucket]--;
+}
+
+void Cache::EnableSizes(std::string* out) {
+  if (!settings_.use_cas) {
+    out->append("STAT sizes_status error\r\nSTAT sizes_error cas_support_disabled\r\n");
+    return;
+  }
+  if (sizes_histogram_.empty()) {
+    sizes_histogram_.assign(settings_.item_size_max / 32 + 1, 0);
+    sizes_cas_min_ = NextCas();
+  }
+  out->append("STAT sizes_status enabled\r\n");
+}
+
+void Cache::DisableSizes(std::string* out) {
+  sizes_histogram_.clear();
+  sizes_histogram_.shrink_to_fit();
+  out->append("STAT sizes_status disabled\r\n");
+}
+
+void Cache::AppendSizes(std::string* out) const {
+  if (sizes_histogram_.empty()) {
+    out->append("STAT sizes_status disabled\r\n");
+  }
+  for (size_t i = 0; i < sizes_histogram_.size(); ++i) {
+    if (sizes_histogram_[i] == 0) continue;
+    out->append("STAT ").append(std::to_string(i * 32)).append(" ");
+    out->append(std::to_string(sizes_histogram_[i])).append("\r\n");
+  }
+  out->append("END\r\n");
+}
+
+void Cache::AppendCachedump(int clsid, uint32_t limit, int64_t process_started,
+                            std::string* out) const {
+  // memcached caps the reply at 2 MB.
+  constexpr size_t kMaxReply = 2 * 1024 * 1024;
+  const size_t start = out->size();
+  uint32_t shown = 0;
+  for (ItemId id = heads_[clsid][kColdLru]; id != kNoItem && (limit == 0 || shown < limit);
+       id = items_[id]->next) {
+    const Item& it = *items_[id];
+    std::string line = "ITEM ";
+    line.append(it.key()).append(" [").append(std::to_string(it.nbytes() - 2)).append(" b; ");
+    line.append(std::to_string(it.exptime == 0 ? 0 : it.exptime + process_started));
+    line.append(" s]\r\n");
+    if (out->size() - start + line.size() + 6 > kMaxReply) break;
+    out->append(line);
+    ++shown;
+  }
+  out->append("END\r\n");
 }
 
 void Cache::ResetStats() {

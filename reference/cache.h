@@ -144,6 +144,14 @@ class Cache {
   RelTime oldest_live() const { return oldest_live_; }
   uint32_t hash_power() const { return hash_power_; }
   uint64_t hash_bytes() const;
+  // `stats sizes`: a histogram of item sizes in 32-byte buckets, kept only
+  // while enabled, and only for items stored after it was enabled (memcached
+  // tells them apart by cas). Enable/Disable append memcached's status lines.
+  void EnableSizes(std::string* out);
+  void DisableSizes(std::string* out);
+  void AppendSizes(std::string* out) const;
+  // `stats cachedump <class> <limit>`: the COLD LRU of a class, head first.
+  void AppendCachedump(int clsid, uint32_t limit, int64_t process_started, std::string* out) const;
   // `stats reset` of the store: LRU counters and total_items.
   void ResetStats();
   // Calls fn(item) for each linked item of every LRU, head to tail, in class
@@ -161,6 +169,8 @@ class Cache {
   class KeyIndex;
 
   bool IsFlushed(const Item& it) const;
+  void SizesAdd(const Item& it);
+  void SizesRemove(const Item& it);
   uint32_t HashKey(std::string_view key) const;
   bool AllocPull(int clsid);
   int PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict);
@@ -191,7 +201,9 @@ class Cache {
   std::array<std::array<LruCounters, kLruTypes>, kMaxSlabClasses> lru_counters_{};
   ItemTotals totals_;
   std::vector<ItemId> deferred_bumps_;
-  uint32_t hash_power_ = 16;
+  std::vector<uint32_t> sizes_histogram_;  // empty: `stats sizes` is off
+  uint64_t sizes_cas_min_ = 0;
+  uint32_t hash_power_;
   // memcached's item lock table: the mask of a key hash that picks the lock,
   // and the hash whose lock the current operation holds, if any.
   uint32_t item_lock_mask_;

@@ -41,7 +41,9 @@ class Clock {
     if (!paused_) current_time_ += seconds;
   }
   // `debugtime N`: moves the clock N seconds (N may be negative) for good.
-  void AdvanceDebug(int64_t seconds) { current_time_ = static_cast<RelTime>(current_time_ + seconds); }
+  void AdvanceDebug(int64_t seconds) {
+    current_time_ = static_cast<RelTime>(current_time_ + seconds);
+  }
   void Pause() { paused_ = true; }
   void Resume() { paused_ = false; }
   bool paused() const { return paused_; }

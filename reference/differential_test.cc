@@ -11,9 +11,8 @@
 //
 // Environment: MCSPEC_DIFF_SEED (default 1), MCSPEC_DIFF_COMMANDS (default
 // 100000). A failure prints the command that reproduces it.
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -40,11 +39,22 @@ constexpr int kStatsEvery = 5000;
 const std::vector<std::string> kServerFlags = {"-o", "no_modern", "-m", "8", "-t", "1"};
 
 // Figures that belong to the process or the connections, not to the model.
-const std::set<std::string> kHostStats = {
-    "pid", "rusage_user", "rusage_system", "curr_connections", "total_connections",
-    "connection_structures", "response_obj_oom", "response_obj_count", "response_obj_bytes",
-    "read_buf_count", "read_buf_bytes", "read_buf_bytes_free", "read_buf_oom", "reserved_fds",
-    "bytes_read", "bytes_written"};
+const std::set<std::string> kHostStats = {"pid",
+                                          "rusage_user",
+                                          "rusage_system",
+                                          "curr_connections",
+                                          "total_connections",
+                                          "connection_structures",
+                                          "response_obj_oom",
+                                          "response_obj_count",
+                                          "response_obj_bytes",
+                                          "read_buf_count",
+                                          "read_buf_bytes",
+                                          "read_buf_bytes_free",
+                                          "read_buf_oom",
+                                          "reserved_fds",
+                                          "bytes_read",
+                                          "bytes_written"};
 
 uint64_t EnvOr(const char* name, uint64_t fallback) {
   const char* value = std::getenv(name);
@@ -144,9 +154,10 @@ class Workload {
 
   std::string Value(size_t size) {
     if (Uniform(0, 3) == 0) {
-      std::string digits = std::to_string(std::uniform_int_distribution<uint64_t>()(rng_) >>
-                                          Uniform(0, 63));
-      if (Uniform(0, 4) == 0) digits = std::string(static_cast<size_t>(Uniform(1, 3)), ' ') + digits;
+      std::string digits =
+          std::to_string(std::uniform_int_distribution<uint64_t>()(rng_) >> Uniform(0, 63));
+      if (Uniform(0, 4) == 0)
+        digits = std::string(static_cast<size_t>(Uniform(1, 3)), ' ') + digits;
       return digits;
     }
     std::string value(size, 'a');
@@ -201,13 +212,15 @@ class Workload {
 
   std::string Arithmetic() {
     const std::string command = Uniform(0, 1) ? "incr " : "decr ";
-    std::string delta = std::to_string(std::uniform_int_distribution<uint64_t>()(rng_) >>
-                                       Uniform(0, 63));
+    std::string delta =
+        std::to_string(std::uniform_int_distribution<uint64_t>()(rng_) >> Uniform(0, 63));
     if (Uniform(0, 29) == 0) delta = Uniform(0, 1) ? "-1" : "abc";
     return command + Key() + " " + delta + Noreply() + "\r\n";
   }
 
-  std::string Touch(uint32_t now) { return "touch " + Key() + " " + Exptime(now) + Noreply() + "\r\n"; }
+  std::string Touch(uint32_t now) {
+    return "touch " + Key() + " " + Exptime(now) + Noreply() + "\r\n";
+  }
 
   std::string GetAndTouch(uint32_t now) {
     std::string line = Uniform(0, 1) ? "gat " : "gats ";
@@ -324,10 +337,10 @@ class Differential {
     // What the run exercised, as memcached counted it.
     const auto final_stats = ParseStats(MemcachedStats("stats"));
     std::printf("differential: memcached counted");
-    for (const char* name : {"cmd_get", "get_hits", "get_expired", "get_flushed", "cmd_set",
-                             "cas_hits", "cas_badval", "incr_hits", "decr_hits", "touch_hits",
-                             "evictions", "reclaimed", "expired_unfetched", "evicted_unfetched",
-                             "store_too_large", "total_items"}) {
+    for (const char* name :
+         {"cmd_get", "get_hits", "get_expired", "get_flushed", "cmd_set", "cas_hits", "cas_badval",
+          "incr_hits", "decr_hits", "touch_hits", "evictions", "reclaimed", "expired_unfetched",
+          "evicted_unfetched", "store_too_large", "total_items"}) {
       std::printf(" %s=%s", name, Find(final_stats, name).c_str());
     }
     std::printf("\n");
@@ -354,7 +367,8 @@ class Differential {
     EXPECT_TRUE(testing::WriteFdAll(memcached_, request));
     std::string response;
     EXPECT_TRUE(testing::ReadFdUntil(memcached_, terminator, &response, kResponseTimeout))
-        << "memcached did not answer " << Escape(request) << "\n" << Reproduce();
+        << "memcached did not answer " << Escape(request) << "\n"
+        << Reproduce();
     received_from_memcached_ += response.size();
     return response;
   }
@@ -364,7 +378,8 @@ class Differential {
     EXPECT_TRUE(mcref_->Write(request));
     std::string response;
     EXPECT_TRUE(mcref_->ReadUntil(terminator, &response, kResponseTimeout))
-        << "mcref did not answer " << Escape(request) << "\n" << Reproduce();
+        << "mcref did not answer " << Escape(request) << "\n"
+        << Reproduce();
     received_from_reference_ += response.size();
     return response;
   }
@@ -374,8 +389,8 @@ class Differential {
   }
 
   uint32_t MemcachedNow() {
-    return static_cast<uint32_t>(
-        std::stoul(Find(ParseStats(MemcachedStats("stats")), "uptime")) + 60);
+    return static_cast<uint32_t>(std::stoul(Find(ParseStats(MemcachedStats("stats")), "uptime")) +
+                                 60);
   }
 
   // Polls memcached's uptime until it changes: right after its clock ticked.
@@ -405,8 +420,9 @@ class Differential {
     workload->Observe(expected);
     if (actual != expected) {
       ADD_FAILURE() << "command #" << index << " differs\n  request:   " << Escape(request)
-                    << "\n  memcached: " << Escape(expected) << "\n  mcref:     "
-                    << Escape(actual) << "\n  recent requests:\n" << RecentRequests() << "\n"
+                    << "\n  memcached: " << Escape(expected) << "\n  mcref:     " << Escape(actual)
+                    << "\n  recent requests:\n"
+                    << RecentRequests() << "\n"
                     << Reproduce();
     }
     recent_.push_back(request);
@@ -427,8 +443,8 @@ class Differential {
       const uint64_t reference_written = received_from_reference_;
       const auto expected = ParseStats(MemcachedStats(command));
       const auto actual = ParseStats(ExchangeReference(command + "\r\n", "END\r\n"));
-      ASSERT_EQ(expected.size(), actual.size())
-          << command << " after " << done << " commands\n" << Reproduce();
+      ASSERT_EQ(expected.size(), actual.size()) << command << " after " << done << " commands\n"
+                                                << Reproduce();
       for (size_t i = 0; i < expected.size(); ++i) {
         EXPECT_EQ(expected[i].first, actual[i].first) << command << " line " << i;
         if (kHostStats.contains(expected[i].first)) continue;

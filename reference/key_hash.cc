@@ -5,7 +5,9 @@
 namespace mcspec::ref {
 namespace {
 
-constexpr uint32_t RotateLeft(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+constexpr uint32_t RotateLeft(uint32_t x, int r) {
+  return (x << r) | (x >> (32 - r));
+}
 
 constexpr uint32_t FinalMix(uint32_t h) {
   h ^= h >> 16;
@@ -63,12 +65,24 @@ uint32_t JenkinsHash(std::string_view key) {
   uint32_t b = a;
   uint32_t c = a;
   auto mix = [&]() {
-    a -= c; a ^= RotateLeft(c, 4);  c += b;
-    b -= a; b ^= RotateLeft(a, 6);  a += c;
-    c -= b; c ^= RotateLeft(b, 8);  b += a;
-    a -= c; a ^= RotateLeft(c, 16); c += b;
-    b -= a; b ^= RotateLeft(a, 19); a += c;
-    c -= b; c ^= RotateLeft(b, 4);  b += a;
+    a -= c;
+    a ^= RotateLeft(c, 4);
+    c += b;
+    b -= a;
+    b ^= RotateLeft(a, 6);
+    a += c;
+    c -= b;
+    c ^= RotateLeft(b, 8);
+    b += a;
+    a -= c;
+    a ^= RotateLeft(c, 16);
+    c += b;
+    b -= a;
+    b ^= RotateLeft(a, 19);
+    a += c;
+    c -= b;
+    c ^= RotateLeft(b, 4);
+    b += a;
   };
   auto word = [&](size_t offset, size_t available) {
     uint32_t w = 0;
@@ -87,13 +101,20 @@ uint32_t JenkinsHash(std::string_view key) {
   a += word(0, length);
   if (length > 4) b += word(4, length - 4);
   if (length > 8) c += word(8, length - 8);
-  c ^= b; c -= RotateLeft(b, 14);
-  a ^= c; a -= RotateLeft(c, 11);
-  b ^= a; b -= RotateLeft(a, 25);
-  c ^= b; c -= RotateLeft(b, 16);
-  a ^= c; a -= RotateLeft(c, 4);
-  b ^= a; b -= RotateLeft(a, 14);
-  c ^= b; c -= RotateLeft(b, 24);
+  c ^= b;
+  c -= RotateLeft(b, 14);
+  a ^= c;
+  a -= RotateLeft(c, 11);
+  b ^= a;
+  b -= RotateLeft(a, 25);
+  c ^= b;
+  c -= RotateLeft(b, 16);
+  a ^= c;
+  a -= RotateLeft(c, 4);
+  b ^= a;
+  b -= RotateLeft(a, 14);
+  c ^= b;
+  c -= RotateLeft(b, 24);
   return c;
 }
 

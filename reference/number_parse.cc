@@ -67,7 +67,9 @@ std::optional<int64_t> ParseSignedLong(std::string_view text) {
 
 }  // namespace
 
-std::optional<uint64_t> ParseU64(std::string_view text) { return ParseUnsignedLong(text); }
+std::optional<uint64_t> ParseU64(std::string_view text) {
+  return ParseUnsignedLong(text);
+}
 
 std::optional<uint32_t> ParseU32(std::string_view text) {
   auto value = ParseUnsignedLong(text);
@@ -75,7 +77,9 @@ std::optional<uint32_t> ParseU32(std::string_view text) {
   return static_cast<uint32_t>(*value);
 }
 
-std::optional<int64_t> ParseI64(std::string_view text) { return ParseSignedLong(text); }
+std::optional<int64_t> ParseI64(std::string_view text) {
+  return ParseSignedLong(text);
+}
 
 std::optional<int32_t> ParseI32(std::string_view text) {
   auto value = ParseSignedLong(text);

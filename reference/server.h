@@ -14,6 +14,7 @@
 
 #include "cache.h"
 #include "clock.h"
+#include "prefix_stats.h"
 #include "settings.h"
 #include "stats.h"
 
@@ -52,6 +53,10 @@ class Server {
   const Cache& cache() const { return cache_; }
   CommandCounters& counters() { return counters_; }
   const CommandCounters& counters() const { return counters_; }
+  PrefixStats& prefix_stats() { return prefix_stats_; }
+  // memcached's LRU crawler runs once when it starts; later runs belong to
+  // the crawler model, which counts them here.
+  uint32_t crawler_starts() const { return crawler_starts_; }
 
   // Supplies the host figures; the default reports fixed values.
   void set_host(std::function<HostFigures()> host) { host_ = std::move(host); }
@@ -69,6 +74,8 @@ class Server {
   Clock clock_;
   CommandCounters counters_;
   Cache cache_;
+  PrefixStats prefix_stats_;
+  uint32_t crawler_starts_;
   std::function<HostFigures()> host_;
   bool shutdown_requested_ = false;
 };

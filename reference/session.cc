@@ -391,6 +391,7 @@ void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
       }
       const KeyRef ref = Key(name);
       ItemId id = should_touch ? cache_.Touch(ref, exptime) : cache_.Get(ref, true);
+      if (server_.settings().detail_enabled) server_.prefix_stats().RecordGet(name, id != kNoItem);
       if (id == kNoItem) {
         if (should_touch) {
           counters.touch_cmds++;
@@ -466,6 +467,7 @@ void Session::ProcessUpdate(const Tokens& tokens, StoreCommand comm, bool handle
     return;
   }
   const uint32_t nbytes = static_cast<uint32_t>(*vlen) + 2;
+  if (server_.settings().detail_enabled) server_.prefix_stats().RecordSet(key);
 
   const KeyRef ref = Key(key);
   ItemId id = cache_.Alloc(ref, *flags, exptime, nbytes);
@@ -583,6 +585,7 @@ void Session::ProcessDelete(const Tokens& tokens) {
     OutString("CLIENT_ERROR bad command line format");
     return;
   }
+  if (server_.settings().detail_enabled) server_.prefix_stats().RecordDelete(key);
   ItemId id = cache_.Get(Key(key), false);
   if (id == kNoItem) {
     server_.counters().delete_misses++;
@@ -686,19 +689,60 @@ void Session::ProcessShutdown(const Tokens& tokens) {
 }
 
 void Session::ProcessStats(const Tokens& tokens) {
+  const std::string_view subcommand = tokens[1];
   std::string report;
   if (tokens.ntokens() == 2) {
     AppendGeneralStats(server_, &report);
-  } else if (tokens[1] == "reset") {
+  } else if (subcommand == "reset") {
     server_.ResetStats();
     OutString("RESET");
     return;
-  } else if (tokens[1] == "settings") {
+  } else if (subcommand == "detail") {
+    const std::string_view action = tokens.ntokens() < 4 ? std::string_view() : tokens[2];
+    if (action == "on" || action == "off") {
+      server_.settings().detail_enabled = action == "on";
+      OutString("OK");
+    } else if (action == "dump") {
+      server_.prefix_stats().Dump(out_);
+    } else {
+      OutString("CLIENT_ERROR usage: stats detail on|off|dump");
+    }
+    return;
+  } else if (subcommand == "settings") {
     AppendSettingsStats(server_, &report);
-  } else if (tokens[1] == "items") {
+  } else if (subcommand == "cachedump") {
+    if (tokens.ntokens() < 5) {
+      OutString("CLIENT_ERROR bad command line");
+      return;
+    }
+    std::optional<uint32_t> id = ParseU32(tokens[2]);
+    std::optional<uint32_t> limit = id ? ParseU32(tokens[3]) : std::nullopt;
+    if (!limit) {
+      OutString("CLIENT_ERROR bad command line format");
+      return;
+    }
+    if (*id >= kMaxSlabClasses) {
+      OutString("CLIENT_ERROR Illegal slab id");
+      return;
+    }
+    cache_.AppendCachedump(static_cast<int>(*id), *limit, server_.clock().process_started(), out_);
+    return;
+  } else if (subcommand == "extstore") {
+    // Debian's memcached is built with extstore; without a store configured
+    // the family is empty.
+  } else if (subcommand == "items") {
     AppendItemsStats(server_, &report);
-  } else if (tokens[1] == "slabs") {
+  } else if (subcommand == "slabs") {
     AppendSlabsStats(server_, &report);
+  } else if (subcommand == "sizes") {
+    cache_.AppendSizes(out_);
+    return;
+  } else if (subcommand == "sizes_enable") {
+    cache_.EnableSizes(out_);  // memcached sends no END here
+    return;
+  } else if (subcommand == "sizes_disable") {
+    cache_.DisableSizes(out_);
+    return;
   } else {
     OutString("ERROR");
     return;

@@ -1,7 +1,10 @@
 #include "settings.h"
 
 #include <cstdlib>
+#include <optional>
 #include <string_view>
+
+#include "number_parse.h"
 
 namespace mcspec::ref {
 namespace {
@@ -48,8 +51,14 @@ struct Parser {
   bool Suboption(std::string_view option) {
     const size_t eq = option.find('=');
     const std::string_view name = option.substr(0, eq);
-    const std::string_view value = eq == std::string_view::npos ? "" : option.substr(eq + 1);
+    const bool has_value = eq != std::string_view::npos;
+    const std::string value(has_value ? option.substr(eq + 1) : "");
     Settings& s = settings;
+    // memcached's message for a valued suboption given without its value.
+    auto need = [&](const std::string& message) {
+      if (has_value) return true;
+      return Fail(message, 1);
+    };
     if (name == "modern") {
       // memcached 1.6.18: "currently no new defaults".
     } else if (name == "no_modern") {
@@ -62,23 +71,40 @@ struct Parser {
       s.lru_crawler = false;
       s.lru_maintainer_thread = false;
     } else if (name == "slab_chunk_max") {
+      // memcached only warns about a missing or bad value here.
       s.slab_chunk_size_max = static_cast<uint32_t>(Atoi(value));
       slab_chunk_size_changed = true;
     } else if (name == "no_chunked_items") {
       s.slab_chunk_size_max = s.slab_page_size;
-    } else if (name == "hot_lru_pct") {
-      s.hot_lru_pct = static_cast<uint32_t>(Atoi(value));
-    } else if (name == "warm_lru_pct") {
-      s.warm_lru_pct = static_cast<uint32_t>(Atoi(value));
-    } else if (name == "hot_max_factor") {
-      s.hot_max_factor = std::strtod(std::string(value).c_str(), nullptr);
-    } else if (name == "warm_max_factor") {
-      s.warm_max_factor = std::strtod(std::string(value).c_str(), nullptr);
-    } else if (name == "temp_lru") {
-      s.temp_lru = true;
+    } else if (name == "hashpower") {
+      if (!need("Missing numeric argument for hashpower")) return false;
+      const long long power = Atoi(value);
+      if (power < 12) {
+        return Fail("Initial hashtable multiplier of " + std::to_string(power) + " is too low", 1);
+      }
+      if (power > 32) {
+        return Fail("Initial hashtable multiplier of " + std::to_string(power) +
+                        " is too high\nChoose a value based on \"STAT hash_power_level\" from a "
+                        "running instance",
+                    1);
+      }
+      s.hashpower_init = static_cast<uint32_t>(power);
+    } else if (name == "hot_lru_pct" || name == "warm_lru_pct") {
+      if (!need("Missing " + std::string(name) + " argument")) return false;
+      const long long pct = Atoi(value);
+      if (pct < 1 || pct >= 80) return Fail(std::string(name) + " must be > 1 and < 80", 1);
+      (name == "hot_lru_pct" ? s.hot_lru_pct : s.warm_lru_pct) = static_cast<uint32_t>(pct);
+    } else if (name == "hot_max_factor" || name == "warm_max_factor") {
+      if (!need("Missing " + std::string(name) + " argument")) return false;
+      const double factor = std::strtod(value.c_str(), nullptr);
+      if (factor <= 0) return Fail(std::string(name) + " must be > 0", 1);
+      (name == "hot_max_factor" ? s.hot_max_factor : s.warm_max_factor) = factor;
     } else if (name == "temporary_ttl") {
+      if (!need("Missing temporary_ttl argument")) return false;
+      s.temp_lru = true;
       s.temporary_ttl = static_cast<uint32_t>(Atoi(value));
     } else if (name == "idle_timeout") {
+      if (!need("Missing numeric argument for idle_timeout")) return false;
       s.idle_timeout = static_cast<uint32_t>(Atoi(value));
     } else if (name == "lru_crawler") {
       s.lru_crawler = true;
@@ -86,19 +112,32 @@ struct Parser {
       s.lru_crawler = false;
     } else if (name == "lru_maintainer") {
       s.lru_maintainer_thread = true;
+      s.lru_segmented = true;
     } else if (name == "no_lru_maintainer") {
       s.lru_maintainer_thread = false;
+      s.lru_segmented = false;
     } else if (name == "lru_crawler_sleep") {
-      s.lru_crawler_sleep = static_cast<uint32_t>(Atoi(value));
+      if (!need("Missing lru_crawler_sleep value")) return false;
+      const long long sleep = Atoi(value);
+      if (sleep > 1000000 || sleep < 0) {
+        return Fail("LRU crawler sleep must be between 0 and 1 second", 1);
+      }
+      s.lru_crawler_sleep = static_cast<uint32_t>(sleep);
     } else if (name == "lru_crawler_tocrawl") {
-      s.lru_crawler_tocrawl = static_cast<uint32_t>(Atoi(value));
+      if (!need("Missing lru_crawler_tocrawl value")) return false;
+      std::optional<uint32_t> tocrawl = ParseU32(value);
+      if (!tocrawl) return Fail("lru_crawler_tocrawl takes a numeric 32bit value", 1);
+      s.lru_crawler_tocrawl = *tocrawl;
     } else if (name == "hash_algorithm") {
+      if (!need("Missing hash_algorithm argument")) return false;
       if (value == "jenkins") {
         s.hash_is_jenkins = true;
       } else if (value == "murmur3") {
         s.hash_is_jenkins = false;
+      } else if (value == "xxh3") {
+        return Fail("hash_algorithm=xxh3 is not supported by the reference server", 1);
       } else {
-        return Fail("Unknown hash_algorithm option (jenkins, murmur3)", 1);
+        return Fail("Unknown hash_algorithm option (jenkins, murmur3, xxh3)", 1);
       }
     } else {
       return Fail("Illegal suboption \"" + std::string(option) + "\"", 1);
@@ -169,7 +208,8 @@ struct Parser {
         s.backlog = static_cast<uint32_t>(Atoi(arg));
         return true;
       case 'D':
-        s.prefix_delimiter = arg.empty() ? '\0' : arg[0];
+        if (arg.empty()) return Fail("No delimiter specified", 1);
+        s.prefix_delimiter = arg[0];
         s.detail_enabled = true;
         return true;
       case 'v':
@@ -224,6 +264,12 @@ struct Parser {
                       ") must divide evenly into " + std::to_string(s.slab_page_size) +
                       " (slab_page_size)",
                   kExitUsage);
+    }
+    if (s.hot_lru_pct + s.warm_lru_pct > 80) {
+      return Fail("hot_lru_pct + warm_lru_pct cannot be more than 80% combined", kExitUsage);
+    }
+    if (s.temp_lru && !s.lru_maintainer_thread) {
+      return Fail("temporary_ttl requires lru_maintainer to be enabled", kExitUsage);
     }
     return true;
   }

@@ -23,21 +23,21 @@ struct Settings {
   uint32_t item_size_max = 1024 * 1024;     // -I
   uint32_t slab_page_size = 1024 * 1024;
   uint32_t slab_chunk_size_max = 512 * 1024;  // -o slab_chunk_max
-  bool evict_to_free = true;                // -M turns it off
-  bool use_cas = true;                      // -C turns it off
-  bool flush_enabled = true;                // -F turns it off
-  bool shutdown_command = false;            // -A
-  uint32_t reqs_per_event = 20;             // -R
-  uint32_t num_threads = 4;                 // -t (accepted; the model is single-threaded)
-  uint32_t verbose = 0;                     // -v, and the `verbosity` command
-  uint32_t tcp_port = 11211;                // -p
-  uint32_t udp_port = 0;                    // -U
-  std::string inter;                        // -l (empty: all interfaces, "NULL" in stats)
-  std::string socketpath;                   // -s (empty: none)
-  uint32_t access = 0700;                   // -a
-  uint32_t backlog = 1024;                  // -b
-  char prefix_delimiter = ':';              // -D
-  bool detail_enabled = false;              // `stats detail on|off`
+  bool evict_to_free = true;                  // -M turns it off
+  bool use_cas = true;                        // -C turns it off
+  bool flush_enabled = true;                  // -F turns it off
+  bool shutdown_command = false;              // -A
+  uint32_t reqs_per_event = 20;               // -R
+  uint32_t num_threads = 4;                   // -t (accepted; the model is single-threaded)
+  uint32_t verbose = 0;                       // -v, and the `verbosity` command
+  uint32_t tcp_port = 11211;                  // -p
+  uint32_t udp_port = 0;                      // -U
+  std::string inter;                          // -l (empty: all interfaces, "NULL" in stats)
+  std::string socketpath;                     // -s (empty: none)
+  uint32_t access = 0700;                     // -a
+  uint32_t backlog = 1024;                    // -b
+  char prefix_delimiter = ':';                // -D
+  bool detail_enabled = false;                // `stats detail on|off`
 
   // Modern (segmented) LRU options; `-o no_modern` selects the flat LRU.
   bool lru_segmented = true;
@@ -55,6 +55,7 @@ struct Settings {
   double warm_max_factor = 2.0;
   uint32_t temporary_ttl = 61;
   uint32_t idle_timeout = 0;
+  uint32_t hashpower_init = 0;   // -o hashpower=N (0: memcached's default of 16)
   bool hash_is_jenkins = false;  // murmur3 by default; no_modern picks jenkins
 
   // The unix time the server counts from (memcached: its start time minus 62

@@ -56,6 +56,8 @@ bool SlabAllocator::Allocate(int id) {
   return true;
 }
 
-void SlabAllocator::Free(int id) { classes_[id].free_chunks++; }
+void SlabAllocator::Free(int id) {
+  classes_[id].free_chunks++;
+}
 
 }  // namespace mcspec::ref

@@ -156,7 +156,7 @@ void AppendGeneralStats(const Server& server, std::string* out) {
   }
   if (settings.lru_crawler) {
     w.Add("lru_crawler_running", 0);
-    w.Add("lru_crawler_starts", 0);
+    w.Add("lru_crawler_starts", server.crawler_starts());
   }
   if (settings.lru_maintainer_thread) w.Add("lru_maintainer_juggles", 0);
   w.Add("malloc_fails", 0);
@@ -233,7 +233,7 @@ void AppendSettingsStats(const Server& server, std::string* out) {
   w.Add("auth_enabled_ascii", "no");
   w.Add("item_size_max", s.item_size_max);
   w.AddYesNo("maxconns_fast", s.maxconns_fast);
-  w.Add("hashpower_init", 0);
+  w.Add("hashpower_init", s.hashpower_init);
   w.AddYesNo("slab_reassign", s.slab_reassign);
   w.Add("slab_automove", s.slab_automove);
   w.Add("slab_automove_ratio", "0.80");

@@ -44,8 +44,7 @@ bool ReadFdUntil(int fd, std::string_view terminator, std::string* out,
   return true;
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool pipes,
-                           Stderr stderr_mode) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool pipes, Stderr stderr_mode) {
   int in[2] = {-1, -1};
   int out[2] = {-1, -1};
   if (pipes && (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0)) {
@@ -77,7 +76,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool pipes,
   }
 }
 
-ChildProcess::~ChildProcess() { Stop(); }
+ChildProcess::~ChildProcess() {
+  Stop();
+}
 
 bool ChildProcess::Running() {
   if (pid_ <= 0) return false;
@@ -89,7 +90,9 @@ bool ChildProcess::Running() {
   return true;
 }
 
-bool ChildProcess::Write(std::string_view bytes) { return WriteFdAll(stdin_fd_, bytes); }
+bool ChildProcess::Write(std::string_view bytes) {
+  return WriteFdAll(stdin_fd_, bytes);
+}
 
 bool ChildProcess::ReadUntil(std::string_view terminator, std::string* out,
                              std::chrono::milliseconds timeout) {

@@ -30,8 +30,7 @@ class ChildProcess {
   bool Write(std::string_view bytes);
   // Reads from the child's stdout until `out` ends with `terminator`, or the
   // deadline passes (false).
-  bool ReadUntil(std::string_view terminator, std::string* out,
-                 std::chrono::milliseconds timeout);
+  bool ReadUntil(std::string_view terminator, std::string* out, std::chrono::milliseconds timeout);
   void Stop();
 
  private:
