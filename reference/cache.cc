@@ -759,7 +759,7 @@ void Cache::AppendSizes(std::string* out) const {
 void Cache::AppendCachedump(int clsid, uint32_t limit, int64_t process_started,
                             std::string* out) const {
   // memcached caps the reply at 2 MB.
-  constexpr size_t kMaxReply = 2 * 1024 * 1024;
+  constexpr size_t kMaxReply = size_t{2} * 1024 * 1024;
   const size_t start = out->size();
   uint32_t shown = 0;
   for (ItemId id = heads_[clsid][kColdLru]; id != kNoItem && (limit == 0 || shown < limit);

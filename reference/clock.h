@@ -24,7 +24,7 @@ class Clock {
   // Seconds between process_started and the first tick, as memcached sets it.
   static constexpr RelTime kStartOffset = 62;
   // Longest relative expiry; larger exptimes are absolute unix times.
-  static constexpr int64_t kRealtimeMaxDelta = 60 * 60 * 24 * 30;
+  static constexpr int64_t kRealtimeMaxDelta = int64_t{60} * 60 * 24 * 30;
 
   // `process_started` is the unix time memcached would have recorded
   // (its real start time minus 62 seconds).

@@ -31,9 +31,9 @@ constexpr const char* kUsage =
     "  -A, -R N, -t N, -p PORT, -U PORT, -l ADDR, -s PATH, -a MASK, -b N, -D CHAR,\n"
     "  -v[v[v]], -u USER (ignored), -o OPTIONS: modern, no_modern, slab_chunk_max=N,\n"
     "  no_chunked_items, hot_lru_pct=N, warm_lru_pct=N, hot_max_factor=F,\n"
-    "  warm_max_factor=F, temp_lru, temporary_ttl=N, idle_timeout=N, lru_crawler,\n"
+    "  warm_max_factor=F, temporary_ttl=N, idle_timeout=N, lru_crawler,\n"
     "  no_lru_crawler, lru_maintainer, no_lru_maintainer, lru_crawler_sleep=N,\n"
-    "  lru_crawler_tocrawl=N, hash_algorithm=jenkins|murmur3\n";
+    "  lru_crawler_tocrawl=N, hashpower=N, hash_algorithm=jenkins|murmur3\n";
 
 int ServeStdio(const mcspec::ref::Settings& settings) {
   mcspec::ref::Server server(settings);
@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
-    } else if (arg == "--stdio") {
+    }
+    if (arg == "--stdio") {
       stdio = true;
     } else if (arg == "--process-started") {
       if (i + 1 >= argc) {

@@ -32,7 +32,7 @@ constexpr int64_t kProcessStarted = 1700000000;
 // memcached's current_time right after start: it counts from 62 seconds
 // before the real start so that relative time is never 0.
 constexpr uint32_t kStartTime = 62;
-constexpr int64_t kMaxRelativeExptime = 60 * 60 * 24 * 30;
+constexpr int64_t kMaxRelativeExptime = int64_t{60} * 60 * 24 * 30;
 constexpr size_t kMaxKeyLength = 250;
 constexpr std::string_view kError = "ERROR\r\n";
 
@@ -503,7 +503,7 @@ rc::Gen<Request> GenStorage() {
                                                              {1, "-1"}}),
                      *GenExptime(), std::to_string(value.size())};
     if (command == "cas") {
-      request.words.push_back(*rc::gen::weightedElement<std::string>(
+      request.words.emplace_back(*rc::gen::weightedElement<std::string>(
           {{6, std::string(kCurrentCas)}, {1, "0"}, {1, "7"}, {1, "x"}}));
     }
     request.trailer = value + "\r\n";
@@ -516,7 +516,7 @@ rc::Gen<Request> GenStorage() {
       case Fault::kNone:
         break;
       case Fault::kExtraWord:
-        request.words.push_back("junk");
+        request.words.emplace_back("junk");
         break;
       case Fault::kNoLengthWord:
         request.words.erase(request.words.begin() + 4);
@@ -528,7 +528,7 @@ rc::Gen<Request> GenStorage() {
         request.trailer = value + *rc::gen::element<std::string>("z", "zz") + "\r\n";
         break;
     }
-    if (*GenNoreply()) request.words.push_back("noreply");
+    if (*GenNoreply()) request.words.emplace_back("noreply");
     return request;
   });
 }
@@ -538,7 +538,7 @@ rc::Gen<Request> GenRetrieval() {
     const auto command = *rc::gen::element<std::string>("get", "gets", "gat", "gats");
     Request request;
     request.words = {command};
-    if (command == "gat" || command == "gats") request.words.push_back(*GenExptime());
+    if (command == "gat" || command == "gats") request.words.emplace_back(*GenExptime());
     const auto keys = *rc::gen::resize(4, rc::gen::container<std::vector<std::string>>(GenKey()));
     request.words.insert(request.words.end(), keys.begin(), keys.end());
     return request;
@@ -549,18 +549,19 @@ rc::Gen<Request> GenArithmetic() {
   return rc::gen::exec([] {
     Request request;
     request.words = {*rc::gen::element<std::string>("incr", "decr"), *GenKey()};
-    request.words.push_back(*rc::gen::weightedElement<std::string>({{12, "1"},
-                                                                    {2, "0"},
-                                                                    {3, "5"},
-                                                                    {1, "100"},
-                                                                    {1, "18446744073709551615"},
-                                                                    {1, "+3"},
-                                                                    {1, "-18446744073709551615"},
-                                                                    {1, "-1"},
-                                                                    {1, "x"},
-                                                                    {1, "18446744073709551616"}}));
+    request.words.emplace_back(
+        *rc::gen::weightedElement<std::string>({{12, "1"},
+                                                {2, "0"},
+                                                {3, "5"},
+                                                {1, "100"},
+                                                {1, "18446744073709551615"},
+                                                {1, "+3"},
+                                                {1, "-18446744073709551615"},
+                                                {1, "-1"},
+                                                {1, "x"},
+                                                {1, "18446744073709551616"}}));
     if (*rc::gen::weightedElement<bool>({{20, false}, {1, true}})) request.words.pop_back();
-    if (*GenNoreply()) request.words.push_back("noreply");
+    if (*GenNoreply()) request.words.emplace_back("noreply");
     return request;
   });
 }
@@ -584,7 +585,7 @@ rc::Gen<Request> GenTouch() {
   return rc::gen::exec([] {
     Request request;
     request.words = {"touch", *GenKey(), *GenExptime()};
-    if (*GenNoreply()) request.words.push_back("noreply");
+    if (*GenNoreply()) request.words.emplace_back("noreply");
     return request;
   });
 }
@@ -597,7 +598,7 @@ rc::Gen<Request> GenFlushAll() {
         {3, rc::gen::just(std::vector<std::string>{})},
         {4,
          rc::gen::map(rc::gen::element<std::string>("0", "1", "2", "3", "10", "-1", "2592001", "x"),
-                      [](std::string word) { return std::vector<std::string>{word}; })},
+                      [](std::string word) { return std::vector<std::string>{std::move(word)}; })},
         {1, rc::gen::map(rc::gen::inRange(0, 12),
                          [](int seconds) {
                            return std::vector<std::string>{
@@ -606,7 +607,7 @@ rc::Gen<Request> GenFlushAll() {
         {1, rc::gen::just(std::vector<std::string>{"noreply", "0"})},
     });
     request.words.insert(request.words.end(), delay.begin(), delay.end());
-    if (*GenNoreply()) request.words.push_back("noreply");
+    if (*GenNoreply()) request.words.emplace_back("noreply");
     return request;
   });
 }

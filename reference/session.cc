@@ -20,7 +20,7 @@ constexpr size_t kLineWithoutNewlineLimit = 2048;
 constexpr size_t kMaxLeadingSpaces = 100;
 // memcached grows its buffer for a multi-get line without any bound; the
 // reference closes the connection past this size instead.
-constexpr size_t kMultigetLineLimit = 16 * 1024 * 1024;
+constexpr size_t kMultigetLineLimit = size_t{16} * 1024 * 1024;
 constexpr std::string_view kVersion = "1.6.18";
 
 void AppendNumber(std::string* out, uint64_t value) {
@@ -305,16 +305,10 @@ void Session::ProcessCommand(std::string_view line) {
       OutString("ERROR");
     }
   } else if (cmd[0] == 'g') {
-    if (ntokens < 3) {
-      OutString("ERROR");
-    } else if (cmd == "get") {
-      ProcessGet(tokens, false, false);
-    } else if (cmd == "gets") {
-      ProcessGet(tokens, true, false);
-    } else if (cmd == "gat") {
-      ProcessGet(tokens, false, true);
-    } else if (cmd == "gats") {
-      ProcessGet(tokens, true, true);
+    // memcached answers every other word starting with 'g' with ERROR.
+    const bool get_family = cmd == "get" || cmd == "gets" || cmd == "gat" || cmd == "gats";
+    if (get_family && ntokens >= 3) {
+      ProcessGet(tokens, cmd.ends_with('s'), cmd.starts_with("gat"));
     } else {
       OutString("ERROR");
     }

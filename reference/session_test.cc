@@ -230,7 +230,11 @@ TEST(SessionStorage, FailedSetRemovesTheOldValueOtherCommandsKeepIt) {
        {"add big 0 0 2000000", "replace big 0 0 2000000", "append big 0 0 2000000",
         "prepend big 0 0 2000000", "cas big 0 0 2000000 1"}) {
     Connection c;
-    EXPECT_EQ(c.Send("set big 0 0 1\r\nx\r\n" + command + "\r\n" + big_data + "get big\r\n"),
+    EXPECT_EQ(c.Send(std::string("set big 0 0 1\r\nx\r\n")
+                         .append(command)
+                         .append("\r\n")
+                         .append(big_data)
+                         .append("get big\r\n")),
               "STORED\r\nSERVER_ERROR object too large for cache\r\nVALUE big 0 1\r\nx\r\nEND\r\n")
         << command;
   }

@@ -730,7 +730,7 @@ TEST_F(ModernCapture, GeneralStatsValues) {
   auto without_varying = [&](std::string_view report) {
     std::string text;
     for (const auto& [name, value] : StatLines(report)) {
-      if (!varying.contains(name)) text += name + " " + value + "\n";
+      if (!varying.contains(name)) text.append(name).append(" ").append(value).append("\n");
     }
     return text;
   };

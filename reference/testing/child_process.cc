@@ -62,6 +62,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool pipes, Std
       dup2(null_fd, STDERR_FILENO);
     }
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     execvp(args[0], args.data());
