@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "key_hash.h"
 #include "server.h"
 #include "session.h"
 #include "settings.h"
@@ -180,6 +181,29 @@ TEST(CacheFlatLru, HitsMoveAnItemToTheHeadOnlyAfterSixtySeconds) {
             "k00006 0 1\r\nx\r\nEND\r\n");
   EXPECT_EQ(c.Stat("evictions"), "3");
   EXPECT_EQ(c.Stat("evicted_unfetched"), "2");
+}
+
+// memcached holds the item lock of the key it appends to while it allocates
+// the combined item, and its LRU pull skips every tail item guarded by the
+// same lock (with -t 1, 1024 locks picked by the key hash). The first
+// allocation (the appended data) holds no lock and evicts the tail as usual.
+// Observed on memcached 1.6.18 with these keys.
+TEST(CacheFlatLru, AllocationUnderAKeysLockSkipsTailItemsSharingThatLock) {
+  Connection c({"-o", "no_modern", "-m", "2", "-t", "1"});
+  FillClassOne(c);
+  std::string sharing_lock;
+  for (int i = 100; i < kClassOneCapacity && sharing_lock.empty(); ++i) {
+    if ((JenkinsHash(KeyNumber(i)) & 1023) == (JenkinsHash(KeyNumber(1)) & 1023)) {
+      sharing_lock = KeyNumber(i);
+    }
+  }
+  ASSERT_FALSE(sharing_lock.empty());
+  EXPECT_EQ(c.Send("append " + sharing_lock + " 0 0 1\r\ny\r\n"), "STORED\r\n");
+  EXPECT_EQ(c.Send("get " + KeyNumber(0) + "\r\n"), "END\r\n");
+  EXPECT_EQ(c.Send("get " + KeyNumber(1) + "\r\n"),
+            "VALUE " + KeyNumber(1) + " 0 1\r\nx\r\nEND\r\n");
+  EXPECT_EQ(c.Send("get " + KeyNumber(2) + "\r\n"), "END\r\n");
+  EXPECT_EQ(c.Stat("evictions"), "2");
 }
 
 TEST(CacheFlatLru, WithoutEvictionAllocationFailsAndCountsOutOfMemory) {

@@ -1,6 +1,7 @@
 // mcref: the reference memcached server. This front end runs one session over
 // standard input and output (`--stdio`), on a virtual clock that moves only by
 // `debugtime`. Server settings use memcached's own flags.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -35,8 +36,21 @@ constexpr const char* kUsage =
     "  no_lru_crawler, lru_maintainer, no_lru_maintainer, lru_crawler_sleep=N,\n"
     "  lru_crawler_tocrawl=N, hashpower=N, hash_algorithm=jenkins|murmur3\n";
 
+// The process figures of `stats` are this process's own; the connection
+// figures are those memcached shows its first client.
+mcspec::ref::HostFigures ProcessFigures() {
+  mcspec::ref::HostFigures figures;
+  figures.pid = static_cast<uint64_t>(getpid());
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  figures.rusage_user_us = usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec;
+  figures.rusage_system_us = usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec;
+  return figures;
+}
+
 int ServeStdio(const mcspec::ref::Settings& settings) {
   mcspec::ref::Server server(settings);
+  server.set_host(ProcessFigures);
   mcspec::ref::Session session(server);
   std::vector<char> buffer(16384);
   std::string out;
