@@ -1,6 +1,9 @@
 #include "number_parse.h"
 
+#include <cerrno>
+#include <cstdlib>
 #include <limits>
+#include <string>
 
 namespace mcspec::ref {
 namespace {
@@ -66,6 +69,16 @@ std::optional<int64_t> ParseSignedLong(std::string_view text) {
 }
 
 }  // namespace
+
+std::optional<double> ParseDouble(std::string_view text) {
+  const std::string copy(text);  // strtod needs a terminated string
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(copy.c_str(), &end);
+  if (errno == ERANGE || end == copy.c_str()) return std::nullopt;
+  if (*end != '\0' && !IsCSpace(*end)) return std::nullopt;
+  return value;
+}
 
 std::optional<uint64_t> ParseU64(std::string_view text) {
   return ParseUnsignedLong(text);

@@ -26,6 +26,9 @@ std::optional<int64_t> ParseI64(std::string_view text);
 // safe_strtol: parsed as long, stored truncated to 32 bits.
 std::optional<int32_t> ParseI32(std::string_view text);
 
+// safe_strtod: C's strtod (C locale) with memcached's tail rule.
+std::optional<double> ParseDouble(std::string_view text);
+
 // True for the bytes C's isspace() accepts in the C locale.
 constexpr bool IsCSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';

@@ -324,6 +324,8 @@ void Session::ProcessCommand(std::string_view line) {
     if (want(6, 7)) ProcessUpdate(tokens, StoreCommand::kAppend, false);
   } else if (cmd == "cas") {
     if (want(7, 8)) ProcessUpdate(tokens, StoreCommand::kCas, true);
+  } else if (cmd == "cache_memlimit") {
+    if (want(3, 4)) ProcessMemlimit(tokens);
   } else if (cmd == "incr") {
     if (want(4, 5)) ProcessArithmetic(tokens, true);
   } else if (cmd == "delete") {
@@ -355,6 +357,8 @@ void Session::ProcessCommand(std::string_view line) {
     state_ = State::kClosed;
   } else if (cmd == "verbosity") {
     if (want(3, 4)) ProcessVerbosity(tokens);
+  } else if (cmd == "lru") {
+    if (want_range(3, Tokens::kMaxTokens)) ProcessLru(tokens);
   } else if (tokens[ntokens - 2].starts_with("HTTP/")) {
     Close();
   } else {
@@ -680,6 +684,68 @@ void Session::ProcessShutdown(const Tokens& tokens) {
     return;
   }
   OutString("CLIENT_ERROR invalid shutdown mode");
+}
+
+void Session::ProcessMemlimit(const Tokens& tokens) {
+  SetNoreplyMaybe(tokens);
+  std::optional<uint32_t> megabytes = ParseU32(tokens[1]);
+  if (!megabytes) {
+    OutString("ERROR");
+  } else if (*megabytes < 8) {
+    OutString("MEMLIMIT_TOO_SMALL cannot set maxbytes to less than 8m");
+  } else if (*megabytes > 1000000000) {
+    OutString("MEMLIMIT_ADJUST_FAILED input value is megabytes not bytes");
+  } else {
+    const uint64_t bytes = uint64_t{*megabytes} * 1024 * 1024;
+    server_.settings().maxbytes = bytes;
+    cache_.slabs().set_limit(bytes);
+    OutString("OK");
+  }
+}
+
+// `lru tune|mode|temp_ttl`: the segmented LRU's runtime settings.
+void Session::ProcessLru(const Tokens& tokens) {
+  SetNoreplyMaybe(tokens);
+  Settings& settings = server_.settings();
+  const std::string_view what = tokens[1];
+  const size_t ntokens = tokens.ntokens();
+  if (what == "tune" && ntokens >= 7) {
+    std::optional<uint32_t> hot = ParseU32(tokens[2]);
+    std::optional<uint32_t> warm = hot ? ParseU32(tokens[3]) : std::nullopt;
+    std::optional<double> hot_factor = warm ? ParseDouble(tokens[4]) : std::nullopt;
+    std::optional<double> warm_factor = hot_factor ? ParseDouble(tokens[5]) : std::nullopt;
+    if (!warm_factor) {
+      OutString("ERROR");
+    } else if (*hot + *warm > 80) {
+      OutString("ERROR hot and warm pcts must not exceed 80");
+    } else if (*warm_factor <= 0 || *hot_factor <= 0) {
+      OutString("ERROR hot/warm age factors must be greater than 0");
+    } else {
+      settings.hot_lru_pct = *hot;
+      settings.warm_lru_pct = *warm;
+      settings.hot_max_factor = *hot_factor;
+      settings.warm_max_factor = *warm_factor;
+      OutString("OK");
+    }
+  } else if (what == "mode" && ntokens >= 4 && settings.lru_maintainer_thread) {
+    if (tokens[2] == "flat" || tokens[2] == "segmented") {
+      settings.lru_segmented = tokens[2] == "segmented";
+      OutString("OK");
+    } else {
+      OutString("ERROR");
+    }
+  } else if (what == "temp_ttl" && ntokens >= 4 && settings.lru_maintainer_thread) {
+    std::optional<int32_t> ttl = ParseI32(tokens[2]);
+    if (!ttl) {
+      OutString("ERROR");
+    } else {
+      settings.temp_lru = *ttl >= 0;
+      if (*ttl >= 0) settings.temporary_ttl = static_cast<uint32_t>(*ttl);
+      OutString("OK");
+    }
+  } else {
+    OutString("ERROR");
+  }
 }
 
 void Session::ProcessStats(const Tokens& tokens) {

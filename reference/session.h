@@ -75,6 +75,8 @@ class Session {
   void ProcessDebugtime(const Tokens& tokens);
   void ProcessShutdown(const Tokens& tokens);
   void ProcessStats(const Tokens& tokens);
+  void ProcessMemlimit(const Tokens& tokens);
+  void ProcessLru(const Tokens& tokens);
 
   Server& server_;
   Cache& cache_;
