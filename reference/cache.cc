@@ -269,6 +269,13 @@ ItemId Cache::Alloc(KeyRef ref, uint32_t flags, RelTime exptime, uint32_t nbytes
   return id;
 }
 
+ItemId Cache::AllocHoldingLock(KeyRef key, uint32_t flags, RelTime exptime, uint32_t nbytes) {
+  held_lock_ = key.hash;
+  const ItemId id = Alloc(key, flags, exptime, nbytes);
+  held_lock_.reset();
+  return id;
+}
+
 void Cache::FreeItem(ItemId id) {
   Item& it = At(id);
   if (it.chunked) {
@@ -322,6 +329,7 @@ void Cache::Link(ItemId id) {
   totals_.total_items++;
   // memcached grows its table on the next clock tick; the reference at once.
   while (totals_.curr_items > (uint64_t{3} << hash_power_) / 2) ++hash_power_;
+  peak_bytes_ = std::max(peak_bytes_, totals_.curr_bytes + hash_bytes());
   it.cas = settings_.use_cas ? NextCas() : 0;
   index_->Insert(id);
   LinkQ(id);
@@ -430,7 +438,7 @@ ItemId Cache::Touch(KeyRef key, RelTime exptime) {
 // lru_pull_tail: walks up to five items from the tail of one LRU. Expired or
 // flushed items are reclaimed and the walk goes on; otherwise the first item
 // decides: evicted (COLD, when asked), moved between segments, or left.
-int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict) {
+int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTime max_age) {
   int removed = 0;
   ItemId found = kNoItem;
   Lru move_to = lru;
@@ -483,7 +491,7 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict) {
             UnlinkQ(search);
             found = search;
           }
-        } else if (lru_bytes_[clsid][lru] > limit || now - it.time > 0) {
+        } else if (lru_bytes_[clsid][lru] > limit || now - it.time > max_age) {
           counters.moves_to_cold++;
           move = true;
           move_to = kColdLru;
@@ -532,7 +540,7 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict) {
   return removed;
 }
 
-StoreResult Cache::Store(ItemId id, StoreCommand comm) {
+StoreResult Cache::Store(ItemId id, StoreCommand comm, bool allow_stale, uint64_t* stored_cas) {
   Item* it = &At(id);
   ItemId old_id = Get(KeyRef{it->key(), it->hash}, false);
   StoreResult stored = StoreResult::kNotStored;
@@ -541,13 +549,15 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm) {
   bool do_store = false;
 
   if (old_id != kNoItem) {
-    enum class CasResult { kNone, kMatch, kBadVal } cas_res;
+    enum class CasResult { kNone, kMatch, kBadVal, kStale } cas_res;
     const uint64_t it_cas = it->cas;
     const uint64_t old_cas = At(old_id).cas;
     if (it_cas == 0) {
       cas_res = CasResult::kNone;
     } else if (it_cas == old_cas) {
       cas_res = CasResult::kMatch;
+    } else if (allow_stale && it_cas < old_cas) {
+      cas_res = CasResult::kStale;
     } else {
       cas_res = CasResult::kBadVal;
     }
@@ -557,6 +567,14 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm) {
         break;
       case StoreCommand::kCas:
         if (cas_res == CasResult::kMatch) {
+          counters_.slab[At(old_id).clsid].cas_hits++;
+          do_store = true;
+        } else if (cas_res == CasResult::kStale) {
+          // An older value may replace the item, staying stale with its TTL
+          // and its token.
+          it->exptime = At(old_id).exptime;
+          it->stale = true;
+          it->token_sent = it->token_sent || At(old_id).token_sent;
           counters_.slab[At(old_id).clsid].cas_hits++;
           do_store = true;
         } else {
@@ -624,15 +642,21 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm) {
       stored = StoreResult::kStored;
     }
   }
+  if (stored_cas != nullptr) *stored_cas = stored == StoreResult::kStored ? At(store_id).cas : 0;
   return stored;
 }
 
-DeltaResult Cache::AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* result) {
+DeltaResult Cache::AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* result,
+                            uint64_t* cas, ItemId* changed) {
   ItemId id = Get(key, false);
   if (id == kNoItem) return DeltaResult::kNotFound;
   if (At(id).nbytes() <= 2 || At(id).chunked) {
     Release(id);
     return DeltaResult::kNonNumeric;
+  }
+  if (cas != nullptr && *cas != 0 && At(id).cas != *cas) {
+    Release(id);
+    return DeltaResult::kCasMismatch;
   }
   std::optional<uint64_t> parsed = ParseU64(At(id).value());
   if (!parsed) {
@@ -677,10 +701,23 @@ DeltaResult Cache::AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* 
     std::memcpy(value, result->data(), res);
     std::memcpy(value + res, "\r\n", 2);
     Replace(id, new_id);
+    At(id).cas = settings_.use_cas ? At(new_id).cas : 0;
     Release(new_id);
   }
-  Release(id);
+  if (cas != nullptr) *cas = At(id).cas;
+  if (changed != nullptr) {
+    *changed = id;
+  } else {
+    Release(id);
+  }
   return DeltaResult::kOk;
+}
+
+void Cache::MarkStale(ItemId id) {
+  Item& it = At(id);
+  it.stale = true;
+  it.token_sent = false;
+  it.cas = settings_.use_cas ? NextCas() : 0;
 }
 
 void Cache::FlushAll(int32_t delay) {
@@ -704,14 +741,6 @@ void Cache::PrefetchItem(uint32_t hash) const {
   // here would wait for the very load being started, so the span is fixed.
   const char* block = reinterpret_cast<const char*>(item);
   for (size_t offset = 0; offset < 256; offset += 64) __builtin_prefetch(block + offset);
-}
-
-void Cache::RunDeferredBumps() {
-  for (ItemId id : deferred_bumps_) {
-    Update(id);
-    Release(id);
-  }
-  deferred_bumps_.clear();
 }
 
 void Cache::SizesAdd(const Item& it) {
@@ -765,6 +794,7 @@ void Cache::AppendCachedump(int clsid, uint32_t limit, int64_t process_started,
   for (ItemId id = heads_[clsid][kColdLru]; id != kNoItem && (limit == 0 || shown < limit);
        id = items_[id]->next) {
     const Item& it = *items_[id];
+    if (it.key_binary) continue;  // memcached does not print binary keys
     std::string line = "ITEM ";
     line.append(it.key()).append(" [").append(std::to_string(it.nbytes() - 2)).append(" b; ");
     line.append(std::to_string(it.exptime == 0 ? 0 : it.exptime + process_started));

@@ -35,6 +35,8 @@ using ItemId = uint32_t;
 inline constexpr ItemId kNoItem = UINT32_MAX;
 inline constexpr int kLruTypes = 4;
 enum Lru : uint8_t { kHotLru = 0, kWarmLru = 1, kColdLru = 2, kTempLru = 3 };
+// memcached numbers its LRUs class | type << 6.
+inline constexpr size_t kLruCount = size_t{kMaxSlabClasses} * kLruTypes;
 
 // An item: its header, then its key, then its value followed by "\r\n", in
 // one allocation as in memcached, so that the lookup which matches a key has
@@ -55,6 +57,12 @@ struct Item {
   bool linked = false;
   bool fetched = false;
   bool active = false;
+  // Meta protocol marks (memcached's ITEM_KEY_BINARY, ITEM_STALE and
+  // ITEM_TOKEN_SENT): the key was given base64-encoded; the item was
+  // invalidated by `md I`; a client was handed the recache token (W).
+  bool key_binary = false;
+  bool stale = false;
+  bool token_sent = false;
   // A chunked (larger than slab_chunk_max) item: a header chunk of class
   // `header_clsid` and data chunks of the classes in `chunk_classes`.
   bool chunked = false;
@@ -83,7 +91,7 @@ struct KeyRef {
 
 enum class StoreCommand { kSet, kAdd, kReplace, kAppend, kPrepend, kCas };
 enum class StoreResult { kStored, kNotStored, kExists, kNotFound };
-enum class DeltaResult { kOk, kNonNumeric, kOutOfMemory, kNotFound };
+enum class DeltaResult { kOk, kNonNumeric, kOutOfMemory, kNotFound, kCasMismatch };
 
 class Cache {
  public:
@@ -95,6 +103,9 @@ class Cache {
   // item_alloc: a new unlinked item holding one reference, or kNoItem when
   // the size is too large or memory cannot be found (counted as outofmemory).
   ItemId Alloc(KeyRef key, uint32_t flags, RelTime exptime, uint32_t nbytes);
+  // Alloc while the request holds the key's item lock (the LRU pull then
+  // skips tail items sharing that lock).
+  ItemId AllocHoldingLock(KeyRef key, uint32_t flags, RelTime exptime, uint32_t nbytes);
   // For a chunked item, allocates its data chunks as memcached does while the
   // value is read (each for the remaining bytes plus a chunk header, capped at
   // slab_chunk_max, falling back to a full-size chunk). False when memory
@@ -113,17 +124,50 @@ class Cache {
   void Unlink(ItemId id);
   // store_item: the `comm` semantics of a fully read item (its cas field is
   // the request's cas). Returns the outcome.
-  StoreResult Store(ItemId id, StoreCommand comm);
+  // With `allow_stale` (ms I), a cas lower than the stored item's replaces it
+  // and marks the new item stale. `*stored_cas`, if given, gets the cas of
+  // the item stored (0 when nothing was).
+  StoreResult Store(ItemId id, StoreCommand comm, bool allow_stale = false,
+                    uint64_t* stored_cas = nullptr);
   // add_delta: incr/decr; `*result` gets the decimal result on kOk.
-  DeltaResult AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* result);
+  // With `cas` given, a nonzero *cas must equal the item's (else
+  // kCasMismatch) and *cas gets the new cas on kOk. With `changed` given, it
+  // gets the item the delta was applied to, holding a reference: when the
+  // result did not fit in place that is the old item, unlinked, carrying the
+  // new cas (as memcached returns it).
+  DeltaResult AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* result,
+                       uint64_t* cas = nullptr, ItemId* changed = nullptr);
+  // do_item_bump: the fetch marks and LRU update of a hit, for requests that
+  // looked the item up without them.
+  void Bump(ItemId id);
+  // `md I`: marks the item stale, clears its token and gives it a new cas.
+  void MarkStale(ItemId id);
   // The key's hash as memcached computes it (murmur3, or jenkins).
   KeyRef Key(std::string_view key) const { return {key, HashKey(key)}; }
   // Hints for pipelined input: start loading the index slot of a key, or,
   // once that slot is cached, the item it points to. No effect on behaviour.
   void PrefetchSlot(uint32_t hash) const;
   void PrefetchItem(uint32_t hash) const;
-  // Applies the LRU moves memcached's maintainer makes for COLD hits.
-  void RunDeferredBumps();
+  // Background work of memcached's LRU maintainer and crawler threads, as
+  // deterministic steps (see lru_maintenance.cc):
+  // - FinishRequest, after every request: the queued COLD-hit bumps;
+  // - MaintainerWake, whenever the clock moves (and once at start): a juggle
+  //   of every class and the crawler's once-a-second schedule check.
+  void FinishRequest();
+  void MaintainerWake();
+  uint64_t maintainer_juggles() const { return maintainer_juggles_; }
+
+  // The LRU crawler. A crawl runs to completion at once, visiting LRUs in
+  // memcached's round-robin order. `lrus[i]` selects LRU i (class | type << 6).
+  enum class CrawlResult { kOk, kBadClass, kNotStarted, kError };
+  using LruSet = std::array<bool, kLruCount>;
+  // Parses "all" or a comma-separated class list ("hash" selects nothing).
+  static std::optional<LruSet> CrawlTargets(std::string_view classes);
+  CrawlResult CrawlExpired(const LruSet& lrus, uint32_t remaining);
+  // `lru_crawler metadump`: one line per live item of the selected LRUs
+  // (or of the whole hash table, in memcached's bucket order), then END.
+  void Metadump(const LruSet* lrus, std::string* out);
+  uint32_t crawler_starts() const { return crawler_starts_; }
   // flush_all [delay].
   void FlushAll(int32_t delay);
 
@@ -144,6 +188,10 @@ class Cache {
   RelTime oldest_live() const { return oldest_live_; }
   uint32_t hash_power() const { return hash_power_; }
   uint64_t hash_bytes() const;
+  // The highest curr_bytes + hash_bytes() the store has held, for the
+  // peak.allocated of `stats memory` (memory_report.h). Both grow only when
+  // an item is linked, so that is where it is taken.
+  uint64_t peak_bytes() const { return peak_bytes_; }
   // `stats sizes`: a histogram of item sizes in 32-byte buckets, kept only
   // while enabled, and only for items stored after it was enabled (memcached
   // tells them apart by cas). Enable/Disable append memcached's status lines.
@@ -173,12 +221,19 @@ class Cache {
   void SizesRemove(const Item& it);
   uint32_t HashKey(std::string_view key) const;
   bool AllocPull(int clsid);
-  int PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict);
+  int PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTime max_age = 0);
+  int Juggle(int clsid);
+  void CrawlerCheck();
+  // Crawls the selected LRUs round-robin; `visit` sees each item the crawler
+  // passes, in the order memcached's crawler passes them. `limit(i)` is how
+  // many items LRU i's crawler may pass (0: all).
+  template <typename Limit, typename Visit>
+  void Crawl(const LruSet& lrus, Limit limit, Visit visit);
+  void AppendMetadumpLine(const Item& it, std::string* out) const;
   void Link(ItemId id);
   void UnlinkLocked(ItemId id);
   void Replace(ItemId old_id, ItemId new_id);
   void Update(ItemId id);
-  void Bump(ItemId id);
   void LinkQ(ItemId id);
   void UnlinkQ(ItemId id);
   void FreeItem(ItemId id);
@@ -201,6 +256,22 @@ class Cache {
   std::array<std::array<LruCounters, kLruTypes>, kMaxSlabClasses> lru_counters_{};
   ItemTotals totals_;
   std::vector<ItemId> deferred_bumps_;
+  uint64_t maintainer_juggles_ = 0;
+  uint32_t crawler_starts_ = 0;
+  RelTime last_crawler_check_ = 0;
+  // The autocrawler's schedule and the figures of its last crawl, per LRU.
+  struct CrawlerLruStats {
+    uint64_t seen = 0;
+    uint64_t noexp = 0;
+    uint64_t reclaimed = 0;
+    std::array<uint64_t, 61> histo{};  // live items by minutes left to expiry
+    RelTime start_time = 0;
+    RelTime end_time = 0;
+    bool run_complete = false;
+  };
+  std::array<CrawlerLruStats, kLruCount> crawler_stats_{};
+  std::array<RelTime, kLruCount> next_crawls_{};
+  std::array<RelTime, kLruCount> next_crawl_wait_{};
   std::vector<uint32_t> sizes_histogram_;  // empty: `stats sizes` is off
   uint64_t sizes_cas_min_ = 0;
   uint32_t hash_power_;
@@ -211,6 +282,7 @@ class Cache {
   uint64_t cas_id_ = 0;
   RelTime oldest_live_ = 0;
   uint64_t oldest_cas_ = 0;
+  uint64_t peak_bytes_ = 0;
 };
 
 }  // namespace mcspec::ref

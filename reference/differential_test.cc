@@ -118,6 +118,7 @@ class Workload {
     // Rare, so that memory fills up and the LRU has to evict.
     if (roll < 773) return Uniform(0, 19) == 0 ? FlushAll() : Get("get");
     if (roll < 776) return Uniform(0, 1) ? "version\r\n" : "verbosity " + Number(0, 3) + "\r\n";
+    if (roll < 856) return Meta(now);
     return Malformed(now);
   }
 
@@ -235,6 +236,93 @@ class Workload {
     if (roll == 1) return "flush_all " + Number(0, 3) + "\r\n";
     if (roll == 2) return "flush_all " + Number(1, 3) + " noreply\r\n";
     return "flush_all noreply\r\n";
+  }
+
+  // A cas for C: usually one memcached gave out for the key, if any.
+  std::string CasFor(const std::string& key) {
+    auto seen = cas_.find(key);
+    if (seen != cas_.end() && Uniform(0, 3) != 0) return seen->second;
+    return Number(0, 5);
+  }
+
+  // Flags appended in random order, each with the given chance in 10.
+  std::string MetaFlags(std::vector<std::pair<int, std::string>> flags) {
+    for (size_t i = flags.size(); i > 1; --i) {
+      std::swap(flags[i - 1], flags[static_cast<size_t>(Uniform(0, static_cast<int>(i) - 1))]);
+    }
+    std::string line;
+    for (const auto& [chance, flag] : flags) {
+      if (Uniform(0, 9) < chance) line.append(" ").append(flag);
+    }
+    return line;
+  }
+
+  // mg ms md ma with their common flags. The flags whose answers depend on
+  // time (t, T, N, R) use whole seconds, which both servers share per epoch.
+  std::string Meta(uint32_t now) {
+    const std::string key = Key();
+    const std::string opaque = "O" + Number(0, 999);
+    switch (Uniform(0, 9)) {
+      case 0:
+      case 1:
+      case 2:
+        return "mg " + key +
+               MetaFlags({{7, "v"},
+                          {3, "k"},
+                          {3, "c"},
+                          {3, "f"},
+                          {2, "s"},
+                          {2, "t"},
+                          {2, "h"},
+                          {2, "q"},
+                          {2, opaque},
+                          {1, "u"},
+                          {1, "T" + Exptime(now)},
+                          {1, "N" + Exptime(now)},
+                          {1, "R" + Number(0, 30)}}) +
+               "\r\n";
+      case 3:
+      case 4:
+      case 5: {
+        const std::string value = Value(ValueSize());
+        const std::string mode = "M" + std::string(1, "SEAPRS"[Uniform(0, 5)]);
+        return "ms " + key + " " + std::to_string(value.size()) +
+               MetaFlags({{4, "T" + Exptime(now)},
+                          {3, "F" + Number(0, 3)},
+                          {3, "c"},
+                          {2, "k"},
+                          {2, "q"},
+                          {2, opaque},
+                          {3, mode},
+                          {2, "C" + CasFor(key)},
+                          {1, "I"}}) +
+               "\r\n" + value + "\r\n";
+      }
+      case 6:
+      case 7:
+        return "md " + key +
+               MetaFlags({{2, "q"},
+                          {2, "k"},
+                          {2, opaque},
+                          {2, "C" + CasFor(key)},
+                          {2, "I"},
+                          {1, "T" + Exptime(now)}}) +
+               "\r\n";
+      default:
+        return "ma " + key +
+               MetaFlags({{5, "v"},
+                          {3, "c"},
+                          {2, "k"},
+                          {2, "q"},
+                          {2, opaque},
+                          {3, "N" + Exptime(now)},
+                          {2, "J" + Number(0, 100)},
+                          {3, "D" + Number(0, 1000)},
+                          {3, Uniform(0, 1) ? "MD" : "MI"},
+                          {1, "C" + CasFor(key)},
+                          {1, "t"}}) +
+               "\r\n";
+    }
   }
 
   std::string Malformed(uint32_t now) {

@@ -673,9 +673,16 @@ rc::Gen<std::vector<Step>> GenSteps() {
 
 // --- Driving the reference ------------------------------------------------
 
+// The model has memcached's request-level rules only: an expired or flushed
+// item goes away when a request meets it. memcached's background maintainer
+// also reclaims such items from LRU tails whenever it runs (in the reference:
+// whenever the clock moves), which a later flush_all that cancels a pending
+// flush would reveal; so the reference runs here without its maintainer, a
+// setting that only the embedded API offers.
 Settings TestSettings() {
   FlagParseResult parsed = ParseServerFlags({"-m", "64"});
   parsed.settings.process_started = kProcessStarted;
+  parsed.settings.lru_maintainer_thread = false;
   return parsed.settings;
 }
 

@@ -7,8 +7,15 @@ Server::Server(const Settings& settings)
       clock_(settings.process_started),
       cache_(settings_, clock_, counters_),
       prefix_stats_(settings.prefix_delimiter,
-                    [this](std::string_view prefix) { return cache_.Key(prefix).hash; }),
-      crawler_starts_(settings.lru_crawler ? 1 : 0) {}
+                    [this](std::string_view prefix) { return cache_.Key(prefix).hash; }) {
+  // memcached's maintainer thread wakes as soon as the server starts.
+  cache_.MaintainerWake();
+}
+
+void Server::AdvanceClock(int64_t seconds) {
+  clock_.AdvanceDebug(seconds);
+  cache_.MaintainerWake();
+}
 
 void Server::ResetStats() {
   counters_ = CommandCounters{};

@@ -54,9 +54,9 @@ class Server {
   CommandCounters& counters() { return counters_; }
   const CommandCounters& counters() const { return counters_; }
   PrefixStats& prefix_stats() { return prefix_stats_; }
-  // memcached's LRU crawler runs once when it starts; later runs belong to
-  // the crawler model, which counts them here.
-  uint32_t crawler_starts() const { return crawler_starts_; }
+  // Moves the clock (`debugtime`, or a real-time adapter's ticks) and lets
+  // the background work that runs on time catch up.
+  void AdvanceClock(int64_t seconds);
 
   // Supplies the host figures; the default reports fixed values.
   void set_host(std::function<HostFigures()> host) { host_ = std::move(host); }
@@ -75,7 +75,6 @@ class Server {
   CommandCounters counters_;
   Cache cache_;
   PrefixStats prefix_stats_;
-  uint32_t crawler_starts_;
   std::function<HostFigures()> host_;
   bool shutdown_requested_ = false;
 };

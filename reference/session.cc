@@ -6,7 +6,9 @@
 #include <climits>
 #include <cstring>
 
+#include "memory_report.h"
 #include "number_parse.h"
+#include "session_tokens.h"
 #include "stats_report.h"
 
 namespace mcspec::ref {
@@ -30,51 +32,6 @@ void AppendNumber(std::string* out, uint64_t value) {
 }
 
 }  // namespace
-
-// memcached's token array: at most 23 tokens from the line, then a terminal
-// token whose value is the unprocessed rest of the line (for multi-gets) or
-// null.
-struct Session::Tokens {
-  static constexpr size_t kMaxTokens = 24;
-  std::array<std::string_view, kMaxTokens> token;
-  size_t count = 0;
-  bool has_rest = false;
-  std::string_view rest;
-
-  // memcached's ntokens, which counts the terminal token.
-  size_t ntokens() const { return count + 1; }
-  // tokens[i].value != NULL in memcached terms.
-  bool present(size_t i) const { return i < count || (i == count && has_rest); }
-  std::string_view operator[](size_t i) const { return i < count ? token[i] : std::string_view(); }
-
-  static Tokens Split(std::string_view line) {
-    Tokens tokens;
-    size_t start = 0;
-    size_t i = 0;
-    bool stopped = false;
-    for (; i < line.size(); ++i) {
-      if (line[i] != ' ') continue;
-      if (start != i) {
-        tokens.token[tokens.count++] = line.substr(start, i - start);
-        if (tokens.count == kMaxTokens - 1) {
-          ++i;
-          start = i;
-          stopped = true;
-          break;
-        }
-      }
-      start = i + 1;
-    }
-    if (!stopped && start < line.size()) {
-      tokens.token[tokens.count++] = line.substr(start);
-    }
-    if (stopped && i < line.size()) {
-      tokens.has_rest = true;
-      tokens.rest = line.substr(i);
-    }
-    return tokens;
-  }
-};
 
 Session::Session(Server& server) : server_(server), cache_(server.cache()) {}
 
@@ -250,7 +207,7 @@ bool Session::ReadLine() {
 // conn_new_cmd: transmit when the input is used up, and every reqs_per_event
 // requests (memcached then yields to other connections).
 void Session::CommandDone() {
-  cache_.RunDeferredBumps();
+  cache_.FinishRequest();
   if (state_ == State::kClosed) return;
   if (--requests_left_ < 0) {
     Transmit();
@@ -297,12 +254,29 @@ void Session::ProcessCommand(std::string_view line) {
   };
 
   if (cmd.size() == 2 && cmd[0] == 'm') {
-    if (cmd[1] == 'n') {
-      OutString("MN");
-      Transmit();
-    } else {
-      // Meta commands other than mn are not modelled yet.
-      OutString("ERROR");
+    switch (cmd[1]) {
+      case 'g':
+        ProcessMetaGet(tokens);
+        break;
+      case 's':
+        ProcessMetaSet(tokens);
+        break;
+      case 'd':
+        ProcessMetaDelete(tokens);
+        break;
+      case 'n':
+        OutString("MN");
+        Transmit();
+        break;
+      case 'a':
+        ProcessMetaArithmetic(tokens);
+        break;
+      case 'e':
+        ProcessMetaDebug(tokens);
+        break;
+      default:
+        OutString("ERROR");
+        break;
     }
   } else if (cmd[0] == 'g') {
     // memcached answers every other word starting with 'g' with ERROR.
@@ -357,6 +331,8 @@ void Session::ProcessCommand(std::string_view line) {
     state_ = State::kClosed;
   } else if (cmd == "verbosity") {
     if (want(3, 4)) ProcessVerbosity(tokens);
+  } else if (cmd == "lru_crawler") {
+    ProcessLruCrawler(tokens);
   } else if (cmd == "lru") {
     if (want_range(3, Tokens::kMaxTokens)) ProcessLru(tokens);
   } else if (tokens[ntokens - 2].starts_with("HTTP/")) {
@@ -512,7 +488,10 @@ void Session::CompleteValue() {
   Item& it = cache_.item(id);
   server_.counters().slab[it.clsid].set_cmds++;
   if (!it.value().ends_with("\r\n")) {
+    if (reading_meta_) noreply_ = false;
     OutString("CLIENT_ERROR bad data chunk");
+  } else if (reading_meta_) {
+    CompleteMetaSet(id);
   } else {
     switch (cache_.Store(id, reading_comm_)) {
       case StoreResult::kStored:
@@ -529,6 +508,7 @@ void Session::CompleteValue() {
         break;
     }
   }
+  reading_meta_ = false;
   cache_.Release(id);
 }
 
@@ -562,6 +542,8 @@ void Session::ProcessArithmetic(const Tokens& tokens, bool incr) {
         server_.counters().decr_misses++;
       }
       OutString("NOT_FOUND");
+      break;
+    case DeltaResult::kCasMismatch:  // only when a cas is given, as ma does
       break;
   }
 }
@@ -668,7 +650,7 @@ void Session::ProcessDebugtime(const Tokens& tokens) {
       OutString("ERROR");
       return;
     }
-    clock.AdvanceDebug(*delta);
+    server_.AdvanceClock(*delta);
   }
   OutString("OK");
 }
@@ -794,6 +776,9 @@ void Session::ProcessStats(const Tokens& tokens) {
     AppendItemsStats(server_, &report);
   } else if (subcommand == "slabs") {
     AppendSlabsStats(server_, &report);
+  } else if (subcommand == "memory") {
+    // An extension (memcached 1.6.18 answers ERROR): Redis's MEMORY STATS.
+    AppendMemoryStats(server_, &report);
   } else if (subcommand == "sizes") {
     cache_.AppendSizes(out_);
     return;

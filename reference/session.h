@@ -77,6 +77,19 @@ class Session {
   void ProcessStats(const Tokens& tokens);
   void ProcessMemlimit(const Tokens& tokens);
   void ProcessLru(const Tokens& tokens);
+  void ProcessLruCrawler(const Tokens& tokens);
+  // Meta commands (meta_commands.cc).
+  void ProcessMetaGet(const Tokens& tokens);
+  void ProcessMetaSet(const Tokens& tokens);
+  void ProcessMetaDelete(const Tokens& tokens);
+  void ProcessMetaArithmetic(const Tokens& tokens);
+  void ProcessMetaDebug(const Tokens& tokens);
+  void CompleteMetaSet(ItemId id);
+  // Meta commands report errors even in quiet mode (out_errstring).
+  void MetaError(std::string_view text) {
+    noreply_ = false;
+    OutString(text);
+  }
 
   Server& server_;
   Cache& cache_;
@@ -100,6 +113,11 @@ class Session {
   size_t value_filled_ = 0;
   // Bytes still to discard after a refused storage command.
   uint64_t swallow_left_ = 0;
+  // An ms whose value is being read: its return flags (the O, k and c tokens,
+  // space-separated, in request order) and whether its cas may be stale (I).
+  bool reading_meta_ = false;
+  std::string meta_return_flags_;
+  bool meta_allow_stale_ = false;
   // Lines of pipelined input scanned ahead of execution, to prefetch their
   // keys' memory: [offset of the line, whether its item was prefetched].
   struct Lookahead {

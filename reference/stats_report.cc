@@ -156,9 +156,9 @@ void AppendGeneralStats(const Server& server, std::string* out) {
   }
   if (settings.lru_crawler) {
     w.Add("lru_crawler_running", 0);
-    w.Add("lru_crawler_starts", server.crawler_starts());
+    w.Add("lru_crawler_starts", cache.crawler_starts());
   }
-  if (settings.lru_maintainer_thread) w.Add("lru_maintainer_juggles", 0);
+  if (settings.lru_maintainer_thread) w.Add("lru_maintainer_juggles", cache.maintainer_juggles());
   w.Add("malloc_fails", 0);
   w.Add("log_worker_dropped", 0);
   w.Add("log_worker_written", 0);

@@ -1,0 +1,160 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server.h"
+#include "session.h"
+#include "settings.h"
+
+namespace mcspec::ref {
+namespace {
+
+class Connection {
+ public:
+  explicit Connection(const std::vector<std::string>& flags)
+      : server_(ParseServerFlags(flags).settings), session_(server_) {}
+
+  std::string Send(std::string_view bytes) {
+    std::string out;
+    session_.Receive(bytes, &out);
+    return out;
+  }
+  int64_t started() const { return server_.clock().process_started(); }
+
+  // The value of one `stats` or `stats items` line, or "" if absent.
+  std::string Stat(std::string_view family, std::string_view name) {
+    const std::string report = Send(std::string(family) + "\r\n");
+    const std::string prefix = "STAT " + std::string(name) + " ";
+    const size_t at = report.find(prefix);
+    if (at == std::string::npos) return "";
+    const size_t start = at + prefix.size();
+    return report.substr(start, report.find("\r\n", start) - start);
+  }
+
+ private:
+  Server server_;
+  Session session_;
+};
+
+// Replies observed on memcached 1.6.18 (default settings, -t 1).
+TEST(LruCrawlerCommand, ArgumentErrors) {
+  Connection c({"-t", "1"});
+  EXPECT_EQ(c.Send("lru_crawler\r\n"), "ERROR\r\n");
+  EXPECT_EQ(c.Send("lru_crawler bogus\r\n"), "ERROR\r\n");
+  EXPECT_EQ(c.Send("lru_crawler sleep 2000000\r\n"),
+            "CLIENT_ERROR sleep must be one second or less\r\n");
+  EXPECT_EQ(c.Send("lru_crawler sleep x\r\n"), "CLIENT_ERROR bad command line format\r\n");
+  EXPECT_EQ(c.Send("lru_crawler sleep 50\r\n"), "OK\r\n");
+  EXPECT_EQ(c.Send("lru_crawler tocrawl x\r\n"), "CLIENT_ERROR bad command line format\r\n");
+  EXPECT_EQ(c.Send("lru_crawler tocrawl 0\r\n"), "OK\r\n");
+  EXPECT_EQ(c.Send("lru_crawler crawl 0\r\n"), "BADCLASS invalid class id\r\n");
+  EXPECT_EQ(c.Send("lru_crawler crawl 64\r\n"), "BADCLASS invalid class id\r\n");
+  EXPECT_EQ(c.Send("lru_crawler crawl x\r\n"), "BADCLASS invalid class id\r\n");
+  EXPECT_EQ(c.Send("lru_crawler crawl ,\r\n"), "NOTSTARTED no items to crawl\r\n");
+  EXPECT_EQ(c.Send("lru_crawler crawl hash\r\n"), "ERROR an unknown error happened\r\n");
+  EXPECT_EQ(c.Send("lru_crawler metadump 99\r\n"), "BADCLASS invalid class id\r\n");
+  EXPECT_EQ(c.Send("lru_crawler enable\r\n"), "ERROR failed to start lru crawler thread\r\n");
+  EXPECT_EQ(c.Send("lru_crawler disable\r\n"), "OK\r\n");
+  EXPECT_EQ(c.Send("lru_crawler crawl 1\r\n"), "CLIENT_ERROR lru crawler disabled\r\n");
+  EXPECT_EQ(c.Send("lru_crawler metadump all\r\n"), "CLIENT_ERROR lru crawler disabled\r\n");
+  EXPECT_EQ(c.Send("lru_crawler disable\r\n"), "OK\r\n");
+  EXPECT_EQ(c.Send("lru_crawler enable\r\n"), "OK\r\n");
+  EXPECT_EQ(c.Send("stats settings\r\n").find("STAT lru_crawler yes\r\n") != std::string::npos,
+            true);
+}
+
+TEST(LruCrawlerCommand, DisabledByNoModern) {
+  Connection c({"-o", "no_modern"});
+  EXPECT_EQ(c.Send("lru_crawler crawl all\r\n"), "CLIENT_ERROR lru crawler disabled\r\n");
+}
+
+// Same workload and output as memcached 1.6.18 (timestamps relative to its
+// start): LRUs are dumped round-robin, each from its tail, keys URI-encoded,
+// lines ending in "\n" and the dump in "END\r\n".
+TEST(LruCrawlerMetadump, FormatAndRoundRobinOrder) {
+  Connection c({"-t", "1"});
+  ASSERT_EQ(c.Send("set a:1 0 0 1\r\nA\r\nset b%2 0 100 2\r\nBB\r\nset c 5 0 300\r\n" +
+                   std::string(300, 'x') + "\r\nget a:1\r\n"),
+            "STORED\r\nSTORED\r\nSTORED\r\nVALUE a:1 0 1\r\nA\r\nEND\r\n");
+  const std::string la = std::to_string(c.started() + 62);
+  const std::string exp_b = std::to_string(c.started() + 162);
+  const std::string a = "key=a%3A1 exp=-1 la=" + la + " cas=1 fetch=yes cls=1 size=63\n";
+  const std::string b = "key=b%252 exp=" + exp_b + " la=" + la + " cas=2 fetch=no cls=1 size=64\n";
+  const std::string item_c = "key=c exp=-1 la=" + la + " cas=3 fetch=no cls=7 size=364\n";
+  EXPECT_EQ(c.Send("lru_crawler metadump all\r\n"), a + item_c + b + "END\r\n");
+  EXPECT_EQ(c.Send("lru_crawler metadump 1\r\n"), a + b + "END\r\n");
+  EXPECT_EQ(c.Send("lru_crawler metadump 1,2,3\r\n"), a + b + "END\r\n");
+  EXPECT_EQ(c.Send("lru_crawler metadump hash\r\n"), a + b + item_c + "END\r\n");
+}
+
+TEST(LruCrawlerMetadump, RefusedBehindUnsentResponses) {
+  Connection c({"-t", "1"});
+  EXPECT_EQ(c.Send("version\r\nlru_crawler metadump all\r\n"),
+            "VERSION 1.6.18\r\nERROR cannot pipeline other commands before metadump\r\n");
+}
+
+// Without the maintainer (which would reclaim expired tail items itself when
+// the clock moves), only the crawler reclaims them.
+TEST(LruCrawler, CrawlReclaimsExpiredItemsAndCountsWhatItChecked) {
+  Connection c({"-t", "1", "-o", "no_lru_maintainer"});
+  ASSERT_EQ(c.Send("set a 0 2 1\r\nA\r\nset b 0 0 1\r\nB\r\nset d 0 2 1\r\nD\r\n"),
+            "STORED\r\nSTORED\r\nSTORED\r\n");
+  // Expired once the clock is past their exptime (the crawler, like the LRU
+  // tail, only reclaims strictly after it).
+  ASSERT_EQ(c.Send("debugtime 3\r\n"), "OK\r\n");
+  EXPECT_EQ(c.Send("lru_crawler crawl 1\r\n"), "OK\r\n");
+  EXPECT_EQ(c.Stat("stats", "crawler_reclaimed"), "2");
+  EXPECT_EQ(c.Stat("stats", "crawler_items_checked"), "3");
+  EXPECT_EQ(c.Stat("stats", "expired_unfetched"), "2");
+  EXPECT_EQ(c.Stat("stats", "curr_items"), "1");
+}
+
+TEST(LruCrawler, TocrawlLimitsHowFarEachCrawlerGoes) {
+  Connection c({"-t", "1", "-o", "no_lru_maintainer"});
+  ASSERT_EQ(c.Send("set a 0 1 1\r\nA\r\nset b 0 1 1\r\nB\r\nset d 0 1 1\r\nD\r\n"),
+            "STORED\r\nSTORED\r\nSTORED\r\n");
+  ASSERT_EQ(c.Send("debugtime 2\r\nlru_crawler tocrawl 1\r\nlru_crawler crawl 1\r\n"),
+            "OK\r\nOK\r\nOK\r\n");
+  EXPECT_EQ(c.Stat("stats", "crawler_reclaimed"), "1");
+  EXPECT_EQ(c.Stat("stats", "curr_items"), "2");
+}
+
+// memcached's maintainer starts the crawler over every LRU as it starts.
+TEST(LruMaintainer, CrawlerRunsOnceAtStart) {
+  Connection modern({"-t", "1"});
+  EXPECT_EQ(modern.Stat("stats", "lru_crawler_starts"), "1");
+  EXPECT_EQ(modern.Stat("stats", "lru_maintainer_juggles"), "1");
+  Connection flat({"-o", "no_modern"});
+  EXPECT_EQ(flat.Stat("stats", "lru_crawler_starts"), "");
+}
+
+// New items enter HOT; the maintainer's next wake moves them to COLD, since
+// HOT may only hold 20% of a class's bytes (or items younger than 20% of
+// COLD's age).
+TEST(LruMaintainer, WakeMovesItemsFromHotToCold) {
+  Connection c({"-t", "1"});
+  ASSERT_EQ(c.Send("set a 0 0 1\r\nA\r\nset b 0 0 1\r\nB\r\n"), "STORED\r\nSTORED\r\n");
+  EXPECT_EQ(c.Stat("stats items", "items:1:number_hot"), "2");
+  ASSERT_EQ(c.Send("debugtime 1\r\n"), "OK\r\n");
+  EXPECT_EQ(c.Stat("stats items", "items:1:number_hot"), "0");
+  EXPECT_EQ(c.Stat("stats items", "items:1:number_cold"), "2");
+  EXPECT_EQ(c.Stat("stats items", "items:1:moves_to_cold"), "2");
+  EXPECT_EQ(c.Stat("stats", "lru_maintainer_juggles"), "2");
+}
+
+// A hit on a fetched COLD item makes it active; memcached's maintainer then
+// moves it to WARM, which the reference does at the end of the request.
+TEST(LruMaintainer, SecondHitInColdMovesTheItemToWarm) {
+  Connection c({"-t", "1"});
+  ASSERT_EQ(c.Send("set a 0 0 1\r\nA\r\ndebugtime 1\r\n"), "STORED\r\nOK\r\n");
+  ASSERT_EQ(c.Stat("stats items", "items:1:number_cold"), "1");
+  ASSERT_EQ(c.Send("get a\r\nget a\r\n"), "VALUE a 0 1\r\nA\r\nEND\r\nVALUE a 0 1\r\nA\r\nEND\r\n");
+  EXPECT_EQ(c.Stat("stats items", "items:1:number_warm"), "1");
+  EXPECT_EQ(c.Stat("stats items", "items:1:hits_to_cold"), "2");
+  EXPECT_EQ(c.Stat("stats items", "items:1:moves_to_warm"), "1");
+}
+
+}  // namespace
+}  // namespace mcspec::ref
