@@ -14,42 +14,12 @@
 #include "server.h"
 #include "session.h"
 #include "settings.h"
+#include "testing/test_connection.h"
 
 namespace mcspec::ref {
 namespace {
 
-Settings FlagsToSettings(const std::vector<std::string>& flags) {
-  FlagParseResult parsed = ParseServerFlags(flags);
-  EXPECT_EQ(parsed.error, "");
-  return parsed.settings;
-}
-
-class Connection {
- public:
-  explicit Connection(const std::vector<std::string>& flags)
-      : server_(FlagsToSettings(flags)), session_(server_) {}
-
-  std::string Send(std::string_view bytes) {
-    std::string out;
-    session_.Receive(bytes, &out);
-    return out;
-  }
-  void AdvanceClock(int64_t seconds) { server_.clock().AdvanceDebug(seconds); }
-
-  // The value of one line of `stats` (general), or "" if absent.
-  std::string Stat(std::string_view name) {
-    const std::string report = Send("stats\r\n");
-    const std::string prefix = "STAT " + std::string(name) + " ";
-    const size_t at = report.find(prefix);
-    if (at == std::string::npos) return "";
-    const size_t start = at + prefix.size();
-    return report.substr(start, report.find("\r\n", start) - start);
-  }
-
- private:
-  Server server_;
-  Session session_;
-};
+using Connection = testing::TestConnection;
 
 // Two 1 MiB pages of class 1 (96-byte chunks) fit in `-m 2`: 21844 items.
 constexpr int kClassOneCapacity = 21844;
@@ -242,7 +212,7 @@ std::string SlabStats(int clsid, uint32_t chunk_size, uint32_t perslab, uint32_t
 }
 
 TEST(CacheChunkedItems, HeaderAndDataChunksComeFromTheirOwnClasses) {
-  Connection c({});
+  Connection c;
   // 600002 data bytes: a class 2 header, one 524288 chunk (524240 data) and
   // a class 31 chunk for the remaining 75762 bytes plus its header.
   EXPECT_EQ(c.Send("set big 0 0 600000\r\n" + std::string(600000, 'a') + "\r\n"), "STORED\r\n");
@@ -266,14 +236,14 @@ TEST(CacheChunkedItems, HeaderAndDataChunksComeFromTheirOwnClasses) {
 }
 
 TEST(CacheChunkedItems, ChunkedValuesAreNeverNumeric) {
-  Connection c({});
+  Connection c;
   const std::string digits(600000, '1');
   EXPECT_EQ(c.Send("set n 0 0 600000\r\n" + digits + "\r\nincr n 1\r\n"),
             "STORED\r\nCLIENT_ERROR cannot increment or decrement non-numeric value\r\n");
 }
 
 TEST(CacheChunkedItems, BadDataChunkOnAChunkedValue) {
-  Connection c({});
+  Connection c;
   EXPECT_EQ(c.Send("set big 0 0 600000\r\n" + std::string(600002, 'a') + "version\r\n"),
             "CLIENT_ERROR bad data chunk\r\nVERSION 1.6.18\r\n");
 }

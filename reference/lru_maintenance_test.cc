@@ -7,35 +7,16 @@
 #include "server.h"
 #include "session.h"
 #include "settings.h"
+#include "testing/test_connection.h"
 
 namespace mcspec::ref {
 namespace {
 
-class Connection {
+// Timestamps in expected output are relative to the server's start.
+class Connection : public testing::TestConnection {
  public:
-  explicit Connection(const std::vector<std::string>& flags)
-      : server_(ParseServerFlags(flags).settings), session_(server_) {}
-
-  std::string Send(std::string_view bytes) {
-    std::string out;
-    session_.Receive(bytes, &out);
-    return out;
-  }
-  int64_t started() const { return server_.clock().process_started(); }
-
-  // The value of one `stats` or `stats items` line, or "" if absent.
-  std::string Stat(std::string_view family, std::string_view name) {
-    const std::string report = Send(std::string(family) + "\r\n");
-    const std::string prefix = "STAT " + std::string(name) + " ";
-    const size_t at = report.find(prefix);
-    if (at == std::string::npos) return "";
-    const size_t start = at + prefix.size();
-    return report.substr(start, report.find("\r\n", start) - start);
-  }
-
- private:
-  Server server_;
-  Session session_;
+  using TestConnection::TestConnection;
+  int64_t started() { return server().clock().process_started(); }
 };
 
 // Replies observed on memcached 1.6.18 (default settings, -t 1).
@@ -105,10 +86,10 @@ TEST(LruCrawler, CrawlReclaimsExpiredItemsAndCountsWhatItChecked) {
   // tail, only reclaims strictly after it).
   ASSERT_EQ(c.Send("debugtime 3\r\n"), "OK\r\n");
   EXPECT_EQ(c.Send("lru_crawler crawl 1\r\n"), "OK\r\n");
-  EXPECT_EQ(c.Stat("stats", "crawler_reclaimed"), "2");
-  EXPECT_EQ(c.Stat("stats", "crawler_items_checked"), "3");
-  EXPECT_EQ(c.Stat("stats", "expired_unfetched"), "2");
-  EXPECT_EQ(c.Stat("stats", "curr_items"), "1");
+  EXPECT_EQ(c.Stat("crawler_reclaimed", "stats"), "2");
+  EXPECT_EQ(c.Stat("crawler_items_checked", "stats"), "3");
+  EXPECT_EQ(c.Stat("expired_unfetched", "stats"), "2");
+  EXPECT_EQ(c.Stat("curr_items", "stats"), "1");
 }
 
 TEST(LruCrawler, TocrawlLimitsHowFarEachCrawlerGoes) {
@@ -117,17 +98,17 @@ TEST(LruCrawler, TocrawlLimitsHowFarEachCrawlerGoes) {
             "STORED\r\nSTORED\r\nSTORED\r\n");
   ASSERT_EQ(c.Send("debugtime 2\r\nlru_crawler tocrawl 1\r\nlru_crawler crawl 1\r\n"),
             "OK\r\nOK\r\nOK\r\n");
-  EXPECT_EQ(c.Stat("stats", "crawler_reclaimed"), "1");
-  EXPECT_EQ(c.Stat("stats", "curr_items"), "2");
+  EXPECT_EQ(c.Stat("crawler_reclaimed", "stats"), "1");
+  EXPECT_EQ(c.Stat("curr_items", "stats"), "2");
 }
 
 // memcached's maintainer starts the crawler over every LRU as it starts.
 TEST(LruMaintainer, CrawlerRunsOnceAtStart) {
   Connection modern({"-t", "1"});
-  EXPECT_EQ(modern.Stat("stats", "lru_crawler_starts"), "1");
-  EXPECT_EQ(modern.Stat("stats", "lru_maintainer_juggles"), "1");
+  EXPECT_EQ(modern.Stat("lru_crawler_starts", "stats"), "1");
+  EXPECT_EQ(modern.Stat("lru_maintainer_juggles", "stats"), "1");
   Connection flat({"-o", "no_modern"});
-  EXPECT_EQ(flat.Stat("stats", "lru_crawler_starts"), "");
+  EXPECT_EQ(flat.Stat("lru_crawler_starts", "stats"), "");
 }
 
 // New items enter HOT; the maintainer's next wake moves them to COLD, since
@@ -136,12 +117,12 @@ TEST(LruMaintainer, CrawlerRunsOnceAtStart) {
 TEST(LruMaintainer, WakeMovesItemsFromHotToCold) {
   Connection c({"-t", "1"});
   ASSERT_EQ(c.Send("set a 0 0 1\r\nA\r\nset b 0 0 1\r\nB\r\n"), "STORED\r\nSTORED\r\n");
-  EXPECT_EQ(c.Stat("stats items", "items:1:number_hot"), "2");
+  EXPECT_EQ(c.Stat("items:1:number_hot", "stats items"), "2");
   ASSERT_EQ(c.Send("debugtime 1\r\n"), "OK\r\n");
-  EXPECT_EQ(c.Stat("stats items", "items:1:number_hot"), "0");
-  EXPECT_EQ(c.Stat("stats items", "items:1:number_cold"), "2");
-  EXPECT_EQ(c.Stat("stats items", "items:1:moves_to_cold"), "2");
-  EXPECT_EQ(c.Stat("stats", "lru_maintainer_juggles"), "2");
+  EXPECT_EQ(c.Stat("items:1:number_hot", "stats items"), "0");
+  EXPECT_EQ(c.Stat("items:1:number_cold", "stats items"), "2");
+  EXPECT_EQ(c.Stat("items:1:moves_to_cold", "stats items"), "2");
+  EXPECT_EQ(c.Stat("lru_maintainer_juggles", "stats"), "2");
 }
 
 // A hit on a fetched COLD item makes it active; memcached's maintainer then
@@ -149,11 +130,11 @@ TEST(LruMaintainer, WakeMovesItemsFromHotToCold) {
 TEST(LruMaintainer, SecondHitInColdMovesTheItemToWarm) {
   Connection c({"-t", "1"});
   ASSERT_EQ(c.Send("set a 0 0 1\r\nA\r\ndebugtime 1\r\n"), "STORED\r\nOK\r\n");
-  ASSERT_EQ(c.Stat("stats items", "items:1:number_cold"), "1");
+  ASSERT_EQ(c.Stat("items:1:number_cold", "stats items"), "1");
   ASSERT_EQ(c.Send("get a\r\nget a\r\n"), "VALUE a 0 1\r\nA\r\nEND\r\nVALUE a 0 1\r\nA\r\nEND\r\n");
-  EXPECT_EQ(c.Stat("stats items", "items:1:number_warm"), "1");
-  EXPECT_EQ(c.Stat("stats items", "items:1:hits_to_cold"), "2");
-  EXPECT_EQ(c.Stat("stats items", "items:1:moves_to_warm"), "1");
+  EXPECT_EQ(c.Stat("items:1:number_warm", "stats items"), "1");
+  EXPECT_EQ(c.Stat("items:1:hits_to_cold", "stats items"), "2");
+  EXPECT_EQ(c.Stat("items:1:moves_to_warm", "stats items"), "1");
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "session.h"
 #include "settings.h"
 #include "testing/memcached_oracle.h"
+#include "testing/test_connection.h"
 
 namespace mcspec::ref {
 namespace {
@@ -70,32 +71,14 @@ const std::vector<std::string> kRedisOrder = {
 constexpr uint64_t kClientBuffers = 32768 + 16384;
 constexpr uint64_t kHashBytes = 524288;
 
-class Connection {
+class Connection : public testing::TestConnection {
  public:
-  explicit Connection(const std::vector<std::string>& flags)
-      : server_(Parse(flags)), session_(server_) {}
-
-  std::string Send(std::string_view bytes) {
-    std::string out;
-    session_.Receive(bytes, &out);
-    return out;
-  }
+  using TestConnection::TestConnection;
   StatMap Family(std::string_view command) {
     std::optional<StatMap> family = ParseStatReply(Send(std::string(command) + "\r\n"));
     return family.value_or(StatMap{{"unparsable", std::string(command)}});
   }
   StatMap Memory() { return Family("stats memory"); }
-  Server& server() { return server_; }
-
- private:
-  static Settings Parse(const std::vector<std::string>& flags) {
-    FlagParseResult parsed = ParseServerFlags(flags);
-    EXPECT_EQ(parsed.error, "");
-    return parsed.settings;
-  }
-
-  Server server_;
-  Session session_;
 };
 
 uint64_t U64(const StatMap& family, std::string_view name) {
@@ -303,7 +286,7 @@ TEST(MemoryStats, DatasetIsMemcachedsBytes) {
 
 TEST(MemoryStats, ActiveIsUsedChunksTimesChunkSize) {
   // Modern defaults chunk items above 512 KiB across classes.
-  Connection c({});
+  Connection c;
   c.Send(Set("a", 100) + Set("b", 100) + Set("c", 700000));
   const StatMap slabs = c.Family("stats slabs");
   uint64_t active = 0;
@@ -319,7 +302,7 @@ TEST(MemoryStats, ActiveIsUsedChunksTimesChunkSize) {
 }
 
 TEST(MemoryStats, ClientsNormalIsTheConnectionBuffers) {
-  Connection c({});
+  Connection c;
   c.server().set_host([] {
     HostFigures host;
     host.read_buf_bytes = uint64_t{3} * 16384;

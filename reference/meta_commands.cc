@@ -101,6 +101,8 @@ void AppendKeyFlag(std::string_view key, bool binary, std::string* out) {
   out->append(" b");
 }
 
+}  // namespace
+
 // The flags of a meta request, as memcached's _meta_flag_preparse reads them.
 struct MetaFlags {
   // The key, base64-decoded for the b flag.
@@ -126,6 +128,8 @@ struct MetaFlags {
   uint64_t delta = 1;
   uint64_t initial = 0;
 };
+
+namespace {
 
 // Reads the flag tokens into *flags. Returns the error line when a flag is
 // unknown, repeated or malformed. Most malformed values do not stop the
@@ -543,25 +547,32 @@ void Session::CompleteMetaSet(ItemId id) {
   OutString(line);
 }
 
-void Session::ProcessMetaDelete(const Tokens& tokens) {
+bool Session::ReadKeyedMetaRequest(const Tokens& tokens, MetaFlags* flags,
+                                   std::span<const std::string_view>* flag_tokens) {
   if (tokens.ntokens() < 3) {
     OutString("ERROR");
-    return;
+    return false;
   }
   if (tokens[1].size() > kKeyMaxLength) {
     OutString(kBadFormat);
-    return;
+    return false;
   }
   if (tokens.ntokens() > kMaxMetaTokens) {
     OutString("CLIENT_ERROR options flags too long");
-    return;
+    return false;
   }
-  const std::span<const std::string_view> flag_tokens(tokens.token.data() + 2, tokens.count - 2);
-  MetaFlags flags;
-  if (ParseMetaFlags(tokens[1], flag_tokens, server_.clock(), &flags)) {
+  *flag_tokens = std::span<const std::string_view>(tokens.token.data() + 2, tokens.count - 2);
+  if (ParseMetaFlags(tokens[1], *flag_tokens, server_.clock(), flags)) {
     MetaError("CLIENT_ERROR invalid or duplicate flag");
-    return;
+    return false;
   }
+  return true;
+}
+
+void Session::ProcessMetaDelete(const Tokens& tokens) {
+  MetaFlags flags;
+  std::span<const std::string_view> flag_tokens;
+  if (!ReadKeyedMetaRequest(tokens, &flags, &flag_tokens)) return;
   noreply_ = flags.quiet;
   std::string return_flags;
   for (std::string_view token : flag_tokens) {
@@ -602,24 +613,9 @@ void Session::ProcessMetaDelete(const Tokens& tokens) {
 }
 
 void Session::ProcessMetaArithmetic(const Tokens& tokens) {
-  if (tokens.ntokens() < 3) {
-    OutString("ERROR");
-    return;
-  }
-  if (tokens[1].size() > kKeyMaxLength) {
-    OutString(kBadFormat);
-    return;
-  }
-  if (tokens.ntokens() > kMaxMetaTokens) {
-    OutString("CLIENT_ERROR options flags too long");
-    return;
-  }
-  const std::span<const std::string_view> flag_tokens(tokens.token.data() + 2, tokens.count - 2);
   MetaFlags flags;
-  if (ParseMetaFlags(tokens[1], flag_tokens, server_.clock(), &flags)) {
-    MetaError("CLIENT_ERROR invalid or duplicate flag");
-    return;
-  }
+  std::span<const std::string_view> flag_tokens;
+  if (!ReadKeyedMetaRequest(tokens, &flags, &flag_tokens)) return;
   noreply_ = flags.quiet;
   bool incr = true;
   switch (flags.mode) {

@@ -10,6 +10,7 @@
 #include "server.h"
 #include "session.h"
 #include "settings.h"
+#include "testing/test_connection.h"
 
 namespace mcspec::ref {
 namespace {
@@ -17,37 +18,17 @@ namespace {
 using namespace std::string_literals;
 
 // A server with one client connection, as memcached's tests above were run.
-class Connection {
+// Every meta test runs memcached's -t 1 -o no_modern, plus its own flags.
+class Connection : public testing::TestConnection {
  public:
-  explicit Connection(const std::vector<std::string>& flags = {})
-      : server_(Parse(flags)), session_(server_) {}
-
-  std::string Send(std::string_view bytes) {
-    std::string out;
-    session_.Receive(bytes, &out);
-    return out;
-  }
-
-  // One figure of `stats`.
-  std::string Stat(std::string_view name) {
-    const std::string report = Send("stats\r\n");
-    const std::string prefix = "STAT " + std::string(name) + " ";
-    const size_t begin = report.find(prefix);
-    if (begin == std::string::npos) return "<missing>";
-    const size_t value = begin + prefix.size();
-    return report.substr(value, report.find("\r\n", value) - value);
-  }
+  explicit Connection(std::vector<std::string> flags = {})
+      : TestConnection(WithDefaults(std::move(flags))) {}
 
  private:
-  static Settings Parse(std::vector<std::string> flags) {
+  static std::vector<std::string> WithDefaults(std::vector<std::string> flags) {
     flags.insert(flags.begin(), {"-t", "1", "-o", "no_modern"});
-    FlagParseResult parsed = ParseServerFlags(flags);
-    EXPECT_EQ(parsed.error, "");
-    return parsed.settings;
+    return flags;
   }
-
-  Server server_;
-  Session session_;
 };
 
 // v adds the value; every other return flag echoes in request order.

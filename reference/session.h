@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,8 @@
 #include "server.h"
 
 namespace mcspec::ref {
+
+struct MetaFlags;  // a parsed meta request's flags (meta_commands.cc)
 
 class Session {
  public:
@@ -79,6 +82,10 @@ class Session {
   void ProcessLru(const Tokens& tokens);
   void ProcessLruCrawler(const Tokens& tokens);
   // Meta commands (meta_commands.cc).
+  // md and ma: the checks made before acting, in memcached's order; false
+  // (after replying) when one fails.
+  bool ReadKeyedMetaRequest(const Tokens& tokens, MetaFlags* flags,
+                            std::span<const std::string_view>* flag_tokens);
   void ProcessMetaGet(const Tokens& tokens);
   void ProcessMetaSet(const Tokens& tokens);
   void ProcessMetaDelete(const Tokens& tokens);

@@ -8,38 +8,16 @@
 
 #include "server.h"
 #include "settings.h"
+#include "testing/test_connection.h"
 
 namespace mcspec::ref {
 namespace {
 
 using namespace std::string_literals;
 
-Settings FlagsToSettings(const std::vector<std::string>& flags) {
-  FlagParseResult parsed = ParseServerFlags(flags);
-  EXPECT_EQ(parsed.error, "");
-  return parsed.settings;
-}
-
 // A server with one client connection; Send returns what memcached would have
 // written back for those bytes.
-class Connection {
- public:
-  explicit Connection(const std::vector<std::string>& flags = {})
-      : server_(FlagsToSettings(flags)), session_(server_) {}
-
-  std::string Send(std::string_view bytes) {
-    std::string out;
-    session_.Receive(bytes, &out);
-    return out;
-  }
-  void AdvanceClock(int64_t seconds) { server_.clock().AdvanceDebug(seconds); }
-  bool closed() const { return session_.closed(); }
-  Server& server() { return server_; }
-
- private:
-  Server server_;
-  Session session_;
-};
+using Connection = testing::TestConnection;
 
 std::string LongKey(size_t length) {
   return std::string(length, 'L');
