@@ -1,11 +1,16 @@
 // Session handlers for the administrative commands of memcached 1.6.18's
-// text protocol that steer the server's background work: `lru_crawler`.
+// text protocol that steer the server's background work or observe it:
+// `lru_crawler`, `slabs` and `watch`.
+#include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "number_parse.h"
 #include "session.h"
 #include "session_tokens.h"
+#include "watch_log.h"
 
 namespace mcspec::ref {
 
@@ -70,6 +75,98 @@ void Session::ProcessLruCrawler(const Tokens& tokens) {
     }
   } else if (ntokens == 3 && what == "disable") {
     settings.lru_crawler = false;
+    OutString("OK");
+  } else {
+    OutString("ERROR");
+  }
+}
+
+void Session::ProcessWatch(const Tokens& tokens) {
+  SetNoreplyMaybe(tokens);
+  if (out_->size() > unsent_from_) {
+    OutString("ERROR cannot pipeline other commands before watch");
+    return;
+  }
+  static constexpr std::pair<std::string_view, WatchLog::Kind> kKinds[] = {
+      {"rawcmds", WatchLog::kRawCommands},     {"evictions", WatchLog::kEvictions},
+      {"fetchers", WatchLog::kFetchers},       {"mutations", WatchLog::kMutations},
+      {"sysevents", WatchLog::kSysEvents},     {"connevents", WatchLog::kConnEvents},
+      {"proxyreqs", WatchLog::kProxyRequests}, {"proxyevents", WatchLog::kProxyEvents},
+      {"proxyuser", WatchLog::kProxyUser}};
+  uint16_t kinds = 0;
+  if (tokens.ntokens() > 2) {
+    for (size_t i = 1; i < tokens.ntokens() - 1; ++i) {
+      const auto* match = std::find_if(std::begin(kKinds), std::end(kKinds),
+                                       [&](const auto& kind) { return kind.first == tokens[i]; });
+      if (match == std::end(kKinds)) {
+        OutString("ERROR");
+        return;
+      }
+      kinds |= match->second;
+    }
+  } else {
+    kinds = WatchLog::kFetchers;
+  }
+  watcher_ = server_.watch_log().AddWatcher(kinds);
+  server_.watch_log().Take(watcher_, out_);
+  // The rest of the input is never read: memcached stops reading a watcher.
+  in_pos_ = in_.size();
+}
+
+// `slabs reassign <src> <dst>` and `slabs automove <0|1|2>` or
+// `slabs automove ratio <ratio>`.
+void Session::ProcessSlabs(const Tokens& tokens) {
+  Settings& settings = server_.settings();
+  const size_t ntokens = tokens.ntokens();
+  if (ntokens == 5 && tokens[1] == "reassign") {
+    if (!settings.slab_reassign) {
+      OutString("CLIENT_ERROR slab reassignment disabled");
+      return;
+    }
+    const std::optional<int32_t> src = ParseI32(tokens[2]);
+    const std::optional<int32_t> dst = ParseI32(tokens[3]);
+    if (!src || !dst) {
+      OutString("CLIENT_ERROR bad command line format");
+      return;
+    }
+    switch (cache_.Reassign(*src, *dst)) {
+      case ReassignResult::kOk:
+        OutString("OK");
+        break;
+      case ReassignResult::kRunning:
+        OutString("BUSY currently processing reassign request");
+        break;
+      case ReassignResult::kBadClass:
+        OutString("BADCLASS invalid src or dst class id");
+        break;
+      case ReassignResult::kNoSpare:
+        OutString("NOSPARE source class has no spare pages");
+        break;
+      case ReassignResult::kSame:
+        OutString("SAME src and dst class are identical");
+        break;
+    }
+  } else if (ntokens >= 4 && tokens[1] == "automove") {
+    SetNoreplyMaybe(tokens);
+    if (tokens[2] == "ratio") {
+      const std::optional<double> ratio = ntokens < 5 ? std::nullopt : ParseDouble(tokens[3]);
+      if (!ratio) {
+        OutString("ERROR");
+        return;
+      }
+      settings.slab_automove_ratio = *ratio;
+    } else {
+      const std::optional<uint32_t> level = ParseU32(tokens[2]);
+      if (!level) {
+        OutString("CLIENT_ERROR bad command line format");
+        return;
+      }
+      if (*level > 2) {
+        OutString("ERROR");
+        return;
+      }
+      settings.slab_automove = *level;
+    }
     OutString("OK");
   } else {
     OutString("ERROR");

@@ -7,6 +7,7 @@
 
 #include "key_hash.h"
 #include "number_parse.h"
+#include "watch_log.h"
 
 namespace mcspec::ref {
 
@@ -184,15 +185,13 @@ bool Cache::ItemSizeOk(size_t nkey, uint32_t flags, uint32_t nbytes) const {
 
 // do_item_alloc_pull: reclaim first (flat LRU), allocate, and on failure evict
 // from the tail; up to ten rounds.
-bool Cache::AllocPull(int clsid) {
+ChunkId Cache::AllocPull(int clsid) {
   int round = 0;
-  bool ok = false;
+  ChunkId chunk = kNoChunk;
   for (; round < 10; ++round) {
     if (!settings_.lru_segmented) PullTail(clsid, kColdLru, 0, false);
-    if (slabs_.Allocate(clsid)) {
-      ok = true;
-      break;
-    }
+    chunk = slabs_.Allocate(clsid);
+    if (chunk != kNoChunk) break;
     if (PullTail(clsid, kColdLru, 0, true) <= 0) {
       if (settings_.lru_segmented) {
         PullTail(clsid, kHotLru, 0, false);
@@ -202,7 +201,7 @@ bool Cache::AllocPull(int clsid) {
     }
   }
   if (round > 0) lru_counters_[clsid][kHotLru].direct_reclaims += round;
-  return ok;
+  return chunk;
 }
 
 // The data chunks of a chunked item, allocated as memcached allocates them
@@ -214,14 +213,15 @@ bool Cache::AllocChunks(ItemId id) {
   uint64_t remaining = At(id).nbytes();
   while (remaining > 0) {
     uint64_t size = std::min<uint64_t>(remaining + kItemChunkHeaderSize, max);
-    int clsid = slabs_.ClassFor(size);
-    if (!AllocPull(clsid)) {
+    ChunkId chunk = AllocPull(slabs_.ClassFor(size));
+    if (chunk == kNoChunk) {
       if (size == max) return false;
       size = max;
-      clsid = slabs_.ClassFor(size);
-      if (!AllocPull(clsid)) return false;
+      chunk = AllocPull(slabs_.ClassFor(size));
+      if (chunk == kNoChunk) return false;
     }
-    At(id).chunk_classes->push_back(static_cast<uint8_t>(clsid));
+    slabs_.set_owner(chunk, id | kDataChunkOwner);
+    At(id).data_chunks->push_back(chunk);
     remaining -= std::min(remaining, size - kItemChunkHeaderSize);
   }
   return true;
@@ -242,14 +242,17 @@ ItemId Cache::Alloc(KeyRef ref, uint32_t flags, RelTime exptime, uint32_t nbytes
     uint64_t htotal = key.size() + 1 + nsuffix + kItemHeaderSize + kItemChunkHeaderSize + cas_size;
     header_clsid = slabs_.ClassFor(htotal);
   }
-  if (!AllocPull(header_clsid)) {
+  const ChunkId chunk = AllocPull(header_clsid);
+  if (chunk == kNoChunk) {
     lru_counters_[clsid][kHotLru].outofmemory++;
     return kNoItem;
   }
 
   ItemId id = NewSlot();
   items_[id] = Item::Create(key, nbytes);
+  slabs_.set_owner(chunk, id);
   Item& it = At(id);
+  it.chunk = chunk;
   it.client_flags = flags;
   it.exptime = exptime;
   it.clsid = static_cast<uint8_t>(clsid);
@@ -263,8 +266,7 @@ ItemId Cache::Alloc(KeyRef ref, uint32_t flags, RelTime exptime, uint32_t nbytes
   }
   if (chunked) {
     it.chunked = true;
-    it.header_clsid = static_cast<uint8_t>(header_clsid);
-    it.chunk_classes = std::make_unique<std::vector<uint8_t>>();
+    it.data_chunks = std::make_unique<std::vector<ChunkId>>();
   }
   return id;
 }
@@ -278,11 +280,9 @@ ItemId Cache::AllocHoldingLock(KeyRef key, uint32_t flags, RelTime exptime, uint
 
 void Cache::FreeItem(ItemId id) {
   Item& it = At(id);
+  slabs_.Free(it.chunk);
   if (it.chunked) {
-    slabs_.Free(it.header_clsid);
-    for (uint8_t clsid : *it.chunk_classes) slabs_.Free(clsid);
-  } else {
-    slabs_.Free(it.clsid);
+    for (ChunkId chunk : *it.data_chunks) slabs_.Free(chunk);
   }
   Item::Destroy(items_[id]);
   items_[id] = nullptr;
@@ -410,23 +410,84 @@ void Cache::Bump(ItemId id) {
 
 ItemId Cache::Get(KeyRef key, bool update) {
   ItemId id = index_->Find(key.key, key.hash);
-  if (id == kNoItem) return kNoItem;
+  if (id == kNoItem) {
+    LogFetch(key.key, kNotFound, nullptr);
+    return kNoItem;
+  }
   Item& it = At(id);
   it.refcount++;
   if (IsFlushed(it)) {
     UnlinkLocked(id);
     Release(id);
     counters_.get_flushed++;
+    LogFetch(key.key, kFlushed, nullptr);
     return kNoItem;
   }
   if (it.exptime != 0 && it.exptime <= clock_.now()) {
     UnlinkLocked(id);
     Release(id);
     counters_.get_expired++;
+    LogFetch(key.key, kExpired, nullptr);
     return kNoItem;
   }
   if (update) Bump(id);
+  LogFetch(key.key, kFound, &it);
   return id;
+}
+
+// memcached logs every item lookup, for every purpose, to fetch watchers.
+void Cache::LogFetch(std::string_view key, FetchOutcome outcome, const Item* it) {
+  if (watch_log_ == nullptr || !watch_log_->Wants(WatchLog::kFetchers)) return;
+  static constexpr std::string_view kStatus[] = {"not_found", "found", "flushed", "expired"};
+  std::string body = "type=item_get key=";
+  AppendUriEncoded(key, &body);
+  body.append(" status=").append(kStatus[outcome]);
+  body.append(" clsid=").append(std::to_string(it != nullptr ? it->clsid : 0));
+  body.append(" cfd=").append(std::to_string(connection_fd_));
+  body.append(" size=").append(std::to_string(it != nullptr ? it->nbytes() - 2 : 0));
+  watch_log_->Log(WatchLog::kFetchers, clock_.unix_now(), body);
+}
+
+void Cache::LogStore(std::string_view key, StoreOutcome outcome, StoreCommand comm,
+                     const Item* it) {
+  if (watch_log_ == nullptr || !watch_log_->Wants(WatchLog::kMutations)) return;
+  static constexpr std::string_view kStatus[] = {"not_stored", "stored",    "exists",
+                                                 "not_found",  "too_large", "no_memory"};
+  static constexpr std::string_view kCommand[] = {"set",    "add",     "replace",
+                                                  "append", "prepend", "cas"};
+  // memcached prints the remaining ttl as unsigned, so a past exptime wraps.
+  const RelTime ttl = it != nullptr && it->exptime != 0 ? it->exptime - clock_.now() : 0;
+  std::string body = "type=item_store key=";
+  AppendUriEncoded(key, &body);
+  body.append(" status=").append(kStatus[static_cast<int>(outcome)]);
+  body.append(" cmd=").append(kCommand[static_cast<int>(comm)]);
+  body.append(" ttl=").append(std::to_string(ttl));
+  if (it != nullptr) {
+    body.append(" clsid=").append(std::to_string(it->clsid));
+    body.append(" cfd=").append(std::to_string(connection_fd_));
+  } else {
+    // memcached passes one argument too few for a refused value, so its line
+    // shows the connection's fd as clsid and an uninitialised cfd; the
+    // reference prints 0 for the latter.
+    body.append(" clsid=").append(std::to_string(connection_fd_)).append(" cfd=0");
+  }
+  body.append(" size=").append(std::to_string(it != nullptr ? it->nbytes() - 2 : 0));
+  watch_log_->Log(WatchLog::kMutations, clock_.unix_now(), body);
+}
+
+void Cache::LogEviction(const Item& it) {
+  if (watch_log_ == nullptr || !watch_log_->Wants(WatchLog::kEvictions)) return;
+  const RelTime now = clock_.now();
+  std::string body = "type=eviction key=";
+  AppendUriEncoded(it.key(), &body);
+  body.append(" fetch=").append(it.fetched ? "yes" : "no");
+  body.append(" ttl=").append(
+      it.exptime > 0 ? std::to_string(static_cast<int64_t>(static_cast<RelTime>(it.exptime - now)))
+                     : "-1");
+  body.append(" la=").append(std::to_string(static_cast<int32_t>(now - it.time)));
+  body.append(" clsid=").append(std::to_string(it.clsid));
+  body.append(" size=").append(std::to_string(it.nbytes() - 2));
+  watch_log_->Log(WatchLog::kEvictions, clock_.unix_now(), body);
 }
 
 ItemId Cache::Touch(KeyRef key, RelTime exptime) {
@@ -511,8 +572,10 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTim
           if (it.exptime != 0) counters.evicted_nonzero++;
           if (!it.fetched) counters.evicted_unfetched++;
           if (it.active) counters.evicted_active++;
+          LogEviction(it);
           UnlinkLocked(search);
           removed++;
+          if (settings_.slab_automove == 2) Reassign(-1, clsid);
         } else if (it.active && settings_.lru_segmented) {
           counters.moves_to_warm++;
           it.active = false;
@@ -643,6 +706,8 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm, bool allow_stale, uint64_
     }
   }
   if (stored_cas != nullptr) *stored_cas = stored == StoreResult::kStored ? At(store_id).cas : 0;
+  const Item& logged = At(store_id);
+  LogStore(logged.key(), static_cast<StoreOutcome>(stored), comm, &logged);
   return stored;
 }
 
@@ -809,6 +874,7 @@ void Cache::AppendCachedump(int clsid, uint32_t limit, int64_t process_started,
 void Cache::ResetStats() {
   for (auto& per_class : lru_counters_) per_class.fill(LruCounters{});
   totals_.total_items = 0;
+  slab_move_stats_ = SlabMoveStats{.running = slab_move_stats_.running};
 }
 
 }  // namespace mcspec::ref

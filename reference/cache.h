@@ -27,6 +27,7 @@
 #include "clock.h"
 #include "settings.h"
 #include "slab_allocator.h"
+#include "slab_rebalance.h"
 #include "stats.h"
 
 namespace mcspec::ref {
@@ -63,11 +64,11 @@ struct Item {
   bool key_binary = false;
   bool stale = false;
   bool token_sent = false;
-  // A chunked (larger than slab_chunk_max) item: a header chunk of class
-  // `header_clsid` and data chunks of the classes in `chunk_classes`.
+  // A chunked (larger than slab_chunk_max) item: a header chunk (`chunk`, of
+  // a smaller class than `clsid`) and the data chunks in `data_chunks`.
   bool chunked = false;
-  uint8_t header_clsid = 0;
-  std::unique_ptr<std::vector<uint8_t>> chunk_classes;
+  ChunkId chunk = kNoChunk;  // the chunk holding the item (its header)
+  std::unique_ptr<std::vector<ChunkId>> data_chunks;
 
   // A new item with room for `key` and a value of `nbytes` bytes.
   static Item* Create(std::string_view key, uint32_t nbytes);
@@ -90,8 +91,14 @@ struct KeyRef {
 };
 
 enum class StoreCommand { kSet, kAdd, kReplace, kAppend, kPrepend, kCas };
-enum class StoreResult { kStored, kNotStored, kExists, kNotFound };
+// In memcached's order (its store_item_type), which watch lines rely on.
+enum class StoreResult { kNotStored, kStored, kExists, kNotFound };
+// A store's outcome as watchers see it: a StoreResult, or a refusal before
+// the store (value too large, no memory).
+enum class StoreOutcome { kNotStored, kStored, kExists, kNotFound, kTooLarge, kNoMemory };
 enum class DeltaResult { kOk, kNonNumeric, kOutOfMemory, kNotFound, kCasMismatch };
+
+class WatchLog;
 
 class Cache {
  public:
@@ -144,6 +151,11 @@ class Cache {
   void MarkStale(ItemId id);
   // The key's hash as memcached computes it (murmur3, or jenkins).
   KeyRef Key(std::string_view key) const { return {key, HashKey(key)}; }
+  // Events go to `log`'s watchers, attributed to connection `fd` (memcached
+  // prints the client's file descriptor).
+  void set_watch_log(WatchLog* log) { watch_log_ = log; }
+  void set_connection_fd(int fd) { connection_fd_ = fd; }
+  void LogStore(std::string_view key, StoreOutcome outcome, StoreCommand comm, const Item* it);
   // Hints for pipelined input: start loading the index slot of a key, or,
   // once that slot is cached, the item it points to. No effect on behaviour.
   void PrefetchSlot(uint32_t hash) const;
@@ -157,13 +169,25 @@ class Cache {
   void MaintainerWake();
   uint64_t maintainer_juggles() const { return maintainer_juggles_; }
 
+  // Page moves (slab_rebalance.cc). slabs_reassign: requests a move of the
+  // first page of class `src` (-1: any class with a spare page) to class
+  // `dst` (0: the global page pool). The move runs after the request, as
+  // memcached's mover thread would, and may be continued by later steps
+  // while items in the page are busy.
+  ReassignResult Reassign(int src, int dst);
+  const SlabMoveStats& slab_move_stats() const { return slab_move_stats_; }
+
   // The LRU crawler. A crawl runs to completion at once, visiting LRUs in
   // memcached's round-robin order. `lrus[i]` selects LRU i (class | type << 6).
   enum class CrawlResult { kOk, kBadClass, kNotStarted, kError };
   using LruSet = std::array<bool, kLruCount>;
   // Parses "all" or a comma-separated class list ("hash" selects nothing).
   static std::optional<LruSet> CrawlTargets(std::string_view classes);
-  CrawlResult CrawlExpired(const LruSet& lrus, uint32_t remaining);
+  // `lru_crawler crawl`: a manual crawl, whose figures memcached keeps apart
+  // from the autocrawler's schedule.
+  CrawlResult CrawlExpired(const LruSet& lrus, uint32_t remaining) {
+    return CrawlExpired(lrus, remaining, false);
+  }
   // `lru_crawler metadump`: one line per live item of the selected LRUs
   // (or of the whole hash table, in memcached's bucket order), then END.
   void Metadump(const LruSet* lrus, std::string* out);
@@ -198,6 +222,7 @@ class Cache {
   void EnableSizes(std::string* out);
   void DisableSizes(std::string* out);
   void AppendSizes(std::string* out) const;
+  bool sizes_enabled() const { return !sizes_histogram_.empty(); }
   // `stats cachedump <class> <limit>`: the COLD LRU of a class, head first.
   void AppendCachedump(int clsid, uint32_t limit, int64_t process_started, std::string* out) const;
   // `stats reset` of the store: LRU counters and total_items.
@@ -217,13 +242,17 @@ class Cache {
   class KeyIndex;
 
   bool IsFlushed(const Item& it) const;
+  enum FetchOutcome { kNotFound, kFound, kFlushed, kExpired };
+  void LogFetch(std::string_view key, FetchOutcome outcome, const Item* it);
+  void LogEviction(const Item& it);
   void SizesAdd(const Item& it);
   void SizesRemove(const Item& it);
   uint32_t HashKey(std::string_view key) const;
-  bool AllocPull(int clsid);
+  ChunkId AllocPull(int clsid);
   int PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTime max_age = 0);
   int Juggle(int clsid);
   void CrawlerCheck();
+  CrawlResult CrawlExpired(const LruSet& lrus, uint32_t remaining, bool for_schedule);
   // Crawls the selected LRUs round-robin; `visit` sees each item the crawler
   // passes, in the order memcached's crawler passes them. `limit(i)` is how
   // many items LRU i's crawler may pass (0: all).
@@ -237,6 +266,20 @@ class Cache {
   void LinkQ(ItemId id);
   void UnlinkQ(ItemId id);
   void FreeItem(ItemId id);
+  // The page mover and automover (slab_rebalance.cc).
+  void SlabMoveAfterRequest();
+  void SlabMoveAtWake();
+  void RunSlabMove(uint32_t max_passes);
+  bool StartSlabMove();
+  bool SlabMovePass();
+  void SlabMoveChunk(uint32_t index);
+  ChunkId SlabMoveAlloc();
+  void FinishSlabMove();
+  void Automove();
+  void AutomoveDecide(int* src, int* dst);
+  void AutomoveStart();
+  void AutomoveFigures(std::array<SlabAutomove::ItemFigures, kMaxSlabClasses>* items,
+                       std::array<SlabAutomove::SlabFigures, kMaxSlabClasses>* slabs) const;
   ItemId NewSlot();
   uint64_t NextCas() { return ++cas_id_; }
 
@@ -256,6 +299,8 @@ class Cache {
   std::array<std::array<LruCounters, kLruTypes>, kMaxSlabClasses> lru_counters_{};
   ItemTotals totals_;
   std::vector<ItemId> deferred_bumps_;
+  WatchLog* watch_log_ = nullptr;
+  int connection_fd_ = 0;
   uint64_t maintainer_juggles_ = 0;
   uint32_t crawler_starts_ = 0;
   RelTime last_crawler_check_ = 0;
@@ -269,7 +314,8 @@ class Cache {
     RelTime end_time = 0;
     bool run_complete = false;
   };
-  std::array<CrawlerLruStats, kLruCount> crawler_stats_{};
+  // Allocated by the first crawl: most servers in tests never crawl.
+  std::unique_ptr<std::array<CrawlerLruStats, kLruCount>> crawler_stats_;
   std::array<RelTime, kLruCount> next_crawls_{};
   std::array<RelTime, kLruCount> next_crawl_wait_{};
   std::vector<uint32_t> sizes_histogram_;  // empty: `stats sizes` is off
@@ -283,6 +329,10 @@ class Cache {
   RelTime oldest_live_ = 0;
   uint64_t oldest_cas_ = 0;
   uint64_t peak_bytes_ = 0;
+  SlabMove slab_move_;
+  SlabMoveStats slab_move_stats_;
+  SlabAutomove automove_;
+  int reassign_any_cursor_ = 0;  // slabs_reassign_pick_any's last class
 };
 
 }  // namespace mcspec::ref

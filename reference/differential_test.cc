@@ -1,7 +1,8 @@
 // Differential test: a seeded random workload sent both to `mcref --stdio` and
 // to a real memcached 1.6.18 (`-o no_modern -t 1 -m 8`) that the test starts
 // on a free loopback port. Every response must be byte-identical, and so must
-// the `stats`, `stats items` and `stats slabs` figures the model owns.
+// the `stats`, `stats items`, `stats slabs`, `stats settings`, `stats sizes`
+// and `stats detail dump` figures the model owns.
 //
 // memcached's clock cannot be driven, so the test follows it: it waits for
 // memcached's once-a-second tick (seen through `stats`), moves the reference's
@@ -87,9 +88,14 @@ std::vector<std::pair<std::string, std::string>> ParseStats(std::string_view tex
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.starts_with("STAT ")) continue;
-    const size_t space = line.find(' ', 5);
-    stats.emplace_back(line.substr(5, space - 5), line.substr(space + 1));
+    // "STAT name value", or `stats detail dump`'s "PREFIX name get ...".
+    if (line.starts_with("STAT ")) {
+      const size_t space = line.find(' ', 5);
+      stats.emplace_back(line.substr(5, space - 5), line.substr(space + 1));
+    } else if (line.starts_with("PREFIX ")) {
+      const size_t space = line.find(' ', 7);
+      stats.emplace_back(line.substr(0, space), line.substr(space + 1));
+    }
   }
   return stats;
 }
@@ -142,7 +148,8 @@ class Workload {
   std::string Key() {
     // A hot set of keys and a long tail.
     const int id = Uniform(0, 2) ? Uniform(0, 299) : Uniform(0, 9999);
-    return "key:" + std::to_string(id);
+    // Several prefixes, for `stats detail`.
+    return "k" + std::to_string(id % 7) + ":" + std::to_string(id);
   }
 
   size_t ValueSize() {
@@ -400,10 +407,15 @@ class Differential {
     std::vector<std::string> argv = {MCREF_PATH, "--stdio", "--process-started",
                                      std::to_string(process_started)};
     argv.insert(argv.end(), kServerFlags.begin(), kServerFlags.end());
+    // The oracle's listening address, so that `stats settings` must match too.
+    argv.insert(argv.end(), {"-l", "127.0.0.1", "-p", std::to_string(oracle.port())});
     testing::ChildProcess mcref(argv, true);
     mcref_ = &mcref;
 
     Workload workload(seed_, process_started);
+    // Per-prefix and item size statistics, compared with the other families.
+    RunCommand(0, "stats detail on\r\n", &workload);
+    RunCommand(0, "stats sizes_enable\r\n", &workload);
     uint64_t done = 0;
     while (done < commands_ && !::testing::Test::HasFailure()) {
       const uint32_t now = WaitForTick();
@@ -524,7 +536,8 @@ class Differential {
   }
 
   void CompareStats(uint64_t done) {
-    for (const std::string command : {"stats", "stats items", "stats slabs"}) {
+    for (const std::string command : {"stats", "stats items", "stats slabs", "stats settings",
+                                      "stats sizes", "stats detail dump"}) {
       // The byte counters must equal what this test sent and received before
       // the request.
       const uint64_t memcached_written = received_from_memcached_;

@@ -21,6 +21,7 @@
 
 #include "cache.h"
 #include "number_parse.h"
+#include "watch_log.h"
 
 namespace mcspec::ref {
 namespace {
@@ -34,24 +35,6 @@ int LruIndex(int clsid, int lru) {
   return clsid | (lru << 6);
 }
 
-// memcached's URI encoding of keys in crawler and watcher output.
-void AppendUriEncoded(std::string_view key, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (const char c : key) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool plain = (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') ||
-                       (byte >= 'A' && byte <= 'Z') || byte == '-' || byte == '.' || byte == '_' ||
-                       byte == '~';
-    if (plain) {
-      out->push_back(c);
-    } else {
-      out->push_back('%');
-      out->push_back(kHex[byte >> 4]);
-      out->push_back(kHex[byte & 15]);
-    }
-  }
-}
-
 }  // namespace
 
 void Cache::FinishRequest() {
@@ -60,9 +43,11 @@ void Cache::FinishRequest() {
     Release(id);
   }
   deferred_bumps_.clear();
+  SlabMoveAfterRequest();
 }
 
 void Cache::MaintainerWake() {
+  SlabMoveAtWake();  // memcached's page mover is a thread of its own
   if (!settings_.lru_maintainer_thread) return;
   maintainer_juggles_++;
   for (int clsid = 1; clsid < kMaxSlabClasses; ++clsid) Juggle(clsid);
@@ -70,6 +55,7 @@ void Cache::MaintainerWake() {
     CrawlerCheck();
     last_crawler_check_ = clock_.now();
   }
+  Automove();
 }
 
 // lru_maintainer_juggle: reclaim from TEMP, then move items out of HOT and
@@ -114,11 +100,12 @@ int Cache::Juggle(int clsid) {
 // crawl of the LRUs whose time has come.
 void Cache::CrawlerCheck() {
   const RelTime now = clock_.now();
+  if (!crawler_stats_) crawler_stats_ = std::make_unique<std::array<CrawlerLruStats, kLruCount>>();
   LruSet todo{};
   bool do_run = false;
   uint32_t tocrawl_limit = 0;
   for (int i = 1; i < kLruSlots; ++i) {
-    CrawlerLruStats& s = crawler_stats_[i];
+    CrawlerLruStats& s = (*crawler_stats_)[i];
     if (s.run_complete) {
       const uint64_t possible_reclaims = s.seen - s.noexp;
       const uint64_t low_watermark = possible_reclaims / 100 + 1;
@@ -137,6 +124,21 @@ void Cache::CrawlerCheck() {
       if (available_reclaims == 0) next_crawl_wait_[i] += 60;
       next_crawl_wait_[i] = std::min(next_crawl_wait_[i], kMaxCrawlWait);
       next_crawls_[i] = now + next_crawl_wait_[i] + 5;
+      if (watch_log_ != nullptr && watch_log_->Wants(WatchLog::kSysEvents)) {
+        static constexpr std::string_view kLruNames[] = {"hot", "warm", "cold", "temp"};
+        std::string body = "type=lru_crawler crawler=" + std::to_string(i & 63);
+        body.append(" lru=").append(kLruNames[i >> 6]);
+        body.append(" low_mark=").append(std::to_string(low_watermark));
+        body.append(" next_reclaims=").append(std::to_string(available_reclaims));
+        body.append(" since_run=").append(std::to_string(static_cast<RelTime>(now - s.end_time)));
+        body.append(" next_run=")
+            .append(std::to_string(static_cast<int32_t>(next_crawls_[i] - now)));
+        body.append(" elapsed=")
+            .append(std::to_string(static_cast<RelTime>(s.end_time - s.start_time)));
+        body.append(" examined=").append(std::to_string(s.seen));
+        body.append(" reclaimed=").append(std::to_string(s.reclaimed));
+        watch_log_->Log(WatchLog::kSysEvents, clock_.unix_now(), body);
+      }
       s.run_complete = false;
     }
     if (now > next_crawls_[i]) {
@@ -151,15 +153,15 @@ void Cache::CrawlerCheck() {
     tocrawl_limit = settings_.lru_crawler_tocrawl;
   }
   // An automatic crawl keeps the figures the next check plans from.
-  for (int i = 0; i < kLruSlots; ++i) {
-    crawler_stats_[i] = CrawlerLruStats{};
-    crawler_stats_[i].start_time = now;
+  for (CrawlerLruStats& stats : *crawler_stats_) {
+    stats = CrawlerLruStats{};
+    stats.start_time = now;
   }
-  CrawlExpired(todo, tocrawl_limit);
+  CrawlExpired(todo, tocrawl_limit, true);
   for (int i = 1; i < kLruSlots; ++i) {
     if (!todo[i]) continue;
-    crawler_stats_[i].end_time = now;
-    crawler_stats_[i].run_complete = true;
+    (*crawler_stats_)[i].end_time = now;
+    (*crawler_stats_)[i].run_complete = true;
   }
 }
 
@@ -226,7 +228,7 @@ void Cache::Crawl(const LruSet& lrus, Limit limit, Visit visit) {
   }
 }
 
-Cache::CrawlResult Cache::CrawlExpired(const LruSet& lrus, uint32_t remaining) {
+Cache::CrawlResult Cache::CrawlExpired(const LruSet& lrus, uint32_t remaining, bool for_schedule) {
   if (std::none_of(lrus.begin(), lrus.end(), [](bool on) { return on; })) {
     return CrawlResult::kNotStarted;
   }
@@ -234,23 +236,24 @@ Cache::CrawlResult Cache::CrawlExpired(const LruSet& lrus, uint32_t remaining) {
   auto limit = [remaining](int) { return remaining; };
   Crawl(lrus, limit, [&](int lru, ItemId id, uint64_t* reclaimed, uint64_t* unfetched) {
     Item& it = *items_[id];
-    CrawlerLruStats& s = crawler_stats_[lru];
+    CrawlerLruStats* s = for_schedule ? &(*crawler_stats_)[lru] : nullptr;
     const bool flushed = IsFlushed(it);
     if ((it.exptime != 0 && it.exptime < now) || flushed) {
       (*reclaimed)++;
-      s.reclaimed++;
+      if (s != nullptr) s->reclaimed++;
       if (!it.fetched && !flushed) (*unfetched)++;
       UnlinkLocked(id);
       return;
     }
-    s.seen++;
+    if (s == nullptr) return;
+    s->seen++;
     if (it.exptime == 0) {
-      s.noexp++;
+      s->noexp++;
     } else if (it.exptime - now > 3599) {
       // An hour or more away: not in the histogram.
     } else {
       const RelTime bucket = (it.exptime - now) / 60;
-      if (bucket <= 60) s.histo[bucket]++;
+      if (bucket <= 60) s->histo[bucket]++;
     }
   });
   return CrawlResult::kOk;

@@ -8,6 +8,7 @@ Server::Server(const Settings& settings)
       cache_(settings_, clock_, counters_),
       prefix_stats_(settings.prefix_delimiter,
                     [this](std::string_view prefix) { return cache_.Key(prefix).hash; }) {
+  cache_.set_watch_log(&watch_log_);
   // memcached's maintainer thread wakes as soon as the server starts.
   cache_.MaintainerWake();
 }

@@ -17,6 +17,7 @@
 #include "prefix_stats.h"
 #include "settings.h"
 #include "stats.h"
+#include "watch_log.h"
 
 namespace mcspec::ref {
 
@@ -54,6 +55,10 @@ class Server {
   CommandCounters& counters() { return counters_; }
   const CommandCounters& counters() const { return counters_; }
   PrefixStats& prefix_stats() { return prefix_stats_; }
+  WatchLog& watch_log() { return watch_log_; }
+  const WatchLog& watch_log() const { return watch_log_; }
+  // The number a new session is known by in watch lines (1, 2, ...).
+  int NextConnectionNumber() { return ++connections_; }
   // Moves the clock (`debugtime`, or a real-time adapter's ticks) and lets
   // the background work that runs on time catch up.
   void AdvanceClock(int64_t seconds);
@@ -75,6 +80,8 @@ class Server {
   CommandCounters counters_;
   Cache cache_;
   PrefixStats prefix_stats_;
+  WatchLog watch_log_;
+  int connections_ = 0;
   std::function<HostFigures()> host_;
   bool shutdown_requested_ = false;
 };

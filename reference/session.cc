@@ -33,14 +33,25 @@ void AppendNumber(std::string* out, uint64_t value) {
 
 }  // namespace
 
-Session::Session(Server& server) : server_(server), cache_(server.cache()) {}
+Session::Session(Server& server, int fd)
+    : server_(server), cache_(server.cache()), fd_(fd != 0 ? fd : server.NextConnectionNumber()) {}
 
 Session::~Session() {
   if (reading_ != kNoItem) cache_.Release(reading_);
+  if (watcher_ >= 0) server_.watch_log().RemoveWatcher(watcher_);
+}
+
+void Session::Poll(std::string* out) {
+  if (watcher_ >= 0) server_.watch_log().Take(watcher_, out);
 }
 
 void Session::Receive(std::string_view bytes, std::string* out) {
   if (state_ == State::kClosed) return;
+  if (watcher_ >= 0) {
+    // memcached no longer reads from a watching connection.
+    Poll(out);
+    return;
+  }
   server_.counters().bytes_read += bytes.size();
   if (input_.empty()) {
     in_ = bytes;
@@ -199,6 +210,7 @@ bool Session::ReadLine() {
   line = line.substr(0, std::min(line.find('\0'), line.size()));
   in_pos_ += newline + 1;
   noreply_ = false;
+  cache_.set_connection_fd(fd_);
   ProcessCommand(line);
   if (state_ == State::kCommand) CommandDone();
   return true;
@@ -290,6 +302,8 @@ void Session::ProcessCommand(std::string_view line) {
     if (want(6, 7)) ProcessUpdate(tokens, StoreCommand::kSet, false);
   } else if (cmd == "stats") {
     ProcessStats(tokens);
+  } else if (cmd == "slabs") {
+    ProcessSlabs(tokens);
   } else if (cmd == "shutdown") {
     ProcessShutdown(tokens);
   } else if (cmd == "add") {
@@ -331,6 +345,8 @@ void Session::ProcessCommand(std::string_view line) {
     state_ = State::kClosed;
   } else if (cmd == "verbosity") {
     if (want(3, 4)) ProcessVerbosity(tokens);
+  } else if (cmd == "watch") {
+    ProcessWatch(tokens);
   } else if (cmd == "lru_crawler") {
     ProcessLruCrawler(tokens);
   } else if (cmd == "lru") {
@@ -455,13 +471,16 @@ void Session::ProcessUpdate(const Tokens& tokens, StoreCommand comm, bool handle
     return;
   }
   if (id == kNoItem) {
-    if (!cache_.ItemSizeOk(key.size(), *flags, nbytes)) {
+    const bool too_large = !cache_.ItemSizeOk(key.size(), *flags, nbytes);
+    if (too_large) {
       OutString("SERVER_ERROR object too large for cache");
       server_.counters().store_too_large++;
     } else {
       OutString("SERVER_ERROR out of memory storing object");
       server_.counters().store_no_memory++;
     }
+    cache_.LogStore(key, too_large ? StoreOutcome::kTooLarge : StoreOutcome::kNoMemory, comm,
+                    nullptr);
     state_ = State::kSwallow;
     swallow_left_ = nbytes;
     // A failed set must not leave the old value behind.

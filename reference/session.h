@@ -31,7 +31,9 @@ struct MetaFlags;  // a parsed meta request's flags (meta_commands.cc)
 
 class Session {
  public:
-  explicit Session(Server& server);
+  // `fd` is the connection's number in memcached's output (watch lines); by
+  // default the server numbers its sessions 1, 2, ...
+  explicit Session(Server& server, int fd = 0);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -42,6 +44,10 @@ class Session {
   // The server has closed the connection (quit, an overlong line, an HTTP
   // request, shutdown). Later input is ignored.
   bool closed() const { return state_ == State::kClosed; }
+  // A watcher (after `watch`) receives lines caused by other connections;
+  // adapters call this to collect them. Appends to *out.
+  void Poll(std::string* out);
+  bool watching() const { return watcher_ >= 0; }
   // Bytes received but not yet consumed (a partial request line).
   size_t buffered() const { return input_.size(); }
 
@@ -81,6 +87,8 @@ class Session {
   void ProcessMemlimit(const Tokens& tokens);
   void ProcessLru(const Tokens& tokens);
   void ProcessLruCrawler(const Tokens& tokens);
+  void ProcessSlabs(const Tokens& tokens);
+  void ProcessWatch(const Tokens& tokens);
   // Meta commands (meta_commands.cc).
   // md and ma: the checks made before acting, in memcached's order; false
   // (after replying) when one fails.
@@ -100,6 +108,8 @@ class Session {
 
   Server& server_;
   Cache& cache_;
+  int fd_;
+  int watcher_ = -1;  // the WatchLog id once this connection watches
   State state_ = State::kCommand;
   // Input: `in_` is what is being processed (the caller's bytes, or `input_`
   // when a partial request was kept from an earlier call); `input_` keeps

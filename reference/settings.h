@@ -43,6 +43,8 @@ struct Settings {
   bool lru_segmented = true;
   bool slab_reassign = true;
   uint32_t slab_automove = 1;
+  double slab_automove_ratio = 0.8;  // `slabs automove ratio`
+  uint32_t slab_automove_window = 30;
   bool maxconns_fast = true;
   bool lru_crawler = true;
   uint32_t lru_crawler_sleep = 100;

@@ -1,5 +1,8 @@
 #include "slab_allocator.h"
 
+#include <algorithm>
+#include <bit>
+
 namespace mcspec::ref {
 namespace {
 constexpr uint32_t kChunkAlign = 8;
@@ -10,6 +13,7 @@ SlabAllocator::SlabAllocator(const Settings& settings)
       page_size_(settings.slab_page_size),
       whole_pages_(settings.slab_reassign ||
                    settings.slab_chunk_size_max != settings.slab_page_size),
+      releases_pages_(settings.slab_reassign),
       limit_(settings.maxbytes),
       classes_(kMaxSlabClasses) {
   // The growth is computed in double and truncated on assignment, as in C.
@@ -26,6 +30,10 @@ SlabAllocator::SlabAllocator(const Settings& settings)
   largest_ = id;
   classes_[id].size = settings.slab_chunk_size_max;
   classes_[id].perslab = page_size_ / settings.slab_chunk_size_max;
+  uint32_t max_perslab = 1;
+  for (const SlabClass& cls : classes_) max_perslab = std::max(max_perslab, cls.perslab);
+  stride_shift_ = static_cast<uint32_t>(std::bit_width(max_perslab - 1));
+  stride_mask_ = (1u << stride_shift_) - 1;
 }
 
 int SlabAllocator::ClassFor(uint64_t size) const {
@@ -37,27 +45,118 @@ int SlabAllocator::ClassFor(uint64_t size) const {
   return id;
 }
 
+// do_slabs_newslab: a page from the global pool if it has one, else new
+// memory, which the limit refuses to a class that has a page already.
 bool SlabAllocator::AddPage(int id) {
   SlabClass& cls = classes_[id];
+  SlabClass& pool = classes_[kGlobalPagePool];
   uint64_t len = whole_pages_ ? page_size_ : uint64_t{cls.size} * cls.perslab;
-  if (limit_ != 0 && malloced_ + len > limit_ && cls.pages > 0) return false;
-  malloced_ += len;
+  if (limit_ != 0 && malloced_ + len > limit_ && cls.pages > 0 && pool.pages == 0) return false;
+  uint32_t page;
+  if (pool.pages > 0) {
+    page = pool.page_list.back();
+    pool.page_list.pop_back();
+    pool.pages--;
+  } else {
+    malloced_ += len;
+    if (released_pages_.empty()) {
+      page = static_cast<uint32_t>(pages_.size());
+      pages_.emplace_back();
+    } else {
+      page = released_pages_.back();
+      released_pages_.pop_back();
+    }
+  }
+  SplitIntoFreeList(page, id);
+  cls.page_list.push_back(page);
   cls.pages++;
-  cls.free_chunks += cls.perslab;
   return true;
 }
 
-bool SlabAllocator::Allocate(int id) {
-  if (id < 1 || id > largest_) return false;
+// split_slab_page_into_freelist: each chunk in turn goes on top of the list.
+void SlabAllocator::SplitIntoFreeList(uint32_t page, int id) {
   SlabClass& cls = classes_[id];
-  if (cls.free_chunks == 0) AddPage(id);
-  if (cls.free_chunks == 0) return false;
-  cls.free_chunks--;
-  return true;
+  pages_[page].clsid = id;
+  pages_[page].chunks.assign(cls.perslab, Chunk{});
+  for (uint32_t i = 0; i < cls.perslab; ++i) Free(PageChunk(page, i));
 }
 
-void SlabAllocator::Free(int id) {
-  classes_[id].free_chunks++;
+ChunkId SlabAllocator::AllocateNoNewPage(int id) {
+  SlabClass& cls = classes_[id];
+  const ChunkId chunk = cls.free_head;
+  if (chunk == kNoChunk) return kNoChunk;
+  Chunk& c = ChunkAt(chunk);
+  cls.free_head = c.next;
+  if (c.next != kNoChunk) ChunkAt(c.next).prev = kNoChunk;
+  c.next = kNoChunk;
+  c.owner = kClearedChunkOwner;
+  cls.free_chunks--;
+  return chunk;
+}
+
+ChunkId SlabAllocator::Allocate(int id) {
+  if (id < 1 || id > largest_) return kNoChunk;
+  if (classes_[id].free_chunks == 0) AddPage(id);
+  return AllocateNoNewPage(id);
+}
+
+void SlabAllocator::Free(ChunkId chunk) {
+  SlabClass& cls = classes_[ClassOf(chunk)];
+  Chunk& c = ChunkAt(chunk);
+  c.owner = kFreeChunkOwner;
+  c.prev = kNoChunk;
+  c.next = cls.free_head;
+  if (cls.free_head != kNoChunk) ChunkAt(cls.free_head).prev = chunk;
+  cls.free_head = chunk;
+  cls.free_chunks++;
+}
+
+void SlabAllocator::CutFree(ChunkId chunk) {
+  SlabClass& cls = classes_[ClassOf(chunk)];
+  Chunk& c = ChunkAt(chunk);
+  if (cls.free_head == chunk) cls.free_head = c.next;
+  if (c.next != kNoChunk) ChunkAt(c.next).prev = c.prev;
+  if (c.prev != kNoChunk) ChunkAt(c.prev).next = c.next;
+  c.prev = c.next = kNoChunk;
+  c.owner = kClearedChunkOwner;
+  cls.free_chunks--;
+}
+
+// slab_rebalance_finish's bookkeeping: the page leaves the front of the
+// source's list and joins the end of the destination's.
+void SlabAllocator::MovePage(int src, int dst) {
+  SlabClass& from = classes_[src];
+  const uint32_t page = from.page_list.front();
+  from.page_list.erase(from.page_list.begin());
+  from.pages--;
+  SlabClass& to = classes_[dst];
+  to.page_list.push_back(page);
+  to.pages++;
+  if (dst != kGlobalPagePool) {
+    SplitIntoFreeList(page, dst);
+  } else {
+    pages_[page].clsid = kGlobalPagePool;
+    pages_[page].chunks.clear();
+    ReleasePoolPages();
+  }
+}
+
+// memory_release: with slab_reassign, pool pages are freed (most recently
+// pooled first) while memory is above the limit.
+void SlabAllocator::ReleasePoolPages() {
+  if (!releases_pages_) return;
+  SlabClass& pool = classes_[kGlobalPagePool];
+  while (malloced_ > limit_ && !pool.page_list.empty()) {
+    released_pages_.push_back(pool.page_list.back());
+    pool.page_list.pop_back();
+    pool.pages--;
+    malloced_ -= page_size_;
+  }
+}
+
+void SlabAllocator::set_limit(uint64_t limit) {
+  limit_ = limit;
+  ReleasePoolPages();
 }
 
 }  // namespace mcspec::ref

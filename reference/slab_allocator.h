@@ -1,14 +1,18 @@
-// memcached's slab allocator, as counts.
+// memcached's slab allocator: pages, chunks and free lists.
 //
 // Memory is carved into pages; each slab class splits its pages into chunks
 // of one size. The class table is computed from the settings exactly as
 // memcached does (48-byte item header + chunk_size, grown by `factor`, 8-byte
 // aligned, last class = slab_chunk_size_max). A class takes a new page when
-// its free list is empty and either the memory limit allows it or it has no
-// page yet (every class is always allowed its first page).
+// its free list is empty and either the memory limit allows it, it has no
+// page yet (every class is always allowed its first page), or the global page
+// pool (class 0) has one to give.
 //
-// Chunks are interchangeable, so the model keeps counts rather than memory:
-// which chunk memcached would reuse never changes a response or a statistic.
+// Chunks have identities because a page move (slab_rebalance.cc) empties one
+// particular page, the first of its class, and must know which items live
+// there. Each chunk records its owner and its place in the class's free list,
+// which keeps memcached's order: a new page's chunks are pushed first to last
+// (so the last chunk is handed out first) and freed chunks are pushed on top.
 #ifndef MCSPEC_REFERENCE_SLAB_ALLOCATOR_H_
 #define MCSPEC_REFERENCE_SLAB_ALLOCATOR_H_
 
@@ -24,12 +28,27 @@ namespace mcspec::ref {
 inline constexpr uint32_t kItemHeaderSize = 48;
 inline constexpr uint32_t kItemChunkHeaderSize = 48;
 inline constexpr int kMaxSlabClasses = 64;  // memcached's MAX_NUMBER_OF_SLAB_CLASSES
+inline constexpr int kGlobalPagePool = 0;   // memcached's SLAB_GLOBAL_PAGE_POOL
+
+// A chunk: its page's number times SlabAllocator's stride, plus its index in
+// the page.
+using ChunkId = uint32_t;
+inline constexpr ChunkId kNoChunk = UINT32_MAX;
+
+// What a chunk holds: a free chunk, one the page mover has cleared (neither
+// free nor in use, as memcached's ITEM_SLABBED|ITEM_FETCHED), an item's
+// header, or, with kDataChunkOwner set, a data chunk of that chunked item.
+inline constexpr uint32_t kFreeChunkOwner = UINT32_MAX;
+inline constexpr uint32_t kClearedChunkOwner = UINT32_MAX - 1;
+inline constexpr uint32_t kDataChunkOwner = 1u << 31;
 
 struct SlabClass {
   uint32_t size = 0;     // chunk size
   uint32_t perslab = 0;  // chunks per page
   uint32_t pages = 0;
   uint32_t free_chunks = 0;
+  std::vector<uint32_t> page_list;  // memcached's slab_list, oldest first
+  ChunkId free_head = kNoChunk;
 };
 
 class SlabAllocator {
@@ -38,26 +57,71 @@ class SlabAllocator {
 
   // Smallest class whose chunks hold `size` bytes; 0 if none (too large).
   int ClassFor(uint64_t size) const;
-  // Takes a chunk of class `id`, adding a page if needed and allowed.
-  bool Allocate(int id);
-  void Free(int id);
+  // Takes the free list's first chunk of class `id`, adding a page first if
+  // the list is empty and that is allowed; kNoChunk when none is available.
+  ChunkId Allocate(int id);
+  // Takes the free list's first chunk without adding a page.
+  ChunkId AllocateNoNewPage(int id);
+  // Puts a chunk on top of its class's free list.
+  void Free(ChunkId chunk);
+
+  uint32_t owner(ChunkId chunk) const { return ChunkAt(chunk).owner; }
+  void set_owner(ChunkId chunk, uint32_t owner) { ChunkAt(chunk).owner = owner; }
+  // The class whose page holds the chunk.
+  int ClassOf(ChunkId chunk) const { return pages_[chunk >> stride_shift_].clsid; }
+
+  // Page moves. A class's first page and its chunks, first to last.
+  uint32_t FirstPage(int id) const { return classes_[id].page_list.front(); }
+  ChunkId PageChunk(uint32_t page, uint32_t index) const { return (page << stride_shift_) | index; }
+  bool InPage(ChunkId chunk, uint32_t page) const { return (chunk >> stride_shift_) == page; }
+  // Takes a free chunk out of the middle of its class's free list.
+  void CutFree(ChunkId chunk);
+  // Moves the first page of `src` to the end of `dst`'s page list. A page
+  // given to a class is split into free chunks; one given to the global pool
+  // may be released, if memory is above the limit.
+  void MovePage(int src, int dst);
 
   int largest_class() const { return largest_; }
   const SlabClass& cls(int id) const { return classes_[id]; }
+  uint32_t global_pool_pages() const { return classes_[kGlobalPagePool].pages; }
   uint64_t malloced() const { return malloced_; }
   uint64_t limit() const { return limit_; }
-  void set_limit(uint64_t limit) { limit_ = limit; }
+  // cache_memlimit: also releases global pool pages above the new limit.
+  void set_limit(uint64_t limit);
 
  private:
+  struct Chunk {
+    uint32_t owner = kFreeChunkOwner;
+    ChunkId prev = kNoChunk;
+    ChunkId next = kNoChunk;
+  };
+  struct Page {
+    int clsid = 0;
+    std::vector<Chunk> chunks;
+  };
+
+  Chunk& ChunkAt(ChunkId chunk) {
+    return pages_[chunk >> stride_shift_].chunks[chunk & stride_mask_];
+  }
+  const Chunk& ChunkAt(ChunkId chunk) const {
+    return pages_[chunk >> stride_shift_].chunks[chunk & stride_mask_];
+  }
   bool AddPage(int id);
+  void SplitIntoFreeList(uint32_t page, int id);
+  void ReleasePoolPages();
 
   uint64_t item_size_max_;
   uint32_t page_size_;
-  bool whole_pages_;  // pages are page_size, else size * perslab
+  bool whole_pages_;     // pages are page_size, else size * perslab
+  bool releases_pages_;  // memcached frees pool pages only with slab_reassign
   uint64_t limit_;
   uint64_t malloced_ = 0;
   int largest_ = 0;
-  std::vector<SlabClass> classes_;  // index 0 unused (memcached's page pool)
+  uint32_t stride_shift_ = 0;  // a power of two at least every class's perslab
+  uint32_t stride_mask_ = 0;
+  std::vector<SlabClass> classes_;  // index 0: memcached's global page pool
+  std::vector<Page> pages_;
+  std::vector<uint32_t> released_pages_;  // page numbers free for reuse
 };
 
 }  // namespace mcspec::ref

@@ -313,52 +313,54 @@ TEST(SlabClasses, ClassForPicksTheSmallestFittingClass) {
 TEST(SlabPages, ChunksComeFromPagesTakenOnDemand) {
   SlabAllocator slabs(FlagsToSettings({"-o", "no_modern"}));
   EXPECT_EQ(slabs.malloced(), 0u);
-  ASSERT_TRUE(slabs.Allocate(1));
+  ASSERT_NE(slabs.Allocate(1), kNoChunk);
   EXPECT_EQ(slabs.cls(1).pages, 1u);
   EXPECT_EQ(slabs.cls(1).free_chunks, 10921u);
-  for (int i = 1; i < 10922; ++i) ASSERT_TRUE(slabs.Allocate(1));
+  for (int i = 1; i < 10922; ++i) ASSERT_NE(slabs.Allocate(1), kNoChunk);
   EXPECT_EQ(slabs.cls(1).pages, 1u);
   EXPECT_EQ(slabs.cls(1).free_chunks, 0u);
-  ASSERT_TRUE(slabs.Allocate(1));
+  ASSERT_NE(slabs.Allocate(1), kNoChunk);
   EXPECT_EQ(slabs.cls(1).pages, 2u);
 }
 
 TEST(SlabPages, FreedChunksAreReusedBeforeANewPage) {
   SlabAllocator slabs(FlagsToSettings({"-o", "no_modern"}));
-  for (int i = 0; i < 10922; ++i) ASSERT_TRUE(slabs.Allocate(1));
-  slabs.Free(1);
-  ASSERT_TRUE(slabs.Allocate(1));
+  ChunkId last = kNoChunk;
+  for (int i = 0; i < 10922; ++i) last = slabs.Allocate(1);
+  ASSERT_NE(last, kNoChunk);
+  slabs.Free(last);
+  ASSERT_NE(slabs.Allocate(1), kNoChunk);
   EXPECT_EQ(slabs.cls(1).pages, 1u);
 }
 
 TEST(SlabPages, WithoutSlabReassignAPageIsChunkSizeTimesPerslab) {
   SlabAllocator slabs(FlagsToSettings({"-o", "no_modern"}));
-  ASSERT_TRUE(slabs.Allocate(1));
+  ASSERT_NE(slabs.Allocate(1), kNoChunk);
   EXPECT_EQ(slabs.malloced(), 96u * 10922);  // 1048512
-  ASSERT_TRUE(slabs.Allocate(5));
+  ASSERT_NE(slabs.Allocate(5), kNoChunk);
   EXPECT_EQ(slabs.malloced(), 96u * 10922 + 240u * 4369);
-  ASSERT_TRUE(slabs.Allocate(42));
+  ASSERT_NE(slabs.Allocate(42), kNoChunk);
   EXPECT_EQ(slabs.malloced(), 96u * 10922 + 240u * 4369 + 1048576);
 }
 
 TEST(SlabPages, WithSlabReassignEveryPageIsAMegabyte) {
   SlabAllocator slabs(FlagsToSettings({}));
-  ASSERT_TRUE(slabs.Allocate(1));
+  ASSERT_NE(slabs.Allocate(1), kNoChunk);
   EXPECT_EQ(slabs.malloced(), 1048576u);
-  ASSERT_TRUE(slabs.Allocate(5));
+  ASSERT_NE(slabs.Allocate(5), kNoChunk);
   EXPECT_EQ(slabs.malloced(), 2u * 1048576);
 }
 
 TEST(SlabPages, ChunkMaxBelowThePageSizeAlsoMeansWholePages) {
   SlabAllocator slabs(FlagsToSettings({"-o", "no_modern", "-I", "2m"}));
-  ASSERT_TRUE(slabs.Allocate(1));
+  ASSERT_NE(slabs.Allocate(1), kNoChunk);
   EXPECT_EQ(slabs.malloced(), 1048576u);
 }
 
 // Takes every chunk a class can get; returns how many.
 int AllocateAll(SlabAllocator& slabs, int id) {
   int n = 0;
-  while (slabs.Allocate(id)) ++n;
+  while (slabs.Allocate(id) != kNoChunk) ++n;
   return n;
 }
 
@@ -382,14 +384,14 @@ TEST(SlabPages, EveryClassGetsItsFirstPageBeyondTheLimit) {
   EXPECT_EQ(AllocateAll(slabs, 5), 4369);
   EXPECT_EQ(slabs.cls(5).pages, 1u);
   EXPECT_EQ(slabs.malloced(), 2u * 1048512 + 240u * 4369);  // 3145584, as memcached reports
-  EXPECT_TRUE(slabs.Allocate(42));
-  EXPECT_FALSE(slabs.Allocate(42));
+  EXPECT_NE(slabs.Allocate(42), kNoChunk);
+  EXPECT_EQ(slabs.Allocate(42), kNoChunk);
 }
 
 TEST(SlabPages, ClassesOutsideTheTableAllocateNothing) {
   SlabAllocator slabs(FlagsToSettings({}));
-  EXPECT_FALSE(slabs.Allocate(0));
-  EXPECT_FALSE(slabs.Allocate(40));
+  EXPECT_EQ(slabs.Allocate(0), kNoChunk);
+  EXPECT_EQ(slabs.Allocate(40), kNoChunk);
   EXPECT_EQ(slabs.malloced(), 0u);
 }
 

@@ -145,32 +145,34 @@ void AppendGeneralStats(const Server& server, std::string* out) {
   w.Add("hash_bytes", cache.hash_bytes());
   w.Add("hash_is_expanding", 0);
   if (settings.slab_reassign) {
-    w.Add("slab_reassign_rescues", 0);
-    w.Add("slab_reassign_chunk_rescues", 0);
-    w.Add("slab_reassign_evictions_nomem", 0);
-    w.Add("slab_reassign_inline_reclaim", 0);
-    w.Add("slab_reassign_busy_items", 0);
-    w.Add("slab_reassign_busy_deletes", 0);
-    w.Add("slab_reassign_running", 0);
-    w.Add("slabs_moved", 0);
+    const SlabMoveStats& moves = cache.slab_move_stats();
+    w.Add("slab_reassign_rescues", moves.rescues);
+    w.Add("slab_reassign_chunk_rescues", moves.chunk_rescues);
+    w.Add("slab_reassign_evictions_nomem", moves.evictions_nomem);
+    w.Add("slab_reassign_inline_reclaim", moves.inline_reclaim);
+    w.Add("slab_reassign_busy_items", moves.busy_items);
+    w.Add("slab_reassign_busy_deletes", moves.busy_deletes);
+    w.Add("slab_reassign_running", moves.running ? 1 : 0);
+    w.Add("slabs_moved", moves.slabs_moved);
   }
   if (settings.lru_crawler) {
     w.Add("lru_crawler_running", 0);
     w.Add("lru_crawler_starts", cache.crawler_starts());
   }
   if (settings.lru_maintainer_thread) w.Add("lru_maintainer_juggles", cache.maintainer_juggles());
+  const WatchLog& log = server.watch_log();
   w.Add("malloc_fails", 0);
   w.Add("log_worker_dropped", 0);
-  w.Add("log_worker_written", 0);
-  w.Add("log_watcher_skipped", 0);
-  w.Add("log_watcher_sent", 0);
-  w.Add("log_watchers", 0);
+  w.Add("log_worker_written", log.events_logged());
+  w.Add("log_watcher_skipped", log.lines_skipped());
+  w.Add("log_watcher_sent", log.lines_sent());
+  w.Add("log_watchers", log.watchers());
   w.Add("unexpected_napi_ids", 0);
   w.Add("round_robin_fallback", 0);
   w.Add("bytes", cache.totals().curr_bytes);
   w.Add("curr_items", cache.totals().curr_items);
   w.Add("total_items", cache.totals().total_items);
-  w.Add("slab_global_page_pool", 0);
+  w.Add("slab_global_page_pool", cache.slabs().global_pool_pages());
 
   LruCounters totals;
   for (int clsid = 0; clsid < kMaxSlabClasses; ++clsid) {
@@ -236,8 +238,8 @@ void AppendSettingsStats(const Server& server, std::string* out) {
   w.Add("hashpower_init", s.hashpower_init);
   w.AddYesNo("slab_reassign", s.slab_reassign);
   w.Add("slab_automove", s.slab_automove);
-  w.Add("slab_automove_ratio", "0.80");
-  w.Add("slab_automove_window", 30);
+  w.AddFormat("slab_automove_ratio", "%.2f", s.slab_automove_ratio);
+  w.Add("slab_automove_window", s.slab_automove_window);
   w.Add("slab_chunk_max", s.slab_chunk_size_max);
   w.AddYesNo("lru_crawler", s.lru_crawler);
   w.Add("lru_crawler_sleep", s.lru_crawler_sleep);
@@ -258,7 +260,7 @@ void AppendSettingsStats(const Server& server, std::string* out) {
   w.Add("watcher_logbuf_size", 262144);
   w.Add("worker_logbuf_size", 65536);
   w.Add("read_buf_mem_limit", 0);
-  w.Add("track_sizes", "no");
+  w.AddYesNo("track_sizes", server.cache().sizes_enabled());
   w.Add("inline_ascii_response", "no");
   // Debian's memcached 1.6.18 is built with extstore and TLS; these lines are
   // part of its `stats settings` even when neither is in use.
