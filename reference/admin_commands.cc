@@ -173,4 +173,59 @@ void Session::ProcessSlabs(const Tokens& tokens) {
   }
 }
 
+// `extstore <setting> <value>`: tunes the store's settings (the server has
+// no store, as Debian's memcached without -o ext_path). free_memchunks is
+// accepted and ignored.
+void Session::ProcessExtstore(const Tokens& tokens) {
+  SetNoreplyMaybe(tokens);
+  Settings& s = server_.settings();
+  const std::string_view what = tokens[1];
+  const std::string_view value = tokens[2];
+  bool ok = tokens.ntokens() >= 4;
+  // memcached parses straight into the setting, which its parser zeroes
+  // first: a bad value leaves 0 behind.
+  auto set_u32 = [&](uint32_t* field) {
+    std::optional<uint32_t> parsed = ParseU32(value);
+    *field = parsed.value_or(0);
+    return parsed.has_value();
+  };
+  if (!ok) {
+  } else if (what == "free_memchunks" && tokens.ntokens() > 4) {
+    std::optional<uint32_t> clsid = ParseU32(value);
+    ok = clsid && ParseU32(tokens[3]) && *clsid < kMaxSlabClasses;
+  } else if (what == "item_size") {
+    ok = set_u32(&s.ext_item_size);
+  } else if (what == "item_age") {
+    ok = set_u32(&s.ext_item_age);
+  } else if (what == "low_ttl") {
+    ok = set_u32(&s.ext_low_ttl);
+  } else if (what == "recache_rate") {
+    ok = set_u32(&s.ext_recache_rate);
+  } else if (what == "compact_under") {
+    ok = set_u32(&s.ext_compact_under);
+  } else if (what == "drop_under") {
+    ok = set_u32(&s.ext_drop_under);
+  } else if (what == "max_sleep") {
+    ok = set_u32(&s.ext_max_sleep);
+  } else if (what == "max_frag") {
+    std::optional<double> parsed = ParseDouble(value);
+    s.ext_max_frag = parsed.value_or(0);
+    ok = parsed.has_value();
+  } else if (what == "drop_unread") {
+    std::optional<uint32_t> parsed = ParseU32(value);
+    if (parsed) s.ext_drop_unread = *parsed != 0;
+    ok = parsed.has_value();
+  } else {
+    ok = false;
+  }
+  OutString(ok ? "OK" : "ERROR");
+}
+
+// TLS is compiled into the server memcached's reference build but not
+// enabled; the error is written even under noreply.
+void Session::ProcessRefreshCerts(const Tokens& tokens) {
+  SetNoreplyMaybe(tokens);
+  out_->append("Error TLS not enabled\r\n");
+}
+
 }  // namespace mcspec::ref

@@ -345,6 +345,10 @@ void Session::ProcessCommand(std::string_view line) {
     state_ = State::kClosed;
   } else if (cmd == "verbosity") {
     if (want(3, 4)) ProcessVerbosity(tokens);
+  } else if (cmd == "extstore") {
+    if (want_range(3, Tokens::kMaxTokens)) ProcessExtstore(tokens);
+  } else if (cmd == "refresh_certs") {
+    ProcessRefreshCerts(tokens);
   } else if (cmd == "watch") {
     ProcessWatch(tokens);
   } else if (cmd == "lru_crawler") {

@@ -89,6 +89,8 @@ class Session {
   void ProcessLruCrawler(const Tokens& tokens);
   void ProcessSlabs(const Tokens& tokens);
   void ProcessWatch(const Tokens& tokens);
+  void ProcessExtstore(const Tokens& tokens);
+  void ProcessRefreshCerts(const Tokens& tokens);
   // Meta commands (meta_commands.cc).
   // md and ma: the checks made before acting, in memcached's order; false
   // (after replying) when one fails.

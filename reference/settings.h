@@ -57,7 +57,18 @@ struct Settings {
   double warm_max_factor = 2.0;
   uint32_t temporary_ttl = 61;
   uint32_t idle_timeout = 0;
-  uint32_t hashpower_init = 0;   // -o hashpower=N (0: memcached's default of 16)
+  uint32_t hashpower_init = 0;
+  // Debian's memcached is built with extstore; these tunables exist (and show
+  // in `stats settings`) even without a store.
+  uint32_t ext_item_size = 512;
+  uint32_t ext_item_age = UINT32_MAX;
+  uint32_t ext_low_ttl = 0;
+  uint32_t ext_recache_rate = 2000;
+  uint32_t ext_compact_under = 0;
+  uint32_t ext_drop_under = 0;
+  uint32_t ext_max_sleep = 1000000;
+  double ext_max_frag = 0.8;
+  bool ext_drop_unread = false;  // -o hashpower=N (0: memcached's default of 16)
   bool hash_is_jenkins = false;  // murmur3 by default; no_modern picks jenkins
 
   // The unix time the server counts from (memcached: its start time minus 62

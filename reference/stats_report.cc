@@ -264,17 +264,17 @@ void AppendSettingsStats(const Server& server, std::string* out) {
   w.Add("inline_ascii_response", "no");
   // Debian's memcached 1.6.18 is built with extstore and TLS; these lines are
   // part of its `stats settings` even when neither is in use.
-  w.Add("ext_item_size", 512);
-  w.Add("ext_item_age", 4294967295u);
-  w.Add("ext_low_ttl", 0);
-  w.Add("ext_recache_rate", 2000);
+  w.Add("ext_item_size", s.ext_item_size);
+  w.Add("ext_item_age", s.ext_item_age);
+  w.Add("ext_low_ttl", s.ext_low_ttl);
+  w.Add("ext_recache_rate", s.ext_recache_rate);
   w.Add("ext_wbuf_size", 4194304);
-  w.Add("ext_compact_under", 0);
-  w.Add("ext_drop_under", 0);
-  w.Add("ext_max_sleep", 1000000);
-  w.Add("ext_max_frag", "0.80");
+  w.Add("ext_compact_under", s.ext_compact_under);
+  w.Add("ext_drop_under", s.ext_drop_under);
+  w.Add("ext_max_sleep", s.ext_max_sleep);
+  w.AddFormat("ext_max_frag", "%.2f", s.ext_max_frag);
   w.Add("slab_automove_freeratio", "0.010");
-  w.Add("ext_drop_unread", "no");
+  w.AddYesNo("ext_drop_unread", s.ext_drop_unread);
   w.Add("ssl_enabled", "no");
   w.Add("ssl_chain_cert", "(null)");
   w.Add("ssl_key", "(null)");
