@@ -34,7 +34,9 @@ constexpr const char* kUsage =
     "  no_chunked_items, hot_lru_pct=N, warm_lru_pct=N, hot_max_factor=F,\n"
     "  warm_max_factor=F, temporary_ttl=N, idle_timeout=N, lru_crawler,\n"
     "  no_lru_crawler, lru_maintainer, no_lru_maintainer, lru_crawler_sleep=N,\n"
-    "  lru_crawler_tocrawl=N, hashpower=N, hash_algorithm=jenkins|murmur3\n";
+    "  lru_crawler_tocrawl=N, hashpower=N, hash_algorithm=jenkins|murmur3,\n"
+    "  slab_reassign, no_slab_reassign, slab_automove[=0|1|2], no_slab_automove,\n"
+    "  slab_automove_ratio=F, slab_automove_window=N\n";
 
 // The process figures of `stats` are this process's own; the connection
 // figures are those memcached shows its first client.

@@ -1,5 +1,7 @@
 #include "server.h"
 
+#include "session.h"
+
 namespace mcspec::ref {
 
 Server::Server(const Settings& settings)
@@ -22,6 +24,46 @@ void Server::ResetStats() {
   counters_ = CommandCounters{};
   cache_.ResetStats();
   prefix_stats_.Clear();
+}
+
+void Server::AddListener(Listener listener) {
+  listener_since_[listener.fd] = clock_.now();
+  listeners_[listener.fd] = std::move(listener);
+}
+
+void Server::AppendConnsStats(const Session* asking, std::string* out) const {
+  auto line = [&](int fd, std::string_view name, std::string_view value) {
+    out->append("STAT ").append(std::to_string(fd)).append(":").append(name);
+    out->append(" ").append(value).append("\r\n");
+  };
+  auto listener_it = listeners_.begin();
+  auto session_it = sessions_.begin();
+  while (listener_it != listeners_.end() || session_it != sessions_.end()) {
+    const bool take_listener =
+        session_it == sessions_.end() ||
+        (listener_it != listeners_.end() && listener_it->first < session_it->first);
+    if (take_listener) {
+      const Listener& listener = listener_it->second;
+      if (listener.udp) line(listener.fd, "UDP", "UDP");
+      line(listener.fd, "addr", listener.addr);
+      // memcached's UDP sockets wait in conn_read, TCP and unix in conn_listening.
+      line(listener.fd, "state", listener.udp ? "conn_read" : "conn_listening");
+      line(listener.fd, "secs_since_last_cmd",
+           std::to_string(static_cast<int32_t>(clock_.now() - listener_since_.at(listener.fd))));
+      ++listener_it;
+      continue;
+    }
+    const int fd = session_it->first;
+    const Session& session = *session_it->second;
+    if (!session.peer_addr().empty()) {
+      line(fd, "addr", session.peer_addr());
+      line(fd, "listen_addr", session.listen_addr());
+    }
+    line(fd, "state", &session == asking ? "conn_parse_cmd" : session.state_name());
+    line(fd, "secs_since_last_cmd",
+         std::to_string(static_cast<int32_t>(clock_.now() - session.last_command_time())));
+    ++session_it;
+  }
 }
 
 }  // namespace mcspec::ref

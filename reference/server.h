@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "cache.h"
@@ -42,6 +43,15 @@ struct HostFigures {
   uint32_t reserved_fds = 5;
 };
 
+class Session;
+
+// A listening socket, as a network front end describes it for `stats conns`.
+struct Listener {
+  int fd = 0;
+  std::string addr;  // memcached's form: "tcp:127.0.0.1:11211", "udp:...", "unix:PATH"
+  bool udp = false;
+};
+
 class Server {
  public:
   explicit Server(const Settings& settings);
@@ -59,6 +69,14 @@ class Server {
   const WatchLog& watch_log() const { return watch_log_; }
   // The number a new session is known by in watch lines (1, 2, ...).
   int NextConnectionNumber() { return ++connections_; }
+  // `stats conns`: the listeners a front end adds, and the live sessions,
+  // which register themselves.
+  void AddListener(Listener listener);
+  void RegisterSession(int fd, const Session* session) { sessions_[fd] = session; }
+  void UnregisterSession(int fd) { sessions_.erase(fd); }
+  // Lines for every listener and session in fd order; `asking` is the session
+  // running the command (memcached shows it in conn_parse_cmd).
+  void AppendConnsStats(const Session* asking, std::string* out) const;
   // Moves the clock (`debugtime`, or a real-time adapter's ticks) and lets
   // the background work that runs on time catch up.
   void AdvanceClock(int64_t seconds);
@@ -82,6 +100,9 @@ class Server {
   PrefixStats prefix_stats_;
   WatchLog watch_log_;
   int connections_ = 0;
+  std::map<int, Listener> listeners_;  // by fd
+  std::map<int, RelTime> listener_since_;
+  std::map<int, const Session*> sessions_;  // by fd
   std::function<HostFigures()> host_;
   bool shutdown_requested_ = false;
 };

@@ -34,11 +34,32 @@ void AppendNumber(std::string* out, uint64_t value) {
 }  // namespace
 
 Session::Session(Server& server, int fd)
-    : server_(server), cache_(server.cache()), fd_(fd != 0 ? fd : server.NextConnectionNumber()) {}
+    : server_(server),
+      cache_(server.cache()),
+      fd_(fd != 0 ? fd : server.NextConnectionNumber()),
+      last_command_time_(server.clock().now()) {
+  server_.RegisterSession(fd_, this);
+}
 
 Session::~Session() {
   if (reading_ != kNoItem) cache_.Release(reading_);
   if (watcher_ >= 0) server_.watch_log().RemoveWatcher(watcher_);
+  server_.UnregisterSession(fd_);
+}
+
+std::string_view Session::state_name() const {
+  if (watcher_ >= 0) return "conn_watch";
+  switch (state_) {
+    case State::kReadValue:
+      return "conn_nread";
+    case State::kSwallow:
+      return "conn_swallow";
+    case State::kClosed:
+      return "conn_closing";
+    case State::kCommand:
+      break;
+  }
+  return "conn_waiting";
 }
 
 void Session::Poll(std::string* out) {
@@ -210,6 +231,7 @@ bool Session::ReadLine() {
   line = line.substr(0, std::min(line.find('\0'), line.size()));
   in_pos_ += newline + 1;
   noreply_ = false;
+  last_command_time_ = server_.clock().now();
   cache_.set_connection_fd(fd_);
   ProcessCommand(line);
   if (state_ == State::kCommand) CommandDone();
@@ -773,6 +795,8 @@ void Session::ProcessStats(const Tokens& tokens) {
       OutString("CLIENT_ERROR usage: stats detail on|off|dump");
     }
     return;
+  } else if (subcommand == "conns") {
+    server_.AppendConnsStats(this, &report);
   } else if (subcommand == "settings") {
     AppendSettingsStats(server_, &report);
   } else if (subcommand == "cachedump") {

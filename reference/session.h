@@ -48,6 +48,18 @@ class Session {
   // adapters call this to collect them. Appends to *out.
   void Poll(std::string* out);
   bool watching() const { return watcher_ >= 0; }
+  // How `stats conns` shows this connection. A network front end gives the
+  // peer's and the listener's addresses in memcached's form
+  // ("tcp:127.0.0.1:54321"); embedded sessions have none.
+  void set_addresses(std::string peer, std::string listener) {
+    peer_addr_ = std::move(peer);
+    listen_addr_ = std::move(listener);
+  }
+  const std::string& peer_addr() const { return peer_addr_; }
+  const std::string& listen_addr() const { return listen_addr_; }
+  // memcached's name for the connection's state between requests.
+  std::string_view state_name() const;
+  RelTime last_command_time() const { return last_command_time_; }
   // Bytes received but not yet consumed (a partial request line).
   size_t buffered() const { return input_.size(); }
 
@@ -112,6 +124,9 @@ class Session {
   Cache& cache_;
   int fd_;
   int watcher_ = -1;  // the WatchLog id once this connection watches
+  std::string peer_addr_;
+  std::string listen_addr_;
+  RelTime last_command_time_;
   State state_ = State::kCommand;
   // Input: `in_` is what is being processed (the caller's bytes, or `input_`
   // when a partial request was kept from an earlier call); `input_` keeps

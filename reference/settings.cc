@@ -74,6 +74,28 @@ struct Parser {
       // memcached only warns about a missing or bad value here.
       s.slab_chunk_size_max = static_cast<uint32_t>(Atoi(value));
       slab_chunk_size_changed = true;
+    } else if (name == "slab_reassign" || name == "no_slab_reassign") {
+      s.slab_reassign = name == "slab_reassign";
+    } else if (name == "no_slab_automove") {
+      s.slab_automove = 0;
+    } else if (name == "slab_automove") {
+      if (!has_value) {
+        s.slab_automove = 1;
+      } else {
+        const long long mode = Atoi(value);
+        if (mode < 0 || mode > 2) return Fail("slab_automove must be between 0 and 2", 1);
+        s.slab_automove = static_cast<uint32_t>(mode);
+      }
+    } else if (name == "slab_automove_ratio") {
+      if (!need("Missing slab_automove_ratio argument")) return false;
+      const double ratio = std::strtod(value.c_str(), nullptr);
+      if (ratio <= 0 || ratio > 1) return Fail("slab_automove_ratio must be > 0 and < 1", 1);
+      s.slab_automove_ratio = ratio;
+    } else if (name == "slab_automove_window") {
+      if (!need("Missing slab_automove_window argument")) return false;
+      const long long window = Atoi(value);
+      if (window < 3) return Fail("slab_automove_window must be > 2", 1);
+      s.slab_automove_window = static_cast<uint32_t>(window);
     } else if (name == "no_chunked_items") {
       s.slab_chunk_size_max = s.slab_page_size;
     } else if (name == "hashpower") {

@@ -229,6 +229,22 @@ TEST(ServerFlags, TemporaryTtlTurnsOnTheTemporaryLru) {
                 "temporary_ttl requires lru_maintainer to be enabled", kExitUsage);
 }
 
+// Messages and settings as memcached 1.6.18 gives them for the same flags.
+TEST(ServerFlags, SlabMoveSuboptions) {
+  ExpectRefused({"-o", "slab_automove=3"}, "slab_automove must be between 0 and 2", 1);
+  ExpectRefused({"-o", "slab_automove_ratio=0"}, "slab_automove_ratio must be > 0 and < 1", 1);
+  ExpectRefused({"-o", "slab_automove_ratio"}, "Missing slab_automove_ratio argument", 1);
+  ExpectRefused({"-o", "slab_automove_window=2"}, "slab_automove_window must be > 2", 1);
+  const FlagParseResult parsed = ParseServerFlags(
+      {"-o", "slab_automove=2,slab_automove_ratio=0.5,slab_automove_window=10,no_slab_reassign"});
+  ASSERT_EQ(parsed.error, "");
+  EXPECT_FALSE(parsed.settings.slab_reassign);
+  EXPECT_EQ(parsed.settings.slab_automove, 2u);
+  EXPECT_EQ(parsed.settings.slab_automove_ratio, 0.5);
+  EXPECT_EQ(parsed.settings.slab_automove_window, 10u);
+  EXPECT_EQ(ParseServerFlags({"-o", "no_modern,slab_automove"}).settings.slab_automove, 1u);
+}
+
 TEST(ServerFlags, LruSuboptionChecks) {
   ExpectRefused({"-o", "hot_lru_pct=0"}, "hot_lru_pct must be > 1 and < 80", 1);
   ExpectRefused({"-o", "warm_lru_pct=80"}, "warm_lru_pct must be > 1 and < 80", 1);
