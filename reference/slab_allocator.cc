@@ -67,7 +67,12 @@ bool SlabAllocator::AddPage(int id) {
       released_pages_.pop_back();
     }
   }
-  SplitIntoFreeList(page, id);
+  // The free list is empty here, so the page's chunks can stay a range.
+  pages_[page].clsid = id;
+  pages_[page].chunks.assign(cls.perslab, Chunk{});
+  cls.fresh_page = page;
+  cls.fresh_left = cls.perslab;
+  cls.free_chunks += cls.perslab;
   cls.page_list.push_back(page);
   cls.pages++;
   return true;
@@ -81,10 +86,35 @@ void SlabAllocator::SplitIntoFreeList(uint32_t page, int id) {
   for (uint32_t i = 0; i < cls.perslab; ++i) Free(PageChunk(page, i));
 }
 
+void SlabAllocator::MaterializeFresh(int id) {
+  SlabClass& cls = classes_[id];
+  if (cls.fresh_left == 0) return;
+  ChunkId tail = cls.free_head;
+  while (tail != kNoChunk && ChunkAt(tail).next != kNoChunk) tail = ChunkAt(tail).next;
+  while (cls.fresh_left > 0) {
+    const ChunkId chunk = PageChunk(cls.fresh_page, --cls.fresh_left);
+    Chunk& c = ChunkAt(chunk);
+    c.prev = tail;
+    c.next = kNoChunk;
+    if (tail == kNoChunk) {
+      cls.free_head = chunk;
+    } else {
+      ChunkAt(tail).next = chunk;
+    }
+    tail = chunk;
+  }
+}
+
 ChunkId SlabAllocator::AllocateNoNewPage(int id) {
   SlabClass& cls = classes_[id];
   const ChunkId chunk = cls.free_head;
-  if (chunk == kNoChunk) return kNoChunk;
+  if (chunk == kNoChunk) {
+    if (cls.fresh_left == 0) return kNoChunk;
+    const ChunkId fresh = PageChunk(cls.fresh_page, --cls.fresh_left);
+    ChunkAt(fresh).owner = kClearedChunkOwner;
+    cls.free_chunks--;
+    return fresh;
+  }
   Chunk& c = ChunkAt(chunk);
   cls.free_head = c.next;
   if (c.next != kNoChunk) ChunkAt(c.next).prev = kNoChunk;
@@ -113,6 +143,7 @@ void SlabAllocator::Free(ChunkId chunk) {
 
 void SlabAllocator::CutFree(ChunkId chunk) {
   SlabClass& cls = classes_[ClassOf(chunk)];
+  if (cls.fresh_left > 0 && InPage(chunk, cls.fresh_page)) MaterializeFresh(ClassOf(chunk));
   Chunk& c = ChunkAt(chunk);
   if (cls.free_head == chunk) cls.free_head = c.next;
   if (c.next != kNoChunk) ChunkAt(c.next).prev = c.prev;

@@ -49,6 +49,12 @@ struct SlabClass {
   uint32_t free_chunks = 0;
   std::vector<uint32_t> page_list;  // memcached's slab_list, oldest first
   ChunkId free_head = kNoChunk;
+  // A page added for an empty free list is not split chunk by chunk: its
+  // chunks [0, fresh_left) of `fresh_page` are the bottom of the free list,
+  // below every chunk freed since, and are taken from the last down, which is
+  // the order memcached's split gives them.
+  uint32_t fresh_page = 0;
+  uint32_t fresh_left = 0;
 };
 
 class SlabAllocator {
@@ -108,6 +114,8 @@ class SlabAllocator {
   }
   bool AddPage(int id);
   void SplitIntoFreeList(uint32_t page, int id);
+  // Turns a class's fresh range into ordinary free-list entries.
+  void MaterializeFresh(int id);
   void ReleasePoolPages();
 
   uint64_t item_size_max_;

@@ -1,0 +1,25 @@
+// The byte notation of the conformance suites, both ways.
+//
+// Suites write protocol bytes as text with escapes: \r \n \t \0 \\ \$ and
+// \xNN (two hex digits, any byte). `DecodeEscapes` turns such text into bytes
+// and reports the first bad escape; `QuoteBytes` renders bytes for humans in
+// the same notation, so a failure report can be pasted back into a suite.
+#ifndef MCSPEC_CONFORMANCE_BYTES_H_
+#define MCSPEC_CONFORMANCE_BYTES_H_
+
+#include <string>
+#include <string_view>
+
+namespace mcspec::conformance {
+
+// Decodes `text` into *out. On a bad escape returns false and says why in
+// *error. ("\$" is a '$' that never starts a ${placeholder}.)
+bool DecodeEscapes(std::string_view text, std::string* out, std::string* error);
+
+// `bytes` between double quotes, with \r \n \t \\ \" and \xNN for every other
+// byte outside printable ASCII.
+std::string QuoteBytes(std::string_view bytes);
+
+}  // namespace mcspec::conformance
+
+#endif  // MCSPEC_CONFORMANCE_BYTES_H_

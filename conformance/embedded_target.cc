@@ -1,0 +1,61 @@
+#include "embedded_target.h"
+
+#include "session.h"
+#include "settings.h"
+
+namespace mcspec::conformance {
+namespace {
+
+class SessionConnection : public Connection {
+ public:
+  explicit SessionConnection(ref::Server& server) : session_(server) {}
+
+  bool Send(std::string_view bytes) override {
+    session_.Receive(bytes, &pending_);
+    return true;
+  }
+
+  Status Receive(std::string* out, std::chrono::milliseconds) override {
+    session_.Poll(&pending_);
+    if (!pending_.empty()) {
+      out->append(pending_);
+      pending_.clear();
+      return Status::kData;
+    }
+    return session_.closed() ? Status::kClosed : Status::kTimeout;
+  }
+
+ private:
+  ref::Session session_;
+  std::string pending_;
+};
+
+}  // namespace
+
+bool EmbeddedTarget::BeginCase(const std::vector<std::string>& flags, std::string* skip_reason,
+                               std::string* error) {
+  server_.reset();
+  const ref::FlagParseResult parsed = ref::ParseServerFlags(flags);
+  if (!parsed.error.empty()) {
+    *error = "the reference refuses the settings: " + parsed.error;
+    return false;
+  }
+  server_ = std::make_unique<ref::Server>(parsed.settings);
+  skip_reason->clear();
+  return true;
+}
+
+std::unique_ptr<Connection> EmbeddedTarget::Connect(std::string* error) {
+  if (!server_) {
+    *error = "no case has begun";
+    return nullptr;
+  }
+  return std::make_unique<SessionConnection>(*server_);
+}
+
+bool EmbeddedTarget::AdvanceClock(int64_t seconds, std::string*) {
+  server_->AdvanceClock(seconds);
+  return true;
+}
+
+}  // namespace mcspec::conformance
