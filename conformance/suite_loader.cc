@@ -135,7 +135,11 @@ class FileLoader {
         std::string list;
         for (const std::string_view name : allowed)
           list.append(list.empty() ? "" : ", ").append(name);
-        throw Invalid(LineOf(entry.first), "unknown key `" + key + "` (allowed: " + list + ")");
+        throw Invalid(LineOf(entry.first), std::string("unknown key `")
+                                               .append(key)
+                                               .append("` (allowed: ")
+                                               .append(list)
+                                               .append(")"));
       }
       if (!seen.insert(key).second)
         throw Invalid(LineOf(entry.first), "duplicate key `" + key + "`");
