@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,8 +52,13 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool pipes, Std
     std::perror("pipe2");
     std::abort();
   }
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ == 0) {
+    // A test killed before its destructors run must not leave a server
+    // behind: the child dies with the test.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     if (pipes) {
       dup2(in[0], STDIN_FILENO);
       dup2(out[1], STDOUT_FILENO);
