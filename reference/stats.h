@@ -69,6 +69,27 @@ struct LruCounters {
   uint64_t moves_within_lru = 0;
   uint64_t direct_reclaims = 0;
   RelTime evicted_time = 0;
+
+  // Adds every counter of `other`; evicted_time is a reading, not a count,
+  // and stays as it is.
+  LruCounters& operator+=(const LruCounters& other) {
+    evicted += other.evicted;
+    evicted_nonzero += other.evicted_nonzero;
+    reclaimed += other.reclaimed;
+    outofmemory += other.outofmemory;
+    tailrepairs += other.tailrepairs;
+    expired_unfetched += other.expired_unfetched;
+    evicted_unfetched += other.evicted_unfetched;
+    evicted_active += other.evicted_active;
+    crawler_reclaimed += other.crawler_reclaimed;
+    crawler_items_checked += other.crawler_items_checked;
+    lrutail_reflocked += other.lrutail_reflocked;
+    moves_to_cold += other.moves_to_cold;
+    moves_to_warm += other.moves_to_warm;
+    moves_within_lru += other.moves_within_lru;
+    direct_reclaims += other.direct_reclaims;
+    return *this;
+  }
 };
 
 struct ItemTotals {

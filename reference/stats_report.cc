@@ -36,24 +36,8 @@ class StatWriter {
 
 LruCounters ClassLruTotals(const Cache& cache, int clsid) {
   LruCounters total;
-  for (int lru = 0; lru < kLruTypes; ++lru) {
-    const LruCounters& c = cache.lru_counters(clsid, static_cast<Lru>(lru));
-    total.evicted += c.evicted;
-    total.evicted_nonzero += c.evicted_nonzero;
-    total.outofmemory += c.outofmemory;
-    total.tailrepairs += c.tailrepairs;
-    total.reclaimed += c.reclaimed;
-    total.expired_unfetched += c.expired_unfetched;
-    total.evicted_unfetched += c.evicted_unfetched;
-    total.evicted_active += c.evicted_active;
-    total.crawler_reclaimed += c.crawler_reclaimed;
-    total.crawler_items_checked += c.crawler_items_checked;
-    total.lrutail_reflocked += c.lrutail_reflocked;
-    total.moves_to_cold += c.moves_to_cold;
-    total.moves_to_warm += c.moves_to_warm;
-    total.moves_within_lru += c.moves_within_lru;
-    total.direct_reclaims += c.direct_reclaims;
-  }
+  for (int lru = 0; lru < kLruTypes; ++lru)
+    total += cache.lru_counters(clsid, static_cast<Lru>(lru));
   total.evicted_time = cache.lru_counters(clsid, kColdLru).evicted_time;
   return total;
 }
@@ -175,21 +159,7 @@ void AppendGeneralStats(const Server& server, std::string* out) {
   w.Add("slab_global_page_pool", cache.slabs().global_pool_pages());
 
   LruCounters totals;
-  for (int clsid = 0; clsid < kMaxSlabClasses; ++clsid) {
-    LruCounters c = ClassLruTotals(cache, clsid);
-    totals.expired_unfetched += c.expired_unfetched;
-    totals.evicted_unfetched += c.evicted_unfetched;
-    totals.evicted_active += c.evicted_active;
-    totals.evicted += c.evicted;
-    totals.reclaimed += c.reclaimed;
-    totals.crawler_reclaimed += c.crawler_reclaimed;
-    totals.crawler_items_checked += c.crawler_items_checked;
-    totals.lrutail_reflocked += c.lrutail_reflocked;
-    totals.moves_to_cold += c.moves_to_cold;
-    totals.moves_to_warm += c.moves_to_warm;
-    totals.moves_within_lru += c.moves_within_lru;
-    totals.direct_reclaims += c.direct_reclaims;
-  }
+  for (int clsid = 0; clsid < kMaxSlabClasses; ++clsid) totals += ClassLruTotals(cache, clsid);
   w.Add("expired_unfetched", totals.expired_unfetched);
   w.Add("evicted_unfetched", totals.evicted_unfetched);
   if (settings.lru_maintainer_thread) w.Add("evicted_active", totals.evicted_active);
