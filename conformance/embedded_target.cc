@@ -32,10 +32,16 @@ class SessionConnection : public Connection {
 
 }  // namespace
 
-bool EmbeddedTarget::BeginCase(const std::vector<std::string>& flags, std::string* skip_reason,
+std::string EmbeddedTarget::name() const {
+  std::string name = "embedded";
+  for (const std::string& flag : base_flags_) name += " " + flag;
+  return name;
+}
+
+bool EmbeddedTarget::BeginCase(const CaseNeeds& needs, std::string* skip_reason,
                                std::string* error) {
   server_.reset();
-  const ref::FlagParseResult parsed = ref::ParseServerFlags(flags);
+  const ref::FlagParseResult parsed = ref::ParseServerFlags(needs.settings.value_or(base_flags_));
   if (!parsed.error.empty()) {
     *error = "the reference refuses the settings: " + parsed.error;
     return false;

@@ -1,11 +1,14 @@
 // The reference server in process as a Target: a fresh `ref::Server` for
-// every case, built from the case's memcached flags, on a virtual clock that
-// moves only by AdvanceClock. Connections are `ref::Session`s; nothing ever
-// waits, so a run is fast and deterministic.
+// every case, built from the case's memcached flags (or the target's base
+// flags for a case that names none), on a virtual clock that moves only by
+// AdvanceClock. Connections are `ref::Session`s; nothing ever waits, so a run
+// is fast and deterministic.
 #ifndef MCSPEC_CONFORMANCE_EMBEDDED_TARGET_H_
 #define MCSPEC_CONFORMANCE_EMBEDDED_TARGET_H_
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "server.h"
 #include "target.h"
@@ -14,14 +17,19 @@ namespace mcspec::conformance {
 
 class EmbeddedTarget : public Target {
  public:
-  std::string name() const override { return "embedded"; }
+  // `base_flags`: the settings of cases that declare none.
+  explicit EmbeddedTarget(std::vector<std::string> base_flags = {})
+      : base_flags_(std::move(base_flags)) {}
+
+  std::string name() const override;
   TargetCapabilities capabilities() override { return {true, true, true}; }
-  bool BeginCase(const std::vector<std::string>& flags, std::string* skip_reason,
-                 std::string* error) override;
+  bool private_server() const override { return true; }
+  bool BeginCase(const CaseNeeds& needs, std::string* skip_reason, std::string* error) override;
   std::unique_ptr<Connection> Connect(std::string* error) override;
   bool AdvanceClock(int64_t seconds, std::string* error) override;
 
  private:
+  std::vector<std::string> base_flags_;
   std::unique_ptr<ref::Server> server_;
 };
 

@@ -69,11 +69,15 @@ class CaseRun {
     vars_["ns"] = CaseNamespace(test.id, options.ns_seed);
   }
 
+  // The step being run, from 1 (one past the last once all have run).
+  int step_number() const { return static_cast<int>(step_index_) + 1; }
+
   void Run() {
     for (size_t i = 0; i < test_.steps.size(); ++i) {
       step_index_ = i;
       RunStep(test_.steps[i]);
     }
+    step_index_ = test_.steps.size();
     // Whatever is still unread was not expected; connections in name order.
     for (auto& [name, link] : links_) {
       if (!link.closed) Receive(link, std::chrono::milliseconds(0));
@@ -302,6 +306,31 @@ bool Has(const TargetCapabilities& offered, Capability capability) {
   return false;
 }
 
+CaseResult RunCaseSteps(const TestCase& test, Target& target, const RunnerOptions& options) {
+  const TargetCapabilities offered = target.capabilities();
+  for (const Capability capability : test.requires_capabilities) {
+    if (!Has(offered, capability)) {
+      return {CaseResult::Outcome::kSkipped, std::string("requires ") + CapabilityName(capability) +
+                                                 ", which " + target.name() + " lacks"};
+    }
+  }
+  std::string skip_reason;
+  std::string error;
+  if (!target.BeginCase(NeedsOf(test), &skip_reason, &error)) {
+    return {CaseResult::Outcome::kFailed, "  " + error + "\n"};
+  }
+  if (!skip_reason.empty()) return {CaseResult::Outcome::kSkipped, skip_reason};
+  CaseRun run(test, target, options);
+  try {
+    run.Run();
+  } catch (const Failure& failure) {
+    CaseResult failed{CaseResult::Outcome::kFailed, failure.report};
+    failed.failed_step = run.step_number();
+    return failed;
+  }
+  return {CaseResult::Outcome::kPassed, ""};
+}
+
 }  // namespace
 
 std::string CaseNamespace(const std::string& case_id, uint64_t seed) {
@@ -315,26 +344,22 @@ std::string CaseNamespace(const std::string& case_id, uint64_t seed) {
   return ns;
 }
 
-CaseResult RunCase(const TestCase& test, Target& target, const RunnerOptions& options) {
-  const TargetCapabilities offered = target.capabilities();
-  for (const Capability capability : test.requires_capabilities) {
-    if (!Has(offered, capability)) {
-      return {CaseResult::Outcome::kSkipped, std::string("requires ") + CapabilityName(capability) +
-                                                 ", which " + target.name() + " lacks"};
+CaseNeeds NeedsOf(const TestCase& test) {
+  CaseNeeds needs;
+  needs.settings = test.settings;
+  for (const Step& step : test.steps) {
+    if (const auto* advance = std::get_if<Advance>(&step.action)) {
+      needs.advance_seconds += advance->seconds;
     }
   }
-  std::string skip_reason;
-  std::string error;
-  if (!target.BeginCase(test.settings, &skip_reason, &error)) {
-    return {CaseResult::Outcome::kFailed, "  " + error + "\n"};
-  }
-  if (!skip_reason.empty()) return {CaseResult::Outcome::kSkipped, skip_reason};
-  try {
-    CaseRun(test, target, options).Run();
-  } catch (const Failure& failure) {
-    return {CaseResult::Outcome::kFailed, failure.report};
-  }
-  return {CaseResult::Outcome::kPassed, ""};
+  return needs;
+}
+
+CaseResult RunCase(const TestCase& test, Target& target, const RunnerOptions& options) {
+  const auto started = Clock::now();
+  CaseResult result = RunCaseSteps(test, target, options);
+  result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+  return result;
 }
 
 }  // namespace mcspec::conformance

@@ -32,9 +32,16 @@ struct CaseResult {
   enum class Outcome { kPassed, kFailed, kSkipped };
   Outcome outcome = Outcome::kPassed;
   std::string detail;  // why it failed (a multi-line report) or was skipped
+  // The step that failed, from 1; 0 when the case could not start, one past
+  // the last step when unexpected bytes were left at its end.
+  int failed_step = 0;
+  std::chrono::microseconds elapsed{0};
 };
 
 std::string CaseNamespace(const std::string& case_id, uint64_t seed);
+
+// What the case asks of its server: its settings and how far it moves the clock.
+CaseNeeds NeedsOf(const TestCase& test);
 
 CaseResult RunCase(const TestCase& test, Target& target, const RunnerOptions& options);
 

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
+#include <span>
 #include <sstream>
 
 #include "settings.h"
@@ -14,8 +16,8 @@
 namespace mcspec::conformance {
 namespace {
 
-// The section titles of memcached 1.6.18's doc/protocol.txt that `spec` may
-// name.
+// The section titles of memcached 1.6.18's doc/protocol.txt, in its order,
+// but the introduction ("Protocol").
 constexpr std::string_view kProtocolSections[] = {
     "Keys",
     "Commands",
@@ -37,6 +39,7 @@ constexpr std::string_view kProtocolSections[] = {
     "Meta No-Op",
     "Slabs Reassign",
     "Slabs Automove",
+    "LRU Tuning",
     "LRU_Crawler",
     "Watchers",
     "Statistics",
@@ -46,7 +49,9 @@ constexpr std::string_view kProtocolSections[] = {
     "Item size statistics",
     "Slab statistics",
     "Connection statistics",
+    "TLS statistics",
     "Other commands",
+    "Security restrictions",
     "UDP protocol",
 };
 
@@ -123,7 +128,7 @@ class FileLoader {
     std::string spec;
     std::vector<std::string> tags;
     std::vector<Capability> requires_capabilities;
-    std::vector<std::string> settings;
+    std::optional<std::vector<std::string>> settings;
     bool exclusive = false;
   };
 
@@ -488,6 +493,8 @@ class FileLoader {
 std::string LoadError::ToString() const {
   return line > 0 ? file + ":" + std::to_string(line) + ": " + reason : file + ": " + reason;
 }
+
+std::span<const std::string_view> ProtocolSections() { return kProtocolSections; }
 
 const char* CapabilityName(Capability capability) {
   for (const Capabilities& c : kCapabilities) {

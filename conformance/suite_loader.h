@@ -8,6 +8,7 @@
 #ifndef MCSPEC_CONFORMANCE_SUITE_LOADER_H_
 #define MCSPEC_CONFORMANCE_SUITE_LOADER_H_
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,10 @@ struct LoadResult {
   std::vector<TestCase> cases;
   std::vector<LoadError> errors;
 };
+
+// The section titles of memcached 1.6.18's doc/protocol.txt (without its
+// introduction), in the document's order: the values `spec` may take.
+std::span<const std::string_view> ProtocolSections();
 
 // Loads one suite from its text; `file` names it in messages and its stem
 // (the name without directories and ".yaml") prefixes the case ids.

@@ -2,10 +2,12 @@
 // server, embedded or over the network, seen as connections of bytes.
 //
 // A Target serves one case at a time. `BeginCase` prepares a server with the
-// case's memcached flags (the embedded reference builds a fresh one; a network
-// target can only check that its flags match) or says why the case cannot run
-// there. Connections opened after it belong to that case and are destroyed
-// before the next `BeginCase`.
+// case's memcached flags (the embedded reference builds a fresh one, a spawned
+// server is restarted with them; a fixed network server can only be checked)
+// or says why the case cannot run there. Connections opened after it belong to
+// that case and are destroyed before the next `BeginCase`. Several Targets may
+// serve cases at once from different threads (mcconform -j); a Target itself
+// is used by one thread.
 #ifndef MCSPEC_CONFORMANCE_TARGET_H_
 #define MCSPEC_CONFORMANCE_TARGET_H_
 
@@ -15,6 +17,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "test_case.h"
 
 namespace mcspec::conformance {
 
@@ -45,10 +49,14 @@ class Target {
   virtual std::string name() const = 0;
   // Probed once; the answer does not change between cases.
   virtual TargetCapabilities capabilities() = 0;
-  // Prepares the server for a case with these memcached flags. False with
-  // *error set when the target failed; otherwise *skip_reason says why the
-  // case cannot run here, or is empty when it can.
-  virtual bool BeginCase(const std::vector<std::string>& flags, std::string* skip_reason,
+  // True when no other Target reaches this one's server (the embedded
+  // reference, a spawned server): a case that needs its server to itself may
+  // then run while other Targets run other cases.
+  virtual bool private_server() const = 0;
+  // Prepares the server for a case. False with *error set when the target
+  // failed; otherwise *skip_reason says why the case cannot run here, or is
+  // empty when it can.
+  virtual bool BeginCase(const CaseNeeds& needs, std::string* skip_reason,
                          std::string* error) = 0;
   // A new connection to the current case's server; nullptr with *error set
   // when it cannot be made.

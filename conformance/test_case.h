@@ -44,6 +44,12 @@ struct StatsDelta {  // `stats_delta`: counters moved by exactly N since a snaps
 using Action = std::variant<std::monostate, ExpectExact, ExpectRegex, ExpectNothing, ExpectClosed,
                             Advance, StatsSnapshot, StatsDelta>;
 
+// What a case needs of the server before it starts (Target::BeginCase).
+struct CaseNeeds {
+  std::optional<std::vector<std::string>> settings;
+  int64_t advance_seconds = 0;  // how far its `advance` steps move the clock in all
+};
+
 struct Step {
   int line = 0;
   std::string conn = "main";
@@ -58,7 +64,9 @@ struct TestCase {
   std::string spec;
   std::vector<std::string> tags;  // sorted, unique
   std::vector<Capability> requires_capabilities;
-  std::vector<std::string> settings;  // memcached flags, as tokens
+  // memcached flags, as tokens: the server must have exactly the settings
+  // they give. nullopt: the case runs on a server of any settings.
+  std::optional<std::vector<std::string>> settings;
   bool exclusive = false;             // needs the server to itself
   std::vector<Step> steps;
 };

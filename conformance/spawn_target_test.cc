@@ -1,0 +1,67 @@
+#include "spawn_target.h"
+
+#include <gtest/gtest.h>
+
+#include "runner.h"
+#include "suite_loader.h"
+
+namespace mcspec::conformance {
+namespace {
+
+TEST(SplitCommandLine, BlanksAndQuotes) {
+  std::vector<std::string> words;
+  ASSERT_TRUE(SplitCommandLine("  memcached -p {port}\t-o 'a b' \"c'd\" ''", &words));
+  EXPECT_EQ(words, (std::vector<std::string>{"memcached", "-p", "{port}", "-o", "a b", "c'd", ""}));
+  EXPECT_FALSE(SplitCommandLine("memcached 'open", &words));
+}
+
+TEST(SpawnTarget, NeedsACommandWithAPort) {
+  std::string error;
+  EXPECT_EQ(SpawnTarget::Create("memcached -p 11211", {}, ClockMode::kSkip, &error), nullptr);
+  EXPECT_EQ(error, "the --spawn command must say where the port goes: {port}");
+  EXPECT_EQ(SpawnTarget::Create("  ", {}, ClockMode::kSkip, &error), nullptr);
+}
+
+TEST(SpawnTarget, ReportsAServerThatDoesNotStart) {
+  std::string error;
+  auto target = SpawnTarget::Create("false {port}", {}, ClockMode::kSkip, &error);
+  ASSERT_NE(target, nullptr) << error;
+  std::string skip_reason;
+  EXPECT_FALSE(target->BeginCase(CaseNeeds{}, &skip_reason, &error));
+  EXPECT_EQ(error, "the spawned server exited: false {port}");
+}
+
+// Cases run on memcached started with the base flags, or with their own
+// settings, which restart it; the settings check then passes.
+TEST(SpawnTarget, StartsMemcachedWithTheCasesSettings) {
+  LoadResult loaded;
+  LoadSuiteText("s.yaml", R"(
+defaults: {spec: Settings statistics, exclusive: true}
+cases:
+  - id: base-is-no-modern
+    steps:
+      - send: 'stats settings\r\n'
+        expect_regex: '(?:STAT [^\r\n]*\r\n)*STAT lru_segmented no\r\n(?:STAT [^\r\n]*\r\n)*END\r\n'
+  - id: own-settings
+    settings: '-m 8'
+    steps:
+      - send: 'stats settings\r\n'
+        expect_regex: 'STAT maxbytes 8388608\r\n(?:STAT [^\r\n]*\r\n)*END\r\n'
+)",
+                &loaded);
+  ASSERT_TRUE(loaded.errors.empty()) << loaded.errors[0].ToString();
+  std::string error;
+  auto target = SpawnTarget::Create("memcached -u root -l 127.0.0.1 -p {port} -t 1",
+                                    {"-o", "no_modern"}, ClockMode::kSkip, &error);
+  ASSERT_NE(target, nullptr) << error;
+  EXPECT_TRUE(target->private_server());
+  EXPECT_TRUE(target->capabilities().meta);
+  EXPECT_FALSE(target->capabilities().clock_control);
+  for (const TestCase& test : loaded.cases) {
+    const CaseResult result = RunCase(test, *target, RunnerOptions{});
+    EXPECT_EQ(result.outcome, CaseResult::Outcome::kPassed) << test.id << "\n" << result.detail;
+  }
+}
+
+}  // namespace
+}  // namespace mcspec::conformance
