@@ -39,9 +39,9 @@ Scan ScanDecimal(std::string_view text) {
 }
 
 // memcached accepts a number only when what follows it is white space or the
-// end of the string.
+// end of the C string: a NUL ends it too (a stored value "1\0" is 1).
 bool TailAccepted(std::string_view text, const Scan& scan) {
-  return scan.end == text.size() || IsCSpace(text[scan.end]);
+  return scan.end == text.size() || text[scan.end] == '\0' || IsCSpace(text[scan.end]);
 }
 
 std::optional<uint64_t> ParseUnsignedLong(std::string_view text) {

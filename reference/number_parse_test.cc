@@ -16,6 +16,15 @@ TEST(NumberParse, AcceptsWhatStrtoulAcceptsFollowedBySpaceOrEnd) {
   EXPECT_EQ(ParseU32("x"), std::nullopt);
 }
 
+// memcached parses C strings: a NUL ends the number as the string's end does
+// (an incremented value "5\0" + "1" is 5), but is no number by itself.
+TEST(NumberParse, ANulEndsTheNumber) {
+  using namespace std::string_view_literals;
+  EXPECT_EQ(ParseU64("1\0\r\n"sv), 1u);
+  EXPECT_EQ(ParseU64("5\0" "1\r\n"sv), 5u);
+  EXPECT_EQ(ParseU64("\0" "1"sv), std::nullopt);
+}
+
 TEST(NumberParse, ThirtyTwoBitValuesAreParsedAs64BitAndTruncated) {
   EXPECT_EQ(ParseU32("4294967296"), 0u);
   EXPECT_EQ(ParseU32("4294967299"), 3u);
