@@ -12,6 +12,7 @@
 
 #include "network_target.h"
 #include "runner.h"
+#include "settings.h"
 #include "suite_loader.h"
 #include "testing/memcached_oracle.h"
 
@@ -39,6 +40,11 @@ TEST(MemcachedConformance, EverySuitePassesOnTheRealServer) {
     auto target = NetworkTarget::Create("127.0.0.1:" + std::to_string(memcached.port()),
                                         ClockMode::kSkip, &error);
     ASSERT_NE(target, nullptr) << error;
+    const ref::FlagParseResult parsed = ref::ParseServerFlags(settings);
+    if (!parsed.settings.auth_entries.empty()) {
+      target->set_credentials(parsed.settings.auth_entries[0].first,
+                              parsed.settings.auth_entries[0].second);
+    }
     for (const TestCase& test : loaded.cases) {
       if (test.settings ? *test.settings != settings : !runs_any) continue;
       const CaseResult result = RunCase(test, *target, RunnerOptions{});

@@ -154,6 +154,22 @@ bool NetworkTarget::Ask(std::string_view request,
   if (!control_) {
     control_ = Connect(error);
     if (!control_) return false;
+    if (credentials_) {
+      const std::string block = credentials_->first + " " + credentials_->second;
+      const std::string login =
+          "set mcconform 0 0 " + std::to_string(block.size()) + "\r\n" + block + "\r\n";
+      std::string reply;
+      if (control_->Send(login)) {
+        while (!reply.ends_with("\r\n") &&
+               control_->Receive(&reply, kControlTimeout) == Connection::Status::kData) {
+        }
+      }
+      if (reply != "STORED\r\n") {
+        *error = name() + " refused the credentials of user " + credentials_->first;
+        control_.reset();
+        return false;
+      }
+    }
   }
   answer->clear();
   if (!control_->Send(request)) {

@@ -47,6 +47,12 @@ class NetworkTarget : public Target {
   std::unique_ptr<Connection> Connect(std::string* error) override;
   bool AdvanceClock(int64_t seconds, std::string* error) override;
 
+  // Credentials the control connection authenticates with (for a server
+  // started with -Y); the cases' own connections never do it for them.
+  void set_credentials(std::string user, std::string password) {
+    credentials_ = {std::move(user), std::move(password)};
+  }
+
  private:
   NetworkTarget(std::string name, std::string host, std::string port, std::string unix_path,
                 ClockMode clock);
@@ -65,6 +71,7 @@ class NetworkTarget : public Target {
   std::string port_;
   std::string unix_path_;  // set for unix:PATH
   ClockMode clock_;
+  std::optional<std::pair<std::string, std::string>> credentials_;
   std::unique_ptr<Connection> control_;
   std::optional<TargetCapabilities> capabilities_;
   bool debugtime_ = false;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "settings.h"
 #include "testing/memcached_oracle.h"
 
 namespace mcspec::conformance {
@@ -90,6 +91,13 @@ bool SpawnTarget::Start(const std::vector<std::string>& flags, std::string* erro
   process_ = std::make_unique<testing::ChildProcess>(argv, false);
   running_flags_ = flags;
   server_ = NetworkTarget::Create("127.0.0.1:" + port, clock_, error);
+  // A server that requires authentication (-Y) is checked with the first
+  // user of its file.
+  const ref::FlagParseResult parsed = ref::ParseServerFlags(flags);
+  if (!parsed.settings.auth_entries.empty()) {
+    server_->set_credentials(parsed.settings.auth_entries[0].first,
+                             parsed.settings.auth_entries[0].second);
+  }
   const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (true) {
     std::string connect_error;

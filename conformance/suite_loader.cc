@@ -218,7 +218,13 @@ class FileLoader {
   std::vector<std::string> Settings(const YAML::Node& node) {
     std::istringstream words(Scalar(node, "settings"));
     std::vector<std::string> flags;
-    for (std::string word; words >> word;) flags.push_back(word);
+    for (std::string word; words >> word;) {
+      // ${dir}: the suite file's directory, for files the flags name (-Y).
+      for (size_t at = word.find("${dir}"); at != std::string::npos; at = word.find("${dir}")) {
+        word.replace(at, 6, std::filesystem::absolute(file_).parent_path().string());
+      }
+      flags.push_back(word);
+    }
     const ref::FlagParseResult parsed = ref::ParseServerFlags(flags);
     if (!parsed.error.empty()) {
       std::string message = parsed.error;

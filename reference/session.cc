@@ -5,6 +5,8 @@
 #include <charconv>
 #include <climits>
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include "memory_report.h"
 #include "number_parse.h"
@@ -37,7 +39,8 @@ Session::Session(Server& server, int fd)
     : server_(server),
       cache_(server.cache()),
       fd_(fd != 0 ? fd : server.NextConnectionNumber()),
-      last_command_time_(server.clock().now()) {
+      last_command_time_(server.clock().now()),
+      authenticated_(server.settings().auth_file.empty()) {
   server_.RegisterSession(fd_, this);
 }
 
@@ -127,9 +130,105 @@ void Session::ProcessInput() {
       CommandDone();
       continue;
     }
+    if (!authenticated_) {
+      if (!ReadAuthentication()) return;
+      continue;
+    }
     PrefetchAhead();
     if (!ReadLine()) return;
   }
+}
+
+namespace {
+
+// The space-separated words of a C string, as memcached's tokenizer finds
+// them (a '\r' stays in the word it ends).
+std::vector<std::string_view> Words(std::string_view text) {
+  text = text.substr(0, std::min(text.find('\0'), text.size()));
+  std::vector<std::string_view> words;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t space = std::min(text.find(' ', pos), text.size());
+    if (space > pos) words.push_back(text.substr(pos, space - pos));
+    pos = space + 1;
+  }
+  return words;
+}
+
+}  // namespace
+
+// Before authenticating, a connection may only send the credentials as a
+// storage request, "set <key> <flags> <exptime> <bytes>\r\n<user> <password>\r\n",
+// whose key, flags and exptime are ignored.
+bool Session::ReadAuthentication() {
+  constexpr size_t kReadBufferSize = 16384;  // memcached's per-connection read buffer
+  std::string_view buffered = in_.substr(in_pos_);
+  if (auth_block_size_ == 0) {
+    const size_t newline = buffered.find('\n');
+    if (buffered.size() < 2 || newline == std::string_view::npos) {
+      if (buffered.size() > kLineWithoutNewlineLimit) {
+        Close();
+      } else {
+        Transmit();
+      }
+      return false;
+    }
+    const std::vector<std::string_view> words = Words(buffered.substr(0, newline));
+    in_pos_ += newline + 1;
+    last_command_time_ = server_.clock().now();
+    std::optional<uint32_t> size;
+    if (words.size() >= 5 && words[0] == "set") size = ParseU32(words[4]);
+    if (!size) {
+      AuthenticationReply("CLIENT_ERROR unauthenticated");
+      return true;
+    }
+    auth_block_size_ = uint64_t{*size} + 2;
+    buffered = in_.substr(in_pos_);
+  }
+  if (buffered.size() < auth_block_size_) {
+    // A block larger than the read buffer can never arrive: memcached's read
+    // into the full buffer returns nothing and it closes the connection.
+    if (buffered.size() >= kReadBufferSize) {
+      Close();
+    } else {
+      Transmit();
+    }
+    return false;
+  }
+  std::string_view block = buffered.substr(0, auth_block_size_);
+  in_pos_ += auth_block_size_;
+  auth_block_size_ = 0;
+  if (!block.ends_with("\r\n")) {
+    AuthenticationReply("CLIENT_ERROR bad command line termination");
+    return true;
+  }
+  block.remove_suffix(2);
+  const std::vector<std::string_view> credentials = Words(block);
+  if (credentials.size() < 2) {
+    AuthenticationReply("CLIENT_ERROR bad authentication token format");
+    return true;
+  }
+  CommandCounters& counters = server_.counters();
+  counters.auth_cmds++;
+  for (const auto& [user, password] : server_.settings().auth_entries) {
+    if (credentials[0] == user && credentials[1] == password) {
+      AuthenticationReply("STORED");
+      authenticated_ = true;
+      return true;
+    }
+  }
+  counters.auth_errors++;
+  AuthenticationReply("CLIENT_ERROR authentication failure");
+  return true;
+}
+
+void Session::AuthenticationReply(std::string_view text) {
+  if (auth_reply_at_ != std::string::npos && unsent_from_ + auth_reply_at_ <= out_->size()) {
+    out_->resize(unsent_from_ + auth_reply_at_);
+  }
+  auth_reply_at_ = out_->size() - unsent_from_;
+  OutString(text);
+  CommandDone();
 }
 
 namespace {
@@ -261,6 +360,7 @@ void Session::OutString(std::string_view text) {
 void Session::Transmit() {
   server_.counters().bytes_written += out_->size() - unsent_from_;
   unsent_from_ = out_->size();
+  auth_reply_at_ = std::string::npos;
 }
 
 bool Session::SetNoreplyMaybe(const Tokens& tokens) {

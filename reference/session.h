@@ -68,6 +68,10 @@ class Session {
   struct Tokens;
 
   void ProcessInput();
+  // -Y: a connection's requests before it has authenticated; false when
+  // more input is needed.
+  bool ReadAuthentication();
+  void AuthenticationReply(std::string_view text);
   void PrefetchAhead();
   bool ReadLine();
   void ProcessCommand(std::string_view line);
@@ -141,6 +145,13 @@ class Session {
   std::string held_;
   bool noreply_ = false;
   int requests_left_ = 0;
+  // Authentication (-Y): whether the connection has passed it, the bytes of
+  // the credentials block still to arrive (0: a request line is awaited),
+  // and where in the queued output the last reply is, which the next one
+  // replaces (memcached reuses one response object until it transmits).
+  bool authenticated_;
+  uint64_t auth_block_size_ = 0;
+  size_t auth_reply_at_ = std::string::npos;
   // The item a storage command is reading its value into.
   ItemId reading_ = kNoItem;
   StoreCommand reading_comm_ = StoreCommand::kSet;

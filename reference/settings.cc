@@ -1,6 +1,9 @@
 #include "settings.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <optional>
 #include <string_view>
 
@@ -239,6 +242,9 @@ struct Parser {
         return true;
       case 'u':
         return true;  // the reference never changes user; accepted for compatibility
+      case 'Y':
+        s.auth_file = std::string(arg);
+        return true;
       case 'o': {
         std::string_view rest = arg;
         while (!rest.empty()) {
@@ -252,6 +258,40 @@ struct Parser {
       default:
         return Fail(std::string("-") + flag + " is not supported by the reference server", 1);
     }
+  }
+
+  // -Y: memcached reads the file at start and refuses to run without it.
+  // Each line is "user:password" (the password ends at '\r', '\n' or NUL); a
+  // line without ':' is malformed; entries after the 8th are ignored.
+  bool LoadAuthFile() {
+    Settings& s = settings;
+    if (s.auth_file.empty()) return true;
+    if (s.udp_port != 0) {
+      return Fail("Cannot use UDP with ascii authentication enabled (-U 0 to disable)", kExitUsage);
+    }
+    std::ifstream file(s.auth_file, std::ios::binary);
+    if (!file) {
+      const std::string reason = std::strerror(errno);
+      return Fail("Could not open authfile [" + s.auth_file + "] for reading, error " + reason +
+                      ": " + reason,
+                  1);
+    }
+    constexpr size_t kMaxEntries = 8;
+    s.auth_entries.clear();
+    for (std::string line; s.auth_entries.size() < kMaxEntries && std::getline(file, line);) {
+      line = line.substr(0, line.find('\0'));
+      const size_t colon = line.find(':');
+      if (colon == std::string::npos) {
+        return Fail("Authfile [" + s.auth_file + "] has a malformed entry. Should be 'user:password'",
+                    1);
+      }
+      const size_t end = line.find_first_of("\r", colon + 1);
+      s.auth_entries.emplace_back(line.substr(0, colon),
+                                  line.substr(colon + 1, end == std::string::npos
+                                                             ? std::string::npos
+                                                             : end - colon - 1));
+    }
+    return true;
   }
 
   // memcached's checks after option parsing, in its order.
@@ -299,7 +339,7 @@ struct Parser {
 
 // Flags that take a value, as in memcached's getopt string.
 bool TakesValue(char flag) {
-  return std::string_view("mcfntRIpUlsabDuoPe").find(flag) != std::string_view::npos;
+  return std::string_view("mcfntRIpUlsabDuoPeY").find(flag) != std::string_view::npos;
 }
 
 }  // namespace
@@ -336,6 +376,7 @@ FlagParseResult ParseServerFlags(const std::vector<std::string>& args, Settings 
     if (!ok) break;
   }
   if (parser.error.empty()) parser.Validate();
+  if (parser.error.empty()) parser.LoadAuthFile();
   return FlagParseResult{parser.settings, parser.error, parser.exit_status};
 }
 

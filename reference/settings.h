@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mcspec::ref {
@@ -34,6 +35,12 @@ struct Settings {
   uint32_t udp_port = 0;                      // -U
   std::string inter;                          // -l (empty: all interfaces, "NULL" in stats)
   std::string socketpath;                     // -s (empty: none)
+  // -Y: the file of "user:password" lines a text connection must
+  // authenticate against before anything else (empty: no authentication),
+  // and the entries read from it when the flags were parsed (memcached reads
+  // at most 8).
+  std::string auth_file;
+  std::vector<std::pair<std::string, std::string>> auth_entries;
   uint32_t access = 0700;                     // -a
   uint32_t backlog = 1024;                    // -b
   char prefix_delimiter = ':';                // -D
@@ -57,7 +64,7 @@ struct Settings {
   double warm_max_factor = 2.0;
   uint32_t temporary_ttl = 61;
   uint32_t idle_timeout = 0;
-  uint32_t hashpower_init = 0;
+  uint32_t hashpower_init = 0;  // -o hashpower=N (0: memcached's default of 16)
   // Debian's memcached is built with extstore; these tunables exist (and show
   // in `stats settings`) even without a store.
   uint32_t ext_item_size = 512;
@@ -68,7 +75,7 @@ struct Settings {
   uint32_t ext_drop_under = 0;
   uint32_t ext_max_sleep = 1000000;
   double ext_max_frag = 0.8;
-  bool ext_drop_unread = false;  // -o hashpower=N (0: memcached's default of 16)
+  bool ext_drop_unread = false;
   bool hash_is_jenkins = false;  // murmur3 by default; no_modern picks jenkins
 
   // The unix time the server counts from (memcached: its start time minus 62

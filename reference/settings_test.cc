@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -273,6 +274,36 @@ TEST(ServerFlags, UnknownOrIncompleteFlagsExitWithOne) {
   const FlagParseResult missing_value = ParseServerFlags({"-m"});
   EXPECT_EQ(missing_value.exit_status, 1);
   EXPECT_NE(missing_value.error.find("option requires an argument -- 'm'"), std::string::npos);
+}
+
+// -Y: the file is read when the flags are parsed, with memcached's messages.
+TEST(ServerFlags, AuthFile) {
+  const std::string path = ::testing::TempDir() + "mcspec-auth-users.txt";
+  {
+    std::FILE* file = std::fopen(path.c_str(), "w");
+    std::fputs("alice:secret\r\nbob:\nc:d\ne:f\ng:h\ni:j\nk:l\nm:n\no:p\n", file);
+    std::fclose(file);
+  }
+  const Settings settings = Accepted({"-Y", path});
+  EXPECT_EQ(settings.auth_file, path);
+  ASSERT_EQ(settings.auth_entries.size(), 8u);  // memcached reads at most 8
+  EXPECT_EQ(settings.auth_entries[0], (std::pair<std::string, std::string>{"alice", "secret"}));
+  EXPECT_EQ(settings.auth_entries[1], (std::pair<std::string, std::string>{"bob", ""}));
+
+  ExpectRefused({"-Y", "/nonexistent/users"},
+                "Could not open authfile [/nonexistent/users] for reading, error No such file or "
+                "directory: No such file or directory",
+                1);
+  ExpectRefused({"-U", "11211", "-Y", path},
+                "Cannot use UDP with ascii authentication enabled (-U 0 to disable)", kExitUsage);
+  {
+    std::FILE* file = std::fopen(path.c_str(), "w");
+    std::fputs("alice:secret\nnocolon\n", file);
+    std::fclose(file);
+  }
+  ExpectRefused({"-Y", path},
+                "Authfile [" + path + "] has a malformed entry. Should be 'user:password'", 1);
+  std::remove(path.c_str());
 }
 
 }  // namespace

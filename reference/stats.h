@@ -42,6 +42,8 @@ struct CommandCounters {
   uint64_t store_too_large = 0;
   uint64_t store_no_memory = 0;
   uint64_t conn_yields = 0;
+  uint64_t auth_cmds = 0;
+  uint64_t auth_errors = 0;
   std::array<SlabCommandCounters, kMaxSlabClasses> slab{};
   // Get hits per LRU (class, LRU type); a class's get_hits is their sum.
   std::array<std::array<uint64_t, 4>, kMaxSlabClasses> lru_hits{};

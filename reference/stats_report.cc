@@ -114,8 +114,8 @@ void AppendGeneralStats(const Server& server, std::string* out) {
   w.Add("touch_misses", counters.touch_misses);
   w.Add("store_too_large", counters.store_too_large);
   w.Add("store_no_memory", counters.store_no_memory);
-  w.Add("auth_cmds", 0);
-  w.Add("auth_errors", 0);
+  w.Add("auth_cmds", counters.auth_cmds);
+  w.Add("auth_errors", counters.auth_errors);
   if (settings.idle_timeout != 0) w.Add("idle_kicks", 0);
   w.Add("bytes_read", counters.bytes_read);
   w.Add("bytes_written", counters.bytes_written);
@@ -200,9 +200,10 @@ void AppendSettingsStats(const Server& server, std::string* out) {
   w.Add("reqs_per_event", s.reqs_per_event);
   w.AddYesNo("cas_enabled", s.use_cas);
   w.Add("tcp_backlog", s.backlog);
-  w.Add("binding_protocol", "auto-negotiate");
+  // memcached speaks only the text protocol when -Y is given.
+  w.Add("binding_protocol", s.auth_file.empty() ? "auto-negotiate" : "ascii");
   w.Add("auth_enabled_sasl", "no");
-  w.Add("auth_enabled_ascii", "no");
+  w.Add("auth_enabled_ascii", s.auth_file.empty() ? "no" : s.auth_file);
   w.Add("item_size_max", s.item_size_max);
   w.AddYesNo("maxconns_fast", s.maxconns_fast);
   w.Add("hashpower_init", s.hashpower_init);
