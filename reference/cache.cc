@@ -385,8 +385,8 @@ void Cache::Update(ItemId id) {
 }
 
 // do_item_bump: fetch marks. In segmented mode memcached queues a COLD hit
-// for its maintainer thread, which then moves the item to WARM; the reference
-// keeps the queue and applies it at the end of the request.
+// for its maintainer thread, which moves the item to WARM when it next runs
+// (MaintainerWake); a full queue drops the bump and the item's active mark.
 void Cache::Bump(ItemId id) {
   Item& it = At(id);
   if (settings_.lru_segmented) {
@@ -397,6 +397,9 @@ void Cache::Bump(ItemId id) {
       it.active = true;
       if (it.lru != kColdLru) {
         it.time = clock_.now();
+      } else if (deferred_bumps_.size() >= kBumpQueueSize) {
+        lru_bumps_dropped_++;
+        it.active = false;
       } else {
         it.refcount++;
         deferred_bumps_.push_back(id);

@@ -162,12 +162,14 @@ class Cache {
   void PrefetchItem(uint32_t hash) const;
   // Background work of memcached's LRU maintainer and crawler threads, as
   // deterministic steps (see lru_maintenance.cc):
-  // - FinishRequest, after every request: the queued COLD-hit bumps;
+  // - FinishRequest, after every request: the slab page mover's step;
   // - MaintainerWake, whenever the clock moves (and once at start): a juggle
-  //   of every class and the crawler's once-a-second schedule check.
+  //   of every class, the queued COLD-hit bumps, the crawler's
+  //   once-a-second schedule check and automove.
   void FinishRequest();
   void MaintainerWake();
   uint64_t maintainer_juggles() const { return maintainer_juggles_; }
+  uint64_t lru_bumps_dropped() const { return lru_bumps_dropped_; }
 
   // Page moves (slab_rebalance.cc). slabs_reassign: requests a move of the
   // first page of class `src` (-1: any class with a spare page) to class
@@ -302,6 +304,9 @@ class Cache {
   WatchLog* watch_log_ = nullptr;
   int connection_fd_ = 0;
   uint64_t maintainer_juggles_ = 0;
+  // memcached's per-thread bump buffer holds 8192 entries.
+  static constexpr size_t kBumpQueueSize = 8192;
+  uint64_t lru_bumps_dropped_ = 0;
   uint32_t crawler_starts_ = 0;
   RelTime last_crawler_check_ = 0;
   // The autocrawler's schedule and the figures of its last crawl, per LRU.

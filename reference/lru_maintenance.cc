@@ -37,20 +37,20 @@ int LruIndex(int clsid, int lru) {
 
 }  // namespace
 
-void Cache::FinishRequest() {
-  for (ItemId id : deferred_bumps_) {
-    Update(id);
-    Release(id);
-  }
-  deferred_bumps_.clear();
-  SlabMoveAfterRequest();
-}
+void Cache::FinishRequest() { SlabMoveAfterRequest(); }
 
+// One round of memcached's maintainer thread, in its order: juggle every
+// class, apply the queued COLD hits, check the crawler, run automove.
 void Cache::MaintainerWake() {
   SlabMoveAtWake();  // memcached's page mover is a thread of its own
   if (!settings_.lru_maintainer_thread) return;
   maintainer_juggles_++;
   for (int clsid = 1; clsid < kMaxSlabClasses; ++clsid) Juggle(clsid);
+  for (ItemId id : deferred_bumps_) {
+    Update(id);
+    Release(id);
+  }
+  deferred_bumps_.clear();
   if (settings_.lru_crawler && last_crawler_check_ != clock_.now()) {
     CrawlerCheck();
     last_crawler_check_ = clock_.now();

@@ -125,15 +125,19 @@ TEST(LruMaintainer, WakeMovesItemsFromHotToCold) {
   EXPECT_EQ(c.Stat("lru_maintainer_juggles", "stats"), "2");
 }
 
-// A hit on a fetched COLD item makes it active; memcached's maintainer then
-// moves it to WARM, which the reference does at the end of the request.
-TEST(LruMaintainer, SecondHitInColdMovesTheItemToWarm) {
+// The second hit of a COLD item is queued for the maintainer, which applies
+// it when it next runs, as memcached's thread does up to a second later
+// (checked with `mg l` and `stats items` on the real server).
+TEST(LruMaintainer, SecondHitInColdIsAppliedAtTheNextWake) {
   Connection c({"-t", "1"});
   ASSERT_EQ(c.Send("set a 0 0 1\r\nA\r\ndebugtime 1\r\n"), "STORED\r\nOK\r\n");
   ASSERT_EQ(c.Stat("items:1:number_cold", "stats items"), "1");
-  ASSERT_EQ(c.Send("get a\r\nget a\r\n"), "VALUE a 0 1\r\nA\r\nEND\r\nVALUE a 0 1\r\nA\r\nEND\r\n");
-  EXPECT_EQ(c.Stat("items:1:number_warm", "stats items"), "1");
-  EXPECT_EQ(c.Stat("items:1:hits_to_cold", "stats items"), "2");
+  ASSERT_EQ(c.Send("get a\r\nget a\r\nmg a l\r\n"),
+            "VALUE a 0 1\r\nA\r\nEND\r\nVALUE a 0 1\r\nA\r\nEND\r\nHD l1\r\n");
+  // The wake's juggle rescues the active item to WARM and, WARM being older
+  // than an empty COLD, sends it back; then the queued hit refreshes its time.
+  ASSERT_EQ(c.Send("debugtime 1\r\nmg a l\r\n"), "OK\r\nHD l0\r\n");
+  EXPECT_EQ(c.Stat("items:1:number_cold", "stats items"), "1");
   EXPECT_EQ(c.Stat("items:1:moves_to_warm", "stats items"), "1");
 }
 

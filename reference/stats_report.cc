@@ -173,7 +173,7 @@ void AppendGeneralStats(const Server& server, std::string* out) {
     w.Add("moves_to_warm", totals.moves_to_warm);
     w.Add("moves_within_lru", totals.moves_within_lru);
     w.Add("direct_reclaims", totals.direct_reclaims);
-    w.Add("lru_bumps_dropped", 0);
+    w.Add("lru_bumps_dropped", server.cache().lru_bumps_dropped());
   }
 }
 
