@@ -61,8 +61,8 @@ constexpr const char* kUsage =
     "                     output, instead of the readable report)\n"
     "  --timeout MS       how long to wait for an expected answer (default 2000)\n"
     "  --ns-seed N        seed of the per-case key namespaces ${ns} (default: 0 for\n"
-    "                     private servers, the current time for a shared one, so\n"
-    "                     that reruns on one server do not meet their own keys)\n"
+    "                     private servers, the current time in microseconds for a\n"
+    "                     shared one, so that reruns there do not meet their keys)\n"
     "  --verbose          also list the cases that passed\n"
     "\n"
     "coverage: lists the sections of memcached 1.6.18's protocol.txt (or of the\n"
@@ -262,8 +262,9 @@ int RunMain(const std::vector<std::string>& args) {
     return 1;
   }
   if (!seed_given && !probe->private_server()) {
+    // Microseconds, so that runs started in the same second differ.
     options.ns_seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch() /
-                                            std::chrono::seconds(1));
+                                            std::chrono::microseconds(1));
   }
   probe.reset();
 
