@@ -4,8 +4,8 @@
 #include <map>
 
 #include "server.h"
-#include "session.h"
 #include "settings.h"
+#include "stats_report.h"
 
 namespace mcspec::conformance {
 namespace {
@@ -46,10 +46,9 @@ std::vector<std::string> SettingsMismatches(const std::vector<std::string>& flag
                                             std::string_view target_stats_settings) {
   const ref::FlagParseResult parsed = ref::ParseServerFlags(flags);
   if (!parsed.error.empty()) return {"the reference refuses the settings: " + parsed.error};
-  ref::Server server(parsed.settings);
-  ref::Session session(server);
+  const ref::Server server(parsed.settings);
   std::string wanted;
-  session.Receive("stats settings\r\n", &wanted);
+  ref::AppendSettingsStats(server, &wanted);
 
   std::map<std::string, std::string, std::less<>> target;
   for (auto& [name, value] : ParseStatLines(target_stats_settings)) target[name] = value;

@@ -32,6 +32,15 @@ TEST(SettingsCheck, NamesTheDifferences) {
   EXPECT_EQ(mismatches[0], "cas_enabled is yes, the case needs no");
 }
 
+// A server that requires authentication still has its settings compared.
+TEST(SettingsCheck, AuthenticationIsASetting) {
+  const std::string users = std::string(MCSPEC_SPECS_DIR) + "/auth_users.txt";
+  const std::vector<std::string> mismatches = SettingsMismatches({"-Y", users}, StatsSettings({}));
+  ASSERT_EQ(mismatches.size(), 2u);
+  EXPECT_EQ(mismatches[0], "binding_protocol is auto-negotiate, the case needs ascii");
+  EXPECT_EQ(mismatches[1], "auth_enabled_ascii is no, the case needs " + users);
+}
+
 TEST(ParseStatLines, KeepsOrderAndValues) {
   const auto stats = ParseStatLines("STAT a 1\r\nSTAT b x y\r\nEND\r\n");
   ASSERT_EQ(stats.size(), 2u);
