@@ -20,7 +20,14 @@ void Server::AdvanceClock(int64_t seconds) {
   cache_.MaintainerWake();
 }
 
+void Server::Tick(uint32_t seconds) {
+  if (clock_.paused()) return;
+  clock_.Tick(seconds);
+  cache_.MaintainerWake();
+}
+
 void Server::ResetStats() {
+  if (host_reset_) host_reset_();
   counters_ = CommandCounters{};
   cache_.ResetStats();
   prefix_stats_.Clear();

@@ -776,7 +776,7 @@ void Session::ProcessShutdown(const Tokens& tokens) {
     return;
   }
   if (tokens.ntokens() == 2 || (tokens.ntokens() == 3 && tokens[1] == "graceful")) {
-    server_.RequestShutdown();
+    server_.RequestShutdown(tokens.ntokens() == 3);
     Close();
     close_reason_ = "shutdown";
     return;
