@@ -79,7 +79,12 @@ class Server {
   // which register themselves.
   void AddListener(Listener listener);
   void RegisterSession(int fd, const Session* session) { sessions_[fd] = session; }
-  void UnregisterSession(int fd) { sessions_.erase(fd); }
+  // A new session may already hold the number of one being destroyed.
+  void UnregisterSession(int fd, const Session* session) {
+    if (auto it = sessions_.find(fd); it != sessions_.end() && it->second == session) {
+      sessions_.erase(it);
+    }
+  }
   // Lines for every listener and session in fd order; `asking` is the session
   // running the command (memcached shows it in conn_parse_cmd).
   void AppendConnsStats(const Session* asking, std::string* out) const;

@@ -44,7 +44,7 @@ Session::Session(Server& server, int fd)
 Session::~Session() {
   if (reading_ != kNoItem) cache_.Release(reading_);
   if (watcher_ >= 0) server_.watch_log().RemoveWatcher(watcher_);
-  server_.UnregisterSession(fd_);
+  server_.UnregisterSession(fd_, this);
 }
 
 std::string_view Session::state_name() const {
