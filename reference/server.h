@@ -41,6 +41,12 @@ struct HostFigures {
   uint64_t read_buf_bytes_free = 0;
   uint64_t read_buf_oom = 0;
   uint32_t reserved_fds = 5;
+  // Accepting stops while a server without maxconns_fast is out of file
+  // descriptors; idle_timeout closes idle connections (idle_kicks).
+  bool accepting_conns = true;
+  uint64_t listen_disabled_num = 0;
+  uint64_t time_in_listen_disabled_us = 0;
+  uint64_t idle_kicks = 0;
 };
 
 class Session;
@@ -73,24 +79,42 @@ class Server {
   // which register themselves.
   void AddListener(Listener listener);
   void RegisterSession(int fd, const Session* session) { sessions_[fd] = session; }
-  void UnregisterSession(int fd) { sessions_.erase(fd); }
+  // A new session may already hold the number of one being destroyed.
+  void UnregisterSession(int fd, const Session* session) {
+    if (auto it = sessions_.find(fd); it != sessions_.end() && it->second == session) {
+      sessions_.erase(it);
+    }
+  }
   // Lines for every listener and session in fd order; `asking` is the session
   // running the command (memcached shows it in conn_parse_cmd).
   void AppendConnsStats(const Session* asking, std::string* out) const;
-  // Moves the clock (`debugtime`, or a real-time adapter's ticks) and lets
-  // the background work that runs on time catch up.
+  // Moves the clock (`debugtime`) and lets the background work that runs on
+  // time catch up.
   void AdvanceClock(int64_t seconds);
+  // A real-time adapter's once-a-second tick: like AdvanceClock, unless
+  // `debugtime p` paused the clock.
+  void Tick(uint32_t seconds);
 
-  // Supplies the host figures; the default reports fixed values.
-  void set_host(std::function<HostFigures()> host) { host_ = std::move(host); }
+  // Supplies the host figures; the default reports fixed values. `reset`,
+  // when given, zeroes the adapter's counters that `stats reset` zeroes
+  // (total and rejected connections, listen_disabled figures, idle_kicks).
+  void set_host(std::function<HostFigures()> host, std::function<void()> reset = nullptr) {
+    host_ = std::move(host);
+    host_reset_ = std::move(reset);
+  }
   HostFigures host() const { return host_ ? host_() : HostFigures{}; }
 
   // `stats reset`: every counter memcached resets (not the item totals).
   void ResetStats();
 
-  // Set by `shutdown` (with -A); the adapter stops the server.
+  // Set by `shutdown` (with -A); the adapter stops the server, gracefully
+  // after `shutdown graceful` (memcached's SIGUSR1 path).
   bool shutdown_requested() const { return shutdown_requested_; }
-  void RequestShutdown() { shutdown_requested_ = true; }
+  bool shutdown_graceful() const { return shutdown_graceful_; }
+  void RequestShutdown(bool graceful) {
+    shutdown_requested_ = true;
+    shutdown_graceful_ = graceful;
+  }
 
  private:
   Settings settings_;
@@ -104,7 +128,9 @@ class Server {
   std::map<int, RelTime> listener_since_;
   std::map<int, const Session*> sessions_;  // by fd
   std::function<HostFigures()> host_;
+  std::function<void()> host_reset_;
   bool shutdown_requested_ = false;
+  bool shutdown_graceful_ = false;
 };
 
 }  // namespace mcspec::ref

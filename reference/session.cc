@@ -47,7 +47,7 @@ Session::Session(Server& server, int fd)
 Session::~Session() {
   if (reading_ != kNoItem) cache_.Release(reading_);
   if (watcher_ >= 0) server_.watch_log().RemoveWatcher(watcher_);
-  server_.UnregisterSession(fd_);
+  server_.UnregisterSession(fd_, this);
 }
 
 std::string_view Session::state_name() const {
@@ -62,7 +62,27 @@ std::string_view Session::state_name() const {
     case State::kCommand:
       break;
   }
-  return "conn_waiting";
+  // A connection waits for input in conn_read; before its first read
+  // memcached has not run it yet, and it is still in conn_new_cmd.
+  return received_ ? "conn_read" : "conn_new_cmd";
+}
+
+uint64_t Session::value_bytes_left() const {
+  switch (state_) {
+    case State::kReadValue:
+      return cache_.item(reading_).nbytes() - value_filled_;
+    case State::kSwallow:
+      return swallow_left_;
+    case State::kCommand:
+    case State::kClosed:
+      break;
+  }
+  return 0;
+}
+
+void Session::DiscardQueued() {
+  out_->resize(unsent_from_);
+  while (!marks_.empty() && !marks_.back().ends_write) marks_.pop_back();
 }
 
 void Session::Poll(std::string* out) {
@@ -77,6 +97,7 @@ void Session::Receive(std::string_view bytes, std::string* out) {
     return;
   }
   server_.counters().bytes_read += bytes.size();
+  received_ = true;
   if (input_.empty()) {
     in_ = bytes;
   } else {
@@ -88,7 +109,12 @@ void Session::Receive(std::string_view bytes, std::string* out) {
   unsent_from_ = out->size();
   out->append(held_);
   held_.clear();
-  requests_left_ = static_cast<int>(server_.settings().reqs_per_event);
+  for (ResponseMark& mark : marks_) mark.begin += unsent_from_;
+  // A connection that yielded comes back in conn_new_cmd, whose first pass
+  // already counts against the next -R requests.
+  const int reqs_per_event = static_cast<int>(server_.settings().reqs_per_event);
+  requests_left_ = yielded_ ? reqs_per_event - 1 : reqs_per_event;
+  yielded_ = false;
   scan_pos_ = 0;
   lookahead_count_ = 0;
 
@@ -107,8 +133,36 @@ void Session::Receive(std::string_view bytes, std::string* out) {
   in_ = {};
 }
 
+void Session::ReceiveDatagram(std::string_view bytes, std::vector<Response>* responses) {
+  datagram_mode_ = true;
+  std::string out;
+  Receive(bytes, &out);
+  if (watcher_ >= 0) {
+    // memcached hands a watching UDP connection to its logger, whose write
+    // to the unconnected socket fails: the watcher is dropped unheard (with
+    // the OK it was to send) and the connection goes back to reading.
+    server_.watch_log().RemoveWatcher(watcher_);
+    watcher_ = -1;
+    out.resize(marks_.back().begin);
+    marks_.pop_back();
+  }
+  if (state_ == State::kClosed) state_ = State::kCommand;
+  if (state_ == State::kCommand) input_.clear();
+  // Transmitted objects end with the last write; the rest wait in `held_`
+  // (a value is still being read) and are rebased onto it.
+  size_t transmitted = marks_.size();
+  while (transmitted > 0 && !marks_[transmitted - 1].ends_write) --transmitted;
+  for (size_t i = 0; i < transmitted; ++i) {
+    const size_t end = i + 1 < transmitted ? marks_[i + 1].begin : out.size();
+    responses->push_back(Response{out.substr(marks_[i].begin, end - marks_[i].begin),
+                                  marks_[i].silenced, marks_[i].ends_write});
+  }
+  marks_.erase(marks_.begin(), marks_.begin() + static_cast<std::ptrdiff_t>(transmitted));
+  for (ResponseMark& mark : marks_) mark.begin -= out.size();
+}
+
 void Session::ProcessInput() {
-  while (state_ != State::kClosed) {
+  while (state_ != State::kClosed && !yielded_) {
     const size_t available = in_.size() - in_pos_;
     if (state_ == State::kReadValue) {
       Item& it = cache_.item(reading_);
@@ -329,6 +383,7 @@ bool Session::ReadLine() {
   // memcached treats the line as a C string.
   line = line.substr(0, std::min(line.find('\0'), line.size()));
   in_pos_ += newline + 1;
+  StartResponse();
   noreply_ = false;
   last_command_time_ = server_.clock().now();
   cache_.set_connection_fd(fd_);
@@ -342,10 +397,16 @@ bool Session::ReadLine() {
 void Session::CommandDone() {
   cache_.FinishRequest();
   if (state_ == State::kClosed) return;
+  // memcached marks a response object it will not send (resp->skip) where
+  // noreply silences it.
+  if (!marks_.empty() && noreply_ && marks_.back().begin == out_->size()) {
+    marks_.back().silenced = true;
+  }
   if (--requests_left_ < 0) {
     Transmit();
     server_.counters().conn_yields++;
     requests_left_ = static_cast<int>(server_.settings().reqs_per_event) - 1;
+    if (stop_at_yield_ && in_pos_ < in_.size()) yielded_ = true;
   } else if (in_pos_ == in_.size()) {
     Transmit();
   }
@@ -361,6 +422,7 @@ void Session::Transmit() {
   server_.counters().bytes_written += out_->size() - unsent_from_;
   unsent_from_ = out_->size();
   auth_reply_at_ = std::string::npos;
+  if (!marks_.empty()) marks_.back().ends_write = true;
 }
 
 bool Session::SetNoreplyMaybe(const Tokens& tokens) {
@@ -465,6 +527,7 @@ void Session::ProcessCommand(std::string_view line) {
   } else if (cmd == "quit") {
     Transmit();
     state_ = State::kClosed;
+    close_reason_ = "normal";
   } else if (cmd == "verbosity") {
     if (want(3, 4)) ProcessVerbosity(tokens);
   } else if (cmd == "extstore") {
@@ -498,8 +561,12 @@ void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
     exptime = server_.clock().Realtime(Clock::PositiveExptime(*parsed));
   }
   bool failed = false;
+  size_t batch_first = key;
   while (true) {
     for (; key < tokens.count; ++key) {
+      // memcached starts a response object for every key after the first
+      // of each line's tokenisation.
+      if (key != batch_first) StartResponse();
       const std::string_view name = tokens[key];
       if (name.size() > kKeyMaxLength) {
         failed = true;
@@ -543,10 +610,13 @@ void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
     if (failed || !tokens.has_rest) break;
     tokens = Tokens::Split(tokens.rest);
     key = 0;
+    batch_first = 0;
+    StartResponse();
   }
   if (failed) {
     // memcached drops every response it has not transmitted yet.
     DiscardQueued();
+    StartResponse();
     OutString("CLIENT_ERROR bad command line format");
     return;
   }
@@ -806,8 +876,9 @@ void Session::ProcessShutdown(const Tokens& tokens) {
     return;
   }
   if (tokens.ntokens() == 2 || (tokens.ntokens() == 3 && tokens[1] == "graceful")) {
-    server_.RequestShutdown();
+    server_.RequestShutdown(tokens.ntokens() == 3);
     Close();
+    close_reason_ = "shutdown";
     return;
   }
   OutString("CLIENT_ERROR invalid shutdown mode");

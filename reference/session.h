@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cache.h"
 #include "server.h"
@@ -41,6 +42,34 @@ class Session {
   // Feeds bytes the client sent. Every request they complete is executed and
   // the bytes memcached would have transmitted by then are appended to *out.
   void Receive(std::string_view bytes, std::string* out);
+
+  // Network front ends stop where memcached yields to other connections
+  // (after -R requests, `reqs_per_event`) instead of running on through the
+  // input: the rest stays buffered and `yielded()` is true until a
+  // Receive("") carries on. So a client that pipelines without reading holds
+  // at most one yield's worth of responses, as memcached, whose writes then
+  // block, stops processing it.
+  void set_stop_at_yield(bool stop) { stop_at_yield_ = stop; }
+  bool yielded() const { return yielded_; }
+  // Bytes of a value still to come (0 between requests). memcached reads
+  // them from the socket straight into the item or, for a refused value
+  // (`swallowing()`), into its read buffer; a UDP connection then takes the
+  // next datagram whole as value bytes.
+  uint64_t value_bytes_left() const;
+  bool swallowing() const { return state_ == State::kSwallow; }
+
+  // One of memcached's response objects (mc_resp): one per request, and one
+  // per key of a multi-get. Over UDP each is framed into its own datagrams.
+  struct Response {
+    std::string bytes;
+    bool silenced = false;    // noreply, or a quiet meta command: never sent
+    bool ends_write = false;  // memcached's transmission ends after it
+  };
+  // A UDP connection: memcached reads each datagram into a fresh buffer, so
+  // a partial request at its end is dropped, and a connection memcached
+  // closes (quit, an overlong line) goes back to reading. Appends the
+  // response objects transmitted by the end of the datagram.
+  void ReceiveDatagram(std::string_view bytes, std::vector<Response>* responses);
   // The server has closed the connection (quit, an overlong line, an HTTP
   // request, shutdown). Later input is ignored.
   bool closed() const { return state_ == State::kClosed; }
@@ -59,6 +88,9 @@ class Session {
   const std::string& listen_addr() const { return listen_addr_; }
   // memcached's name for the connection's state between requests.
   std::string_view state_name() const;
+  // The reason memcached's connevents log gives when it closes the
+  // connection: "normal" after quit, "shutdown", or "error".
+  std::string_view close_reason() const { return close_reason_; }
   RelTime last_command_time() const { return last_command_time_; }
   // Bytes received but not yet consumed (a partial request line).
   size_t buffered() const { return input_.size(); }
@@ -79,7 +111,11 @@ class Session {
   void OutString(std::string_view text);
   void Transmit();
   // Drops queued responses (memcached's conn_release_items).
-  void DiscardQueued() { out_->resize(unsent_from_); }
+  void DiscardQueued();
+  // memcached's resp_start: in datagram mode, where a response object begins.
+  void StartResponse() {
+    if (datagram_mode_) marks_.push_back(ResponseMark{out_->size(), false, false});
+  }
   // memcached closes without transmitting what is still queued.
   void Close() {
     DiscardQueued();
@@ -132,6 +168,19 @@ class Session {
   std::string listen_addr_;
   RelTime last_command_time_;
   State state_ = State::kCommand;
+  bool received_ = false;  // memcached shows conn_new_cmd until the first read
+  std::string_view close_reason_ = "error";
+  bool stop_at_yield_ = false;
+  bool yielded_ = false;
+  // Datagram mode: the response objects in *out_ (offsets), transmitted or
+  // queued; queued ones are kept, rebased onto `held_`, between calls.
+  struct ResponseMark {
+    size_t begin;
+    bool silenced;
+    bool ends_write;
+  };
+  bool datagram_mode_ = false;
+  std::vector<ResponseMark> marks_;
   // Input: `in_` is what is being processed (the caller's bytes, or `input_`
   // when a partial request was kept from an earlier call); `input_` keeps
   // unprocessed bytes between calls.

@@ -926,5 +926,56 @@ TEST(SessionMemory, WithoutCasEveryCasIsZero) {
             "STORED\r\n2\r\nVALUE n 0 1 0\r\n2\r\nEND\r\n");
 }
 
+// --- front-end hooks ------------------------------------------------------------
+
+TEST(SessionFrontEnd, StopsWhereMemcachedYields) {
+  Server server(ParseServerFlags({"-R", "2"}).settings);
+  Session session(server);
+  session.set_stop_at_yield(true);
+  std::string out;
+  // memcached runs R+1 requests per event, then yields.
+  session.Receive("version\r\nversion\r\nversion\r\nversion\r\nversion\r\n", &out);
+  EXPECT_EQ(out, "VERSION 1.6.18\r\nVERSION 1.6.18\r\nVERSION 1.6.18\r\n");
+  EXPECT_TRUE(session.yielded());
+  out.clear();
+  // Coming back, the first pass counts: R more requests.
+  session.Receive("", &out);
+  EXPECT_EQ(out, "VERSION 1.6.18\r\nVERSION 1.6.18\r\n");
+  EXPECT_FALSE(session.yielded());
+  EXPECT_EQ(server.counters().conn_yields, 2u);
+}
+
+TEST(SessionFrontEnd, ValueBytesLeftAndStates) {
+  Server server(ParseServerFlags({"-I", "1k", "-m", "1"}).settings);
+  Session session(server);
+  EXPECT_EQ(session.state_name(), "conn_new_cmd");
+  std::string out;
+  session.Receive("set k 0 0 10\r\nabc", &out);
+  EXPECT_EQ(session.value_bytes_left(), 9u);
+  EXPECT_FALSE(session.swallowing());
+  EXPECT_EQ(session.state_name(), "conn_nread");
+  session.Receive("defghij\r\n", &out);
+  EXPECT_EQ(session.value_bytes_left(), 0u);
+  EXPECT_EQ(session.state_name(), "conn_read");
+  session.Receive("set big 0 0 5000\r\n", &out);
+  EXPECT_TRUE(session.swallowing());
+  EXPECT_EQ(session.value_bytes_left(), 5002u);
+}
+
+TEST(SessionFrontEnd, CloseReasons) {
+  Server server(ParseServerFlags({"-A"}).settings);
+  Session quitting(server);
+  Session shutting(server);
+  Session erring(server);
+  std::string out;
+  quitting.Receive("quit\r\n", &out);
+  shutting.Receive("shutdown\r\n", &out);
+  erring.Receive(std::string(3000, 'x'), &out);
+  EXPECT_EQ(quitting.close_reason(), "normal");
+  EXPECT_EQ(shutting.close_reason(), "shutdown");
+  EXPECT_TRUE(erring.closed());
+  EXPECT_EQ(erring.close_reason(), "error");
+}
+
 }  // namespace
 }  // namespace mcspec::ref

@@ -42,6 +42,8 @@ long long ParseItemSize(std::string_view text) {
 struct Parser {
   Settings settings;
   bool slab_chunk_size_changed = false;
+  bool tcp_specified = false;
+  bool udp_specified = false;
   std::string error;
   int exit_status = 0;
 
@@ -215,10 +217,12 @@ struct Parser {
         s.shutdown_command = true;
         return true;
       case 'p':
-        s.tcp_port = static_cast<uint32_t>(Atoi(arg));
+        s.tcp_port = static_cast<int32_t>(Atoi(arg));
+        tcp_specified = true;
         return true;
       case 'U':
-        s.udp_port = static_cast<uint32_t>(Atoi(arg));
+        s.udp_port = static_cast<int32_t>(Atoi(arg));
+        udp_specified = true;
         return true;
       case 'l':
         s.inter = std::string(arg);
@@ -241,7 +245,14 @@ struct Parser {
         s.verbose++;
         return true;
       case 'u':
-        return true;  // the reference never changes user; accepted for compatibility
+        s.username = std::string(arg);
+        return true;
+      case 'd':
+        s.daemonize = true;
+        return true;
+      case 'P':
+        s.pid_file = std::string(arg);
+        return true;
       case 'Y':
         s.auth_file = std::string(arg);
         return true;
@@ -332,6 +343,11 @@ struct Parser {
     }
     if (s.temp_lru && !s.lru_maintainer_thread) {
       return Fail("temporary_ttl requires lru_maintainer to be enabled", kExitUsage);
+    }
+    // A UDP port given alone moves the TCP port along.
+    if (udp_specified && s.udp_port != 0 && !tcp_specified) s.tcp_port = s.udp_port;
+    if (s.tcp_port > 65535) {
+      return Fail("ERROR: Invalid port number " + std::to_string(s.tcp_port) + ".", kExitUsage);
     }
     return true;
   }

@@ -31,8 +31,8 @@ struct Settings {
   uint32_t reqs_per_event = 20;               // -R
   uint32_t num_threads = 4;                   // -t (accepted; the model is single-threaded)
   uint32_t verbose = 0;                       // -v, and the `verbosity` command
-  uint32_t tcp_port = 11211;                  // -p
-  uint32_t udp_port = 0;                      // -U
+  int32_t tcp_port = 11211;                   // -p (0: no TCP; -1: any free port)
+  int32_t udp_port = 0;                       // -U (0: no UDP; -1: any free port)
   std::string inter;                          // -l (empty: all interfaces, "NULL" in stats)
   std::string socketpath;                     // -s (empty: none)
   // -Y: the file of "user:password" lines a text connection must
@@ -45,6 +45,10 @@ struct Settings {
   uint32_t backlog = 1024;                    // -b
   char prefix_delimiter = ':';                // -D
   bool detail_enabled = false;                // `stats detail on|off`
+  // Process options, which only a network front end acts on.
+  bool daemonize = false;  // -d
+  std::string pid_file;    // -P
+  std::string username;    // -u
 
   // Modern (segmented) LRU options; `-o no_modern` selects the flat LRU.
   bool lru_segmented = true;

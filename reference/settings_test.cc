@@ -306,5 +306,24 @@ TEST(ServerFlags, AuthFile) {
   std::remove(path.c_str());
 }
 
+TEST(ServerFlags, ProcessFlags) {
+  const Settings s = Accepted({"-d", "-P", "/tmp/x.pid", "-u", "nobody"});
+  EXPECT_TRUE(s.daemonize);
+  EXPECT_EQ(s.pid_file, "/tmp/x.pid");
+  EXPECT_EQ(s.username, "nobody");
+}
+
+// memcached 1.6.18: a UDP port given without -p becomes the TCP port too;
+// -1 asks for any free port.
+TEST(ServerFlags, Ports) {
+  EXPECT_EQ(Accepted({"-U", "11300"}).tcp_port, 11300);
+  EXPECT_EQ(Accepted({"-p", "11400", "-U", "11300"}).tcp_port, 11400);
+  EXPECT_EQ(Accepted({"-U", "0"}).tcp_port, 11211);
+  EXPECT_EQ(Accepted({"-p", "-1"}).tcp_port, -1);
+  const FlagParseResult bad = ParseServerFlags({"-p", "70000"});
+  EXPECT_EQ(bad.error, "ERROR: Invalid port number 70000.");
+  EXPECT_EQ(bad.exit_status, 64);
+}
+
 }  // namespace
 }  // namespace mcspec::ref

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdio>
 
 namespace mcspec::ref {
 namespace {
@@ -188,6 +189,15 @@ void SlabAllocator::ReleasePoolPages() {
 void SlabAllocator::set_limit(uint64_t limit) {
   limit_ = limit;
   ReleasePoolPages();
+}
+
+void SlabAllocator::AppendClassTable(std::string* out) const {
+  for (int id = 1; id <= largest_; ++id) {
+    char line[64];
+    const int n = std::snprintf(line, sizeof(line), "slab class %3d: chunk size %9u perslab %7u\n",
+                                id, classes_[id].size, classes_[id].perslab);
+    out->append(line, static_cast<size_t>(n));
+  }
 }
 
 }  // namespace mcspec::ref

@@ -17,6 +17,7 @@
 #define MCSPEC_REFERENCE_SLAB_ALLOCATOR_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "settings.h"
@@ -88,6 +89,9 @@ class SlabAllocator {
   void MovePage(int src, int dst);
 
   int largest_class() const { return largest_; }
+  // The class table memcached prints at startup with -vv, one line a class:
+  // "slab class   1: chunk size        96 perslab   10922".
+  void AppendClassTable(std::string* out) const;
   const SlabClass& cls(int id) const { return classes_[id]; }
   uint32_t global_pool_pages() const { return classes_[kGlobalPagePool].pages; }
   uint64_t malloced() const { return malloced_; }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -393,6 +394,22 @@ TEST(SlabPages, ClassesOutsideTheTableAllocateNothing) {
   EXPECT_EQ(slabs.Allocate(0), kNoChunk);
   EXPECT_EQ(slabs.Allocate(40), kNoChunk);
   EXPECT_EQ(slabs.malloced(), 0u);
+}
+
+// memcached 1.6.18 -vv prints this table (default settings) at startup.
+TEST(SlabClassTable, MatchesMemcachedVerboseOutput) {
+  SlabAllocator slabs(FlagsToSettings({}));
+  std::string table;
+  slabs.AppendClassTable(&table);
+  EXPECT_TRUE(
+      table.starts_with("slab class   1: chunk size        96 perslab   10922\n"
+                        "slab class   2: chunk size       120 perslab    8738\n"));
+  EXPECT_NE(table.find("slab class  22: chunk size     11104 perslab      94\n"),
+            std::string::npos);
+  EXPECT_TRUE(
+      table.ends_with("slab class  38: chunk size    394840 perslab       2\n"
+                      "slab class  39: chunk size    524288 perslab       2\n"));
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 39);
 }
 
 }  // namespace

@@ -116,13 +116,13 @@ void AppendGeneralStats(const Server& server, std::string* out) {
   w.Add("store_no_memory", counters.store_no_memory);
   w.Add("auth_cmds", counters.auth_cmds);
   w.Add("auth_errors", counters.auth_errors);
-  if (settings.idle_timeout != 0) w.Add("idle_kicks", 0);
+  if (settings.idle_timeout != 0) w.Add("idle_kicks", host.idle_kicks);
   w.Add("bytes_read", counters.bytes_read);
   w.Add("bytes_written", counters.bytes_written);
   w.Add("limit_maxbytes", settings.maxbytes);
-  w.Add("accepting_conns", 1);
-  w.Add("listen_disabled_num", 0);
-  w.Add("time_in_listen_disabled_us", 0);
+  w.Add("accepting_conns", host.accepting_conns ? 1 : 0);
+  w.Add("listen_disabled_num", host.listen_disabled_num);
+  w.Add("time_in_listen_disabled_us", host.time_in_listen_disabled_us);
   w.Add("threads", settings.num_threads);
   w.Add("conn_yields", counters.conn_yields);
   w.Add("hash_power_level", cache.hash_power());
@@ -182,8 +182,8 @@ void AppendSettingsStats(const Server& server, std::string* out) {
   StatWriter w(out);
   w.Add("maxbytes", s.maxbytes);
   w.Add("maxconns", s.maxconns);
-  w.Add("tcpport", s.tcp_port);
-  w.Add("udpport", s.udp_port);
+  w.Add("tcpport", std::to_string(s.tcp_port));
+  w.Add("udpport", std::to_string(s.udp_port));
   w.Add("inter", s.inter.empty() ? "NULL" : s.inter);
   w.Add("verbosity", s.verbose);
   w.Add("oldest", server.cache().oldest_live());
