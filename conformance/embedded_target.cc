@@ -4,11 +4,25 @@
 #include "settings.h"
 
 namespace mcspec::conformance {
+
+// The connection figures of `stats`, counted as memcached counts them: its
+// listening socket counts in total_connections (3 for its first client), and
+// `stats reset` zeroes the total.
+struct ConnectionCounts {
+  uint64_t live = 0;
+  uint64_t total = 2;
+};
+
 namespace {
 
 class SessionConnection : public Connection {
  public:
-  explicit SessionConnection(ref::Server& server) : session_(server) {}
+  SessionConnection(ref::Server& server, std::shared_ptr<ConnectionCounts> counts)
+      : counts_(std::move(counts)), session_(server) {
+    ++counts_->live;
+    ++counts_->total;
+  }
+  ~SessionConnection() override { --counts_->live; }
 
   bool Send(std::string_view bytes) override {
     session_.Receive(bytes, &pending_);
@@ -26,6 +40,7 @@ class SessionConnection : public Connection {
   }
 
  private:
+  std::shared_ptr<ConnectionCounts> counts_;
   ref::Session session_;
   std::string pending_;
 };
@@ -47,6 +62,16 @@ bool EmbeddedTarget::BeginCase(const CaseNeeds& needs, std::string* skip_reason,
     return false;
   }
   server_ = std::make_unique<ref::Server>(parsed.settings);
+  auto counts = std::make_shared<ConnectionCounts>();
+  counts_ = counts;  // the host figures below see the connections it counts
+  server_->set_host(
+      [counts] {
+        ref::HostFigures figures;
+        figures.curr_connections = counts->live;
+        figures.total_connections = counts->total;
+        return figures;
+      },
+      [counts] { counts->total = 0; });
   skip_reason->clear();
   return true;
 }
@@ -56,7 +81,7 @@ std::unique_ptr<Connection> EmbeddedTarget::Connect(std::string* error) {
     *error = "no case has begun";
     return nullptr;
   }
-  return std::make_unique<SessionConnection>(*server_);
+  return std::make_unique<SessionConnection>(*server_, counts_);
 }
 
 bool EmbeddedTarget::AdvanceClock(int64_t seconds, std::string*) {

@@ -15,6 +15,8 @@
 
 namespace mcspec::conformance {
 
+struct ConnectionCounts;
+
 class EmbeddedTarget : public Target {
  public:
   // `base_flags`: the settings of cases that declare none.
@@ -30,6 +32,7 @@ class EmbeddedTarget : public Target {
 
  private:
   std::vector<std::string> base_flags_;
+  std::shared_ptr<ConnectionCounts> counts_;
   std::unique_ptr<ref::Server> server_;
 };
 
