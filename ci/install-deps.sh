@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package mcspec needs to build, test, fuzz and benchmark,
-# including the real memcached 1.6.18 used as the oracle. Idempotent: apt-get is
+# including the real memcached 1.6.18 used as the oracle and the memcached
+# clients the network tests use. Idempotent: apt-get is
 # called only when a package is missing. The packaged memcached service is
 # stopped and disabled: tests start their own servers on free loopback ports.
 set -euo pipefail
@@ -11,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libyaml-cpp-dev libboost-dev
   memcached
+  # Clients the network tests run against mcref and memcached.
+  libmemcached-tools python3-pymemcache
 )
 
 missing=()

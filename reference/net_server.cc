@@ -30,10 +30,26 @@ std::string WithErrno(const std::string& message, int error) {
   return message + ": " + std::strerror(error);
 }
 
-// Takes descriptors up to `first` with /dev/null, so that the listeners get
-// the numbers memcached's get: before them it holds its event base, a pipe,
-// /dev/null and an eventfd, an event base and a pipe for each worker thread.
-void ReserveDescriptorsBelow(int first) {
+// The descriptors open now: at startup, those the process inherited.
+std::set<int> OpenDescriptors() {
+  std::set<int> open;
+  for (int fd = 0; fd < 1024; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1) open.insert(fd);
+  }
+  return open;
+}
+
+// Takes the lowest free descriptors with /dev/null until `count` of those the
+// process did not inherit are in use, so that the listeners get the numbers
+// memcached's get: before them it holds 3 + 4N descriptors (its event base and
+// a pipe, and an eventfd, an event base and a pipe per worker thread), our own
+// event loop's among them.
+void ReserveDescriptors(const std::set<int>& inherited, int count) {
+  int first = 0;
+  for (int slots = 0;; ++first) {
+    if (inherited.contains(first)) continue;
+    if (slots++ == count) break;
+  }
   while (true) {
     const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;
@@ -55,6 +71,12 @@ void Verbose(const Server& server, uint32_t level, const std::string& line) {
   if (server.settings().verbose >= level) std::fputs(line.c_str(), stderr);
 }
 
+// A unix socket's address as memcached's `stats conns` shows a listener's:
+// it reads it into a sockaddr_in6, which keeps 26 bytes of the path.
+std::string UnixListenerText(const std::string& path) {
+  return "unix:" + path.substr(0, sizeof(sockaddr_in6) - sizeof(sa_family_t));
+}
+
 }  // namespace
 
 NetServer::UdpPort::UdpPort(boost::asio::io_context& io, Server& server, int fd, int family,
@@ -64,7 +86,8 @@ NetServer::UdpPort::UdpPort(boost::asio::io_context& io, Server& server, int fd,
       buffer(kUdpReadBufferSize) {}
 
 NetServer::NetServer(Server& server, bool real_clock)
-    : server_(server),
+    : inherited_(OpenDescriptors()),
+      server_(server),
       real_clock_(real_clock),
       signals_(io_, SIGINT, SIGTERM, SIGUSR1),
       tick_timer_(io_),
@@ -81,7 +104,7 @@ NetServer::~NetServer() {
 bool NetServer::Listen(std::string* error, int* exit_status) {
   const Settings& settings = server_.settings();
   *exit_status = kExitOsErr;
-  ReserveDescriptorsBelow(7 + 4 * static_cast<int>(settings.num_threads));
+  ReserveDescriptors(inherited_, 3 + 4 * static_cast<int>(settings.num_threads));
   if (!settings.socketpath.empty()) {
     if (!ListenUnix(error)) return false;
   } else {
@@ -182,7 +205,7 @@ bool NetServer::ListenUnix(std::string* error) {
     *error = WithErrno("failed to listen on UNIX socket: " + path, failed);
     return false;
   }
-  server_.AddListener(Listener{fd, "unix:" + path, false});
+  server_.AddListener(Listener{fd, UnixListenerText(path), false});
   acceptors_.push_back(
       std::make_unique<StreamAcceptor>(io_, boost::asio::generic::stream_protocol(AF_UNIX, 0), fd));
   AddConnection(fd);
@@ -211,7 +234,9 @@ bool NetServer::ListenInet(const char* host, int port, bool udp, size_t udp_conn
     const int one = 1;
     if (ai->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (!udp) {
+    if (udp) {
+      MaximizeSendBuffer(fd);
+    } else {
       const linger no_linger{0, 0};
       setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
       setsockopt(fd, SOL_SOCKET, SO_LINGER, &no_linger, sizeof(no_linger));
@@ -267,6 +292,29 @@ bool NetServer::ListenInet(const char* host, int port, bool udp, size_t udp_conn
   }
   freeaddrinfo(list);
   return !failed && bound > 0;
+}
+
+// memcached's binary search for the largest send buffer a UDP socket takes.
+void NetServer::MaximizeSendBuffer(int fd) {
+  constexpr int kMaxSendBuffer = 256 * 1024 * 1024;
+  int old_size = 0;
+  socklen_t size = sizeof(old_size);
+  if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &old_size, &size) != 0) return;
+  int last_good = 0;
+  int min = old_size;
+  int max = kMaxSendBuffer;
+  while (min <= max) {
+    const int avg = static_cast<int>((static_cast<unsigned>(min) + static_cast<unsigned>(max)) / 2);
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &avg, sizeof(avg)) == 0) {
+      last_good = avg;
+      min = avg + 1;
+    } else {
+      max = avg - 1;
+    }
+  }
+  Verbose(server_, 2,
+          "<" + std::to_string(fd) + " send buffer was " + std::to_string(old_size) + ", now " +
+              std::to_string(last_good) + "\n");
 }
 
 void NetServer::AddConnection(int fd) {

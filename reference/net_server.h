@@ -9,8 +9,8 @@
 //   them), or only the unix socket of `-s` (mode from `-a`). Port -1 takes
 //   any free port; MEMCACHED_PORT_FILENAME receives the ports as memcached
 //   writes them. File descriptors are numbered as memcached numbers them
-//   (its first listener is fd 7 + 4N), which `stats conns`, watch lines and
-//   the connection limit show.
+//   (3 + 4N of its own come before its first listener), which `stats
+//   conns`, watch lines and the connection limit show.
 // - Connections: with maxconns_fast (the default) a client whose descriptor
 //   is at least `-c` - 1 gets "ERROR Too many open connections" and is
 //   closed; without it, accepting pauses while descriptors run out. Idle TCP
@@ -84,6 +84,7 @@ class NetServer {
 
   void WaitForSignals();
   bool ListenUnix(std::string* error);
+  void MaximizeSendBuffer(int fd);
   // memcached's server_socket(): every address `host` resolves to.
   bool ListenInet(const char* host, int port, bool udp, size_t udp_conns, FILE* port_file);
   void AddConnection(int fd);
@@ -98,6 +99,7 @@ class NetServer {
   HostFigures Figures() const;
   void ResetFigures();
 
+  std::set<int> inherited_;  // descriptors open before the server's own
   Server& server_;
   bool real_clock_;
   boost::asio::io_context io_;

@@ -45,7 +45,8 @@ bool ReadFdUntil(int fd, std::string_view terminator, std::string* out,
   return true;
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool pipes, Stderr stderr_mode) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool pipes, Stderr stderr_mode,
+                           const std::string& stderr_path) {
   int in[2] = {-1, -1};
   int out[2] = {-1, -1};
   if (pipes && (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0)) {
@@ -63,9 +64,11 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool pipes, Std
       dup2(in[0], STDIN_FILENO);
       dup2(out[1], STDOUT_FILENO);
     }
-    if (stderr_mode == Stderr::kDiscard) {
-      const int null_fd = open("/dev/null", O_WRONLY);
-      dup2(null_fd, STDERR_FILENO);
+    if (stderr_mode != Stderr::kInherit) {
+      const int fd = stderr_mode == Stderr::kDiscard
+                         ? open("/dev/null", O_WRONLY)
+                         : open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, STDERR_FILENO);
     }
     std::vector<char*> args;
     args.reserve(argv.size() + 1);
@@ -104,6 +107,20 @@ bool ChildProcess::Write(std::string_view bytes) {
 bool ChildProcess::ReadUntil(std::string_view terminator, std::string* out,
                              std::chrono::milliseconds timeout) {
   return ReadFdUntil(stdout_fd_, terminator, out, timeout);
+}
+
+void ChildProcess::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+int ChildProcess::Wait() {
+  int status = 0;
+  if (pid_ > 0) {
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+  }
+  return status;
 }
 
 void ChildProcess::Stop() {

@@ -14,11 +14,12 @@ namespace mcspec::testing {
 
 class ChildProcess {
  public:
-  enum class Stderr { kInherit, kDiscard };
+  enum class Stderr { kInherit, kDiscard, kFile };
   // Starts argv[0] (searched in PATH) with the given arguments. With `pipes`,
-  // the child's stdin and stdout are connected to this object.
+  // the child's stdin and stdout are connected to this object. With
+  // Stderr::kFile, its standard error goes to `stderr_path`.
   ChildProcess(const std::vector<std::string>& argv, bool pipes,
-               Stderr stderr_mode = Stderr::kInherit);
+               Stderr stderr_mode = Stderr::kInherit, const std::string& stderr_path = "");
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -32,6 +33,9 @@ class ChildProcess {
   // deadline passes (false).
   bool ReadUntil(std::string_view terminator, std::string* out, std::chrono::milliseconds timeout);
   void Stop();
+  // Sends a signal; waits for the child to exit and returns its wait status.
+  void Signal(int signal);
+  int Wait();
 
  private:
   pid_t pid_ = -1;
