@@ -229,7 +229,8 @@ bool ParseOptions(int argc, char** argv, Options* options) {
     } else if (arg == "--preload") {
       options->preload = true;
     } else {
-      std::fprintf(stderr, "load_generator: unknown argument %s (see the header of load_generator.cc)\n",
+      std::fprintf(stderr,
+                   "load_generator: unknown argument %s (see the header of load_generator.cc)\n",
                    arg.c_str());
       return false;
     }
@@ -270,7 +271,8 @@ int main(int argc, char** argv) {
   std::sort(run.latencies_us.begin(), run.latencies_us.end());
   auto percentile = [&](double p) -> unsigned {
     if (run.latencies_us.empty()) return 0;
-    return run.latencies_us[static_cast<size_t>(p * static_cast<double>(run.latencies_us.size() - 1))];
+    return run
+        .latencies_us[static_cast<size_t>(p * static_cast<double>(run.latencies_us.size() - 1))];
   };
   std::printf("requests %llu  throughput %.0f req/s  p50 %u us  p99 %u us  errors %llu\n",
               static_cast<unsigned long long>(run.completed),

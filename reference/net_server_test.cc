@@ -284,13 +284,14 @@ TEST(NetTcp, AClientThatNeverReadsDoesNotGrowMemory) {
 }
 
 TEST(NetTcp, ConnectionLimitMatchesMemcached) {
-  Pair pair = StartBoth({"-c", "16", "-t", "1"});
+  // A limit with room for the descriptors a test runner may pass down.
+  Pair pair = StartBoth({"-c", "40", "-t", "1"});
   SKIP_WITHOUT_MEMCACHED(pair);
   std::string results[2];
   ServerProcess* servers[2] = {pair.mcref.get(), pair.memcached.get()};
   for (int s = 0; s < 2; ++s) {
     std::vector<std::unique_ptr<Fd>> clients;
-    for (int i = 0; i < 6; ++i) clients.push_back(std::make_unique<Fd>(servers[s]->Connect()));
+    for (int i = 0; i < 40; ++i) clients.push_back(std::make_unique<Fd>(servers[s]->Connect()));
     // The accepted ones answer; the rejected ones were told and closed.
     for (auto& client : clients) {
       std::string reply;
