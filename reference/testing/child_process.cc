@@ -70,6 +70,10 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool pipes, Std
                          : open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(fd, STDERR_FILENO);
     }
+    // Only the standard descriptors go to the child: what the test runner
+    // left open would shift the numbers a server gives its sockets and eat
+    // into a small -c limit.
+    close_range(3, ~0U, 0);
     std::vector<char*> args;
     args.reserve(argv.size() + 1);
     for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
