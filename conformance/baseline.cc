@@ -19,7 +19,9 @@ std::string FirstLine(const std::string& detail) {
   return start == std::string::npos ? "fails" : line.substr(start);
 }
 
-std::string StepName(int step) { return step == 0 ? "its start" : "step " + std::to_string(step); }
+std::string StepName(int step) {
+  return step == 0 ? "its start" : "step " + std::to_string(step);
+}
 
 }  // namespace
 

@@ -25,8 +25,8 @@ TestCase Case(const std::string& id) {
 }
 
 CaseResult Failed(int step) {
-  CaseResult result{CaseResult::Outcome::kFailed, "step " + std::to_string(step) +
-                                                      " at x.yaml:3 (conn main): expect\n  more\n"};
+  CaseResult result{CaseResult::Outcome::kFailed,
+                    "step " + std::to_string(step) + " at x.yaml:3 (conn main): expect\n  more\n"};
   result.failed_step = step;
   return result;
 }

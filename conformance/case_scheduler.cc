@@ -85,8 +85,8 @@ std::string SettingsKey(const TestCase& test) {
 
 }  // namespace
 
-bool RunCases(const std::vector<const TestCase*>& cases, const TargetFactory& make_target,
-              int jobs, const RunnerOptions& options, const ResultCallback& on_result,
+bool RunCases(const std::vector<const TestCase*>& cases, const TargetFactory& make_target, int jobs,
+              const RunnerOptions& options, const ResultCallback& on_result,
               const ProgressCallback& on_progress, std::string* error) {
   if (cases.empty()) return true;
   const size_t workers = std::min<size_t>(static_cast<size_t>(std::max(jobs, 1)), cases.size());

@@ -31,8 +31,8 @@ using ResultCallback = std::function<void(size_t index, const CaseResult& result
 using ProgressCallback = std::function<void(size_t finished)>;
 
 // Runs every case; false with *error set when a target could not be made.
-bool RunCases(const std::vector<const TestCase*>& cases, const TargetFactory& make_target,
-              int jobs, const RunnerOptions& options, const ResultCallback& on_result,
+bool RunCases(const std::vector<const TestCase*>& cases, const TargetFactory& make_target, int jobs,
+              const RunnerOptions& options, const ResultCallback& on_result,
               const ProgressCallback& on_progress, std::string* error);
 
 }  // namespace mcspec::conformance

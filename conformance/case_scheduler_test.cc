@@ -70,8 +70,7 @@ std::vector<TestCase> Cases() {
   std::string text = "defaults: {spec: Commands}\ncases:\n";
   for (int i = 0; i < 40; ++i) {
     const bool exclusive = i % 10 == 3;
-    text += "  - id: c" + std::to_string(i) + "\n" +
-            (exclusive ? "    exclusive: true\n" : "") +
+    text += "  - id: c" + std::to_string(i) + "\n" + (exclusive ? "    exclusive: true\n" : "") +
             "    steps:\n      - send: '" + (exclusive ? "x" : "n") +
             "\\r\\n'\n        expect: 'OK\\r\\n'\n";
   }

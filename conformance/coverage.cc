@@ -80,8 +80,7 @@ std::string FormatCoverage(const Coverage& coverage) {
   }
   out += std::to_string(coverage.sections.size() - static_cast<size_t>(coverage.uncovered())) +
          " of " + std::to_string(coverage.sections.size()) + " sections covered by " +
-         std::to_string(total) + " cases; " + std::to_string(coverage.uncovered()) +
-         " uncovered\n";
+         std::to_string(total) + " cases; " + std::to_string(coverage.uncovered()) + " uncovered\n";
   return out;
 }
 

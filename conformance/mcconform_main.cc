@@ -132,8 +132,8 @@ class ProgressBar {
     constexpr size_t kWidth = 40;
     const size_t filled = total_ == 0 ? kWidth : finished * kWidth / total_;
     std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, '.') << "] "
-              << finished << "/" << total_ << (failed > 0 ? " " + std::to_string(failed) + " failed" : "")
-              << std::flush;
+              << finished << "/" << total_
+              << (failed > 0 ? " " + std::to_string(failed) + " failed" : "") << std::flush;
     drawn_ = true;
   }
   // Clears the bar so that a report line can be printed.
@@ -297,7 +297,8 @@ int RunMain(const std::vector<std::string>& args) {
       selected, make_target, static_cast<int>(jobs), options,
       [&](size_t index, const CaseResult& result) {
         const TestCase& test = *selected[index];
-        const Judgement judgement = Judge(test, result, baseline_path.empty() ? nullptr : &baseline);
+        const Judgement judgement =
+            Judge(test, result, baseline_path.empty() ? nullptr : &baseline);
         if (judgement.verdict == Verdict::kFailed || judgement.verdict == Verdict::kStale) ++failed;
         if (readable) {
           progress.Clear();
@@ -344,7 +345,8 @@ int RunMain(const std::vector<std::string>& args) {
   if (update_baseline) {
     std::vector<RunResult> results;
     for (const CaseReport& report : reports) results.push_back({report.test, report.result});
-    written &= WriteFile(baseline_path, FormatBaseline(UpdateBaseline(baseline, target_name, results)));
+    written &=
+        WriteFile(baseline_path, FormatBaseline(UpdateBaseline(baseline, target_name, results)));
     if (written) log << "wrote the baseline " << baseline_path << "\n";
     return written ? 0 : 1;
   }
@@ -446,4 +448,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace mcspec::conformance
 
-int main(int argc, char** argv) { return mcspec::conformance::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return mcspec::conformance::Main(argc, argv);
+}

@@ -15,8 +15,7 @@ std::string Exchange(Connection& connection, const std::string& request,
   EXPECT_TRUE(connection.Send(request));
   std::string reply;
   while (!reply.ends_with(terminator) &&
-         connection.Receive(&reply, std::chrono::milliseconds(2000)) ==
-             Connection::Status::kData) {
+         connection.Receive(&reply, std::chrono::milliseconds(2000)) == Connection::Status::kData) {
   }
   return reply;
 }
@@ -57,8 +56,8 @@ TEST(MemoryProbe, EqualsTheReferencesStatsMemory) {
   }
   ASSERT_TRUE(ProbeMemoryStats(*connection, std::chrono::milliseconds(2000), &report, &error));
   std::string own_without_peak;
-  for (const auto& [name, value] : ParseStatLines(Exchange(*connection, "stats memory\r\n",
-                                                           "END\r\n"))) {
+  for (const auto& [name, value] :
+       ParseStatLines(Exchange(*connection, "stats memory\r\n", "END\r\n"))) {
     if (!name.starts_with("peak.")) own_without_peak += "STAT " + name + " " + value + "\r\n";
   }
   EXPECT_EQ(Render(report, true), own_without_peak);

@@ -119,9 +119,8 @@ RunSummary Summarize(const std::string& target, const std::vector<CaseReport>& r
 }
 
 std::string SummaryLine(const RunSummary& summary) {
-  std::string line = std::to_string(summary.passed) + " passed, " +
-                     std::to_string(summary.failed) + " failed, " +
-                     std::to_string(summary.skipped) + " skipped";
+  std::string line = std::to_string(summary.passed) + " passed, " + std::to_string(summary.failed) +
+                     " failed, " + std::to_string(summary.skipped) + " skipped";
   if (summary.known_failures > 0) {
     line += ", " + std::to_string(summary.known_failures) + " known failures";
   }
@@ -141,8 +140,8 @@ std::string JunitReport(const RunSummary& summary, const std::vector<CaseReport>
     const size_t slash = test.id.find('/');
     out += "    <testcase classname=\"" + XmlEscaped(test.id.substr(0, slash)) + "\" name=\"" +
            XmlEscaped(test.id.substr(slash + 1)) + "\" file=\"" + XmlEscaped(test.file) +
-           "\" line=\"" + std::to_string(test.line) + "\" time=\"" +
-           Seconds(CaseSeconds(report)) + "\"";
+           "\" line=\"" + std::to_string(test.line) + "\" time=\"" + Seconds(CaseSeconds(report)) +
+           "\"";
     const std::string explanation = XmlEscaped(Explanation(report));
     switch (report.judgement.verdict) {
       case Verdict::kPassed:
@@ -214,8 +213,8 @@ std::string TapReport(const std::vector<CaseReport>& reports) {
         out += "ok " + number + " - " + id + " # SKIP " + report.result.detail + "\n";
         break;
       case Verdict::kKnownFailure:
-        out += "not ok " + number + " - " + id + " # TODO known failure: " +
-               report.judgement.note + "\n";
+        out += "not ok " + number + " - " + id + " # TODO known failure: " + report.judgement.note +
+               "\n";
         break;
       case Verdict::kFailed:
       case Verdict::kStale: {

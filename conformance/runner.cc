@@ -347,6 +347,7 @@ std::string CaseNamespace(const std::string& case_id, uint64_t seed) {
 CaseNeeds NeedsOf(const TestCase& test) {
   CaseNeeds needs;
   needs.settings = test.settings;
+  needs.fresh = test.fresh;
   for (const Step& step : test.steps) {
     if (const auto* advance = std::get_if<Advance>(&step.action)) {
       needs.advance_seconds += advance->seconds;

@@ -90,6 +90,7 @@ bool SpawnTarget::Start(const std::vector<std::string>& flags, std::string* erro
   argv.insert(argv.end(), flags.begin(), flags.end());
   process_ = std::make_unique<testing::ChildProcess>(argv, false);
   running_flags_ = flags;
+  cases_served_ = 0;
   server_ = NetworkTarget::Create("127.0.0.1:" + port, clock_, error);
   // A server that requires authentication (-Y) is checked with the first
   // user of its file.
@@ -130,10 +131,16 @@ TargetCapabilities SpawnTarget::capabilities() {
   return *capabilities_;
 }
 
-bool SpawnTarget::BeginCase(const CaseNeeds& needs, std::string* skip_reason,
-                            std::string* error) {
+bool SpawnTarget::BeginCase(const CaseNeeds& needs, std::string* skip_reason, std::string* error) {
+  if (needs.fresh && cases_served_ > 0) {  // a restart gives an empty server
+    server_.reset();
+    process_.reset();
+  }
   if (!EnsureServer(needs.settings.value_or(base_flags_), error)) return false;
-  return server_->BeginCase(needs, skip_reason, error);
+  cases_served_++;
+  CaseNeeds on_running_server = needs;
+  on_running_server.fresh = false;  // it is now
+  return server_->BeginCase(on_running_server, skip_reason, error);
 }
 
 std::unique_ptr<Connection> SpawnTarget::Connect(std::string* error) {

@@ -54,6 +54,7 @@ class SpawnTarget : public Target {
   ClockMode clock_;
   std::unique_ptr<testing::ChildProcess> process_;
   std::vector<std::string> running_flags_;
+  int cases_served_ = 0;  // by the running server
   std::unique_ptr<NetworkTarget> server_;
   std::optional<TargetCapabilities> capabilities_;
 };

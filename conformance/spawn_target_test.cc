@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "network_target.h"
 #include "runner.h"
 #include "suite_loader.h"
 
@@ -61,6 +62,50 @@ cases:
     const CaseResult result = RunCase(test, *target, RunnerOptions{});
     EXPECT_EQ(result.outcome, CaseResult::Outcome::kPassed) << test.id << "\n" << result.detail;
   }
+}
+
+// A `fresh` case gets a server that has served nothing: the spawned one is
+// restarted, while a case without it sees what earlier cases stored. A fixed
+// server cannot give one, so the case is skipped there.
+TEST(SpawnTarget, RestartsTheServerForAFreshCase) {
+  LoadResult loaded;
+  LoadSuiteText("s.yaml", R"(
+defaults: {spec: General-purpose statistics, exclusive: true}
+cases:
+  - id: stores
+    steps:
+      - send: 'set ${ns}k 0 0 1\r\nA\r\n'
+        expect: 'STORED\r\n'
+  - id: sees-the-item
+    steps:
+      - send: 'stats\r\n'
+        expect_regex: '(?:STAT [^\r\n]*\r\n)*STAT curr_items 1\r\n(?:STAT [^\r\n]*\r\n)*END\r\n'
+  - id: fresh-is-empty
+    fresh: true
+    steps:
+      - send: 'stats\r\n'
+        expect_regex: '(?:STAT [^\r\n]*\r\n)*STAT curr_items 0\r\n(?:STAT [^\r\n]*\r\n)*END\r\n'
+)",
+                &loaded);
+  ASSERT_TRUE(loaded.errors.empty()) << loaded.errors[0].ToString();
+  ASSERT_TRUE(loaded.cases[2].fresh);
+  std::string error;
+  auto target = SpawnTarget::Create("memcached -u root -l 127.0.0.1 -p {port} -t 1", {},
+                                    ClockMode::kSkip, &error);
+  ASSERT_NE(target, nullptr) << error;
+  for (const TestCase& test : loaded.cases) {
+    const CaseResult result = RunCase(test, *target, RunnerOptions{});
+    EXPECT_EQ(result.outcome, CaseResult::Outcome::kPassed) << test.id << "\n" << result.detail;
+  }
+
+  auto fixed = NetworkTarget::Create("127.0.0.1:1", ClockMode::kSkip, &error);
+  ASSERT_NE(fixed, nullptr) << error;
+  CaseNeeds needs;
+  needs.fresh = true;
+  std::string skip_reason;
+  ASSERT_TRUE(fixed->BeginCase(needs, &skip_reason, &error)) << error;
+  EXPECT_EQ(skip_reason,
+            "it needs a server that has just started, and this one is already running");
 }
 
 }  // namespace

@@ -130,6 +130,7 @@ class FileLoader {
     std::vector<Capability> requires_capabilities;
     std::optional<std::vector<std::string>> settings;
     bool exclusive = false;
+    bool fresh = false;
   };
 
   void CheckKeys(const YAML::Node& map, std::initializer_list<std::string_view> allowed) {
@@ -236,18 +237,19 @@ class FileLoader {
 
   void ReadDefaults(const YAML::Node& node) {
     if (!node.IsMap()) throw Invalid(LineOf(node), "defaults must be a mapping");
-    CheckKeys(node, {"spec", "tags", "requires", "settings", "exclusive"});
+    CheckKeys(node, {"spec", "tags", "requires", "settings", "exclusive", "fresh"});
     if (node["spec"]) defaults_.spec = Spec(node["spec"]);
     if (node["tags"]) defaults_.tags = Tags(node["tags"]);
     if (node["requires"]) defaults_.requires_capabilities = Requires(node["requires"]);
     if (node["settings"]) defaults_.settings = Settings(node["settings"]);
     if (node["exclusive"]) defaults_.exclusive = Bool(node["exclusive"], "exclusive");
+    if (node["fresh"]) defaults_.fresh = Bool(node["fresh"], "fresh");
   }
 
   TestCase ReadCase(const YAML::Node& node) {
     if (!node.IsMap()) throw Invalid(LineOf(node), "a case must be a mapping");
-    CheckKeys(node,
-              {"id", "description", "spec", "tags", "requires", "settings", "exclusive", "steps"});
+    CheckKeys(node, {"id", "description", "spec", "tags", "requires", "settings", "exclusive",
+                     "fresh", "steps"});
     TestCase test;
     test.file = file_;
     test.line = LineOf(node);
@@ -276,6 +278,7 @@ class FileLoader {
         test.requires_capabilities.end());
     test.settings = node["settings"] ? Settings(node["settings"]) : defaults_.settings;
     test.exclusive = node["exclusive"] ? Bool(node["exclusive"], "exclusive") : defaults_.exclusive;
+    test.fresh = node["fresh"] ? Bool(node["fresh"], "fresh") : defaults_.fresh;
     if (node["description"]) Scalar(node["description"], "description");
 
     const YAML::Node steps = node["steps"];
@@ -500,7 +503,9 @@ std::string LoadError::ToString() const {
   return line > 0 ? file + ":" + std::to_string(line) + ": " + reason : file + ": " + reason;
 }
 
-std::span<const std::string_view> ProtocolSections() { return kProtocolSections; }
+std::span<const std::string_view> ProtocolSections() {
+  return kProtocolSections;
+}
 
 const char* CapabilityName(Capability capability) {
   for (const Capabilities& c : kCapabilities) {

@@ -56,8 +56,7 @@ class Target {
   // Prepares the server for a case. False with *error set when the target
   // failed; otherwise *skip_reason says why the case cannot run here, or is
   // empty when it can.
-  virtual bool BeginCase(const CaseNeeds& needs, std::string* skip_reason,
-                         std::string* error) = 0;
+  virtual bool BeginCase(const CaseNeeds& needs, std::string* skip_reason, std::string* error) = 0;
   // A new connection to the current case's server; nullptr with *error set
   // when it cannot be made.
   virtual std::unique_ptr<Connection> Connect(std::string* error) = 0;

@@ -48,6 +48,7 @@ using Action = std::variant<std::monostate, ExpectExact, ExpectRegex, ExpectNoth
 struct CaseNeeds {
   std::optional<std::vector<std::string>> settings;
   int64_t advance_seconds = 0;  // how far its `advance` steps move the clock in all
+  bool fresh = false;           // a server that has served nothing since it started
 };
 
 struct Step {
@@ -67,7 +68,11 @@ struct TestCase {
   // memcached flags, as tokens: the server must have exactly the settings
   // they give. nullopt: the case runs on a server of any settings.
   std::optional<std::vector<std::string>> settings;
-  bool exclusive = false;             // needs the server to itself
+  bool exclusive = false;  // needs the server to itself
+  // Needs a server that has just started: nothing stored before, no LRU
+  // history, statistics from zero (where an outcome depends on what other
+  // cases left in the cache, such as the age of a slab class's COLD tail).
+  bool fresh = false;
   std::vector<Step> steps;
 };
 
