@@ -59,6 +59,10 @@ class EchoTarget : public Target {
   std::unique_ptr<Connection> Connect(std::string*) override {
     return std::make_unique<EchoConnection>(overlap_);
   }
+  std::unique_ptr<Connection> ConnectDatagram(std::string* error) override {
+    *error = "echo has no UDP port";
+    return nullptr;
+  }
   bool AdvanceClock(int64_t, std::string*) override { return false; }
 
  private:

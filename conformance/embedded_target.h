@@ -2,7 +2,8 @@
 // every case, built from the case's memcached flags (or the target's base
 // flags for a case that names none), on a virtual clock that moves only by
 // AdvanceClock. Connections are `ref::Session`s; nothing ever waits, so a run
-// is fast and deterministic.
+// is fast and deterministic. A case that sends datagrams gets a server as if
+// started with -U: one `ref::UdpConnection` shared by the case's UDP sockets.
 #ifndef MCSPEC_CONFORMANCE_EMBEDDED_TARGET_H_
 #define MCSPEC_CONFORMANCE_EMBEDDED_TARGET_H_
 
@@ -16,6 +17,7 @@
 namespace mcspec::conformance {
 
 struct ConnectionCounts;
+class EmbeddedUdpPort;
 
 class EmbeddedTarget : public Target {
  public:
@@ -24,16 +26,18 @@ class EmbeddedTarget : public Target {
       : base_flags_(std::move(base_flags)) {}
 
   std::string name() const override;
-  TargetCapabilities capabilities() override { return {true, true, true}; }
+  TargetCapabilities capabilities() override { return {true, true, true, true}; }
   bool private_server() const override { return true; }
   bool BeginCase(const CaseNeeds& needs, std::string* skip_reason, std::string* error) override;
   std::unique_ptr<Connection> Connect(std::string* error) override;
+  std::unique_ptr<Connection> ConnectDatagram(std::string* error) override;
   bool AdvanceClock(int64_t seconds, std::string* error) override;
 
  private:
   std::vector<std::string> base_flags_;
   std::shared_ptr<ConnectionCounts> counts_;
   std::unique_ptr<ref::Server> server_;
+  std::shared_ptr<EmbeddedUdpPort> udp_port_;  // after server_: it holds a Session of it
 };
 
 }  // namespace mcspec::conformance

@@ -53,6 +53,39 @@ class SocketConnection : public Connection {
   int fd_;
 };
 
+// A connected UDP socket: it sends one datagram per Send and receives only
+// the server's datagrams, one per Receive.
+class DatagramConnection : public Connection {
+ public:
+  explicit DatagramConnection(int fd) : fd_(fd) {}
+  ~DatagramConnection() override { close(fd_); }
+
+  bool Send(std::string_view datagram) override {
+    ssize_t n;
+    do {
+      n = send(fd_, datagram.data(), datagram.size(), 0);
+    } while (n < 0 && errno == EINTR);
+    // A refused earlier datagram (no one listening) is reported on a later
+    // call; the datagram itself is then still sent by the retry.
+    if (n < 0 && errno == ECONNREFUSED) n = send(fd_, datagram.data(), datagram.size(), 0);
+    return n == static_cast<ssize_t>(datagram.size());
+  }
+
+  Status Receive(std::string* out, std::chrono::milliseconds timeout) override {
+    pollfd pfd{fd_, POLLIN, 0};
+    const int ready = poll(&pfd, 1, static_cast<int>(std::max<int64_t>(0, timeout.count())));
+    if (ready <= 0) return Status::kTimeout;
+    char buffer[65536];
+    const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
+    if (n < 0) return Status::kTimeout;  // ECONNREFUSED: nothing will answer
+    out->append(buffer, static_cast<size_t>(n));
+    return Status::kData;
+  }
+
+ private:
+  int fd_;
+};
+
 int ConnectUnix(const std::string& path, std::string* error) {
   sockaddr_un address{};
   if (path.size() >= sizeof(address.sun_path)) {
@@ -70,10 +103,10 @@ int ConnectUnix(const std::string& path, std::string* error) {
   return fd;
 }
 
-int ConnectTcp(const std::string& host, const std::string& port, std::string* error) {
+int ConnectInet(const std::string& host, const std::string& port, bool udp, std::string* error) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM;
   addrinfo* found = nullptr;
   const int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found);
   if (rc != 0) {
@@ -92,11 +125,14 @@ int ConnectTcp(const std::string& host, const std::string& port, std::string* er
   }
   freeaddrinfo(found);
   if (fd < 0) {
-    *error = "cannot connect to " + host + ":" + port + ": " + std::strerror(last_errno);
+    *error = "cannot connect to " + std::string(udp ? "udp:" : "") + host + ":" + port + ": " +
+             std::strerror(last_errno);
     return -1;
   }
-  const int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  if (!udp) {
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  }
   return fd;
 }
 
@@ -143,9 +179,19 @@ std::unique_ptr<NetworkTarget> NetworkTarget::Create(const std::string& address,
 
 std::unique_ptr<Connection> NetworkTarget::Connect(std::string* error) {
   const int fd =
-      unix_path_.empty() ? ConnectTcp(host_, port_, error) : ConnectUnix(unix_path_, error);
+      unix_path_.empty() ? ConnectInet(host_, port_, false, error) : ConnectUnix(unix_path_, error);
   if (fd < 0) return nullptr;
   return std::make_unique<SocketConnection>(fd);
+}
+
+std::unique_ptr<Connection> NetworkTarget::ConnectDatagram(std::string* error) {
+  if (!capabilities().udp) {
+    *error = name() + " has no UDP port";
+    return nullptr;
+  }
+  const int fd = ConnectInet(host_, udp_port_, true, error);
+  if (fd < 0) return nullptr;
+  return std::make_unique<DatagramConnection>(fd);
 }
 
 bool NetworkTarget::Ask(std::string_view request,
@@ -202,6 +248,12 @@ TargetCapabilities NetworkTarget::capabilities() {
     probed.clock_control = debugtime_ || clock_ == ClockMode::kSleep;
     probed.ext = Ask("stats memory\r\n", {"END\r\n", "ERROR\r\n"}, &answer, &error) &&
                  answer.starts_with("STAT ");
+    if (unix_path_.empty() && Ask("stats settings\r\n", {"END\r\n"}, &answer, &error)) {
+      for (const auto& [name, value] : ParseStatLines(answer)) {
+        if (name == "udpport" && value != "0") udp_port_ = value;
+      }
+      probed.udp = !udp_port_.empty();
+    }
     capabilities_ = probed;
   }
   return *capabilities_;

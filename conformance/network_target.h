@@ -45,6 +45,8 @@ class NetworkTarget : public Target {
   bool private_server() const override { return false; }
   bool BeginCase(const CaseNeeds& needs, std::string* skip_reason, std::string* error) override;
   std::unique_ptr<Connection> Connect(std::string* error) override;
+  // To the UDP port the server names in `stats settings` (udpport).
+  std::unique_ptr<Connection> ConnectDatagram(std::string* error) override;
   bool AdvanceClock(int64_t seconds, std::string* error) override;
 
   // Credentials the control connection authenticates with (for a server
@@ -75,6 +77,7 @@ class NetworkTarget : public Target {
   std::unique_ptr<Connection> control_;
   std::optional<TargetCapabilities> capabilities_;
   bool debugtime_ = false;
+  std::string udp_port_;  // the server's udpport, when it has one
   // Sleeping: the server time the case started at, and how far it has moved.
   int64_t case_start_time_ = 0;
   int64_t advanced_ = 0;

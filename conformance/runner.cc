@@ -99,7 +99,8 @@ class CaseRun {
     if (it != links_.end()) return it->second;
     Link link;
     std::string error;
-    link.connection = target_.Connect(&error);
+    // The loader made sure a conn's first step says its transport.
+    link.connection = step.datagram ? target_.ConnectDatagram(&error) : target_.Connect(&error);
     if (!link.connection) throw Failure{StepHeader(step, "connect") + "  " + error + "\n"};
     return links_.emplace(step.conn, std::move(link)).first->second;
   }
@@ -302,6 +303,8 @@ bool Has(const TargetCapabilities& offered, Capability capability) {
       return offered.meta;
     case Capability::kExt:
       return offered.ext;
+    case Capability::kUdp:
+      return offered.udp;
   }
   return false;
 }
@@ -349,6 +352,7 @@ CaseNeeds NeedsOf(const TestCase& test) {
   needs.settings = test.settings;
   needs.fresh = test.fresh;
   for (const Step& step : test.steps) {
+    needs.udp = needs.udp || step.datagram;
     if (const auto* advance = std::get_if<Advance>(&step.action)) {
       needs.advance_seconds += advance->seconds;
     }

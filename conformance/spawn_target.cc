@@ -66,17 +66,20 @@ std::string SpawnTarget::name() const {
   return name;
 }
 
-bool SpawnTarget::EnsureServer(const std::vector<std::string>& flags, std::string* error) {
-  if (process_ && process_->Running() && flags == running_flags_) return true;
+bool SpawnTarget::EnsureServer(const std::vector<std::string>& flags, bool udp,
+                               std::string* error) {
+  if (process_ && process_->Running() && flags == running_flags_ && udp == running_udp_) {
+    return true;
+  }
   // The free port may be taken by someone else before the server binds it.
   constexpr int kAttempts = 3;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    if (Start(flags, error)) return true;
+    if (Start(flags, udp, error)) return true;
   }
   return false;
 }
 
-bool SpawnTarget::Start(const std::vector<std::string>& flags, std::string* error) {
+bool SpawnTarget::Start(const std::vector<std::string>& flags, bool udp, std::string* error) {
   server_.reset();
   process_.reset();
   const std::string port = std::to_string(testing::FreeLoopbackPort());
@@ -88,8 +91,13 @@ bool SpawnTarget::Start(const std::vector<std::string>& flags, std::string* erro
     argv.push_back(std::move(word));
   }
   argv.insert(argv.end(), flags.begin(), flags.end());
+  if (udp) {
+    argv.push_back("-U");
+    argv.push_back(port);
+  }
   process_ = std::make_unique<testing::ChildProcess>(argv, false);
   running_flags_ = flags;
+  running_udp_ = udp;
   cases_served_ = 0;
   server_ = NetworkTarget::Create("127.0.0.1:" + port, clock_, error);
   // A server that requires authentication (-Y) is checked with the first
@@ -125,8 +133,9 @@ bool SpawnTarget::Start(const std::vector<std::string>& flags, std::string* erro
 TargetCapabilities SpawnTarget::capabilities() {
   if (!capabilities_) {
     std::string error;
-    if (!server_ && !EnsureServer(base_flags_, &error)) return {};
+    if (!server_ && !EnsureServer(base_flags_, false, &error)) return {};
     capabilities_ = server_->capabilities();
+    capabilities_->udp = true;  // it starts a server with -U for the cases that need one
   }
   return *capabilities_;
 }
@@ -136,7 +145,7 @@ bool SpawnTarget::BeginCase(const CaseNeeds& needs, std::string* skip_reason, st
     server_.reset();
     process_.reset();
   }
-  if (!EnsureServer(needs.settings.value_or(base_flags_), error)) return false;
+  if (!EnsureServer(needs.settings.value_or(base_flags_), needs.udp, error)) return false;
   cases_served_++;
   CaseNeeds on_running_server = needs;
   on_running_server.fresh = false;  // it is now
@@ -149,6 +158,14 @@ std::unique_ptr<Connection> SpawnTarget::Connect(std::string* error) {
     return nullptr;
   }
   return server_->Connect(error);
+}
+
+std::unique_ptr<Connection> SpawnTarget::ConnectDatagram(std::string* error) {
+  if (!server_) {
+    *error = "no server is running";
+    return nullptr;
+  }
+  return server_->ConnectDatagram(error);
 }
 
 bool SpawnTarget::AdvanceClock(int64_t seconds, std::string* error) {

@@ -4,7 +4,8 @@
 // The command runs with a free loopback port in place of `{port}`, followed
 // by the flags of the case's settings (or the target's base flags for a case
 // that names none); the server is restarted only when a case needs other
-// flags than the running one has. The server belongs to
+// flags than the running one has. A case that sends datagrams gets a server
+// started with `-U` and the same port number for UDP. The server belongs to
 // this target alone, so with -j every worker runs its own. It is reached and
 // judged like any network server (network_target.h), including the check that
 // its `stats settings` match what the case asks.
@@ -34,6 +35,7 @@ class SpawnTarget : public Target {
   bool private_server() const override { return true; }
   bool BeginCase(const CaseNeeds& needs, std::string* skip_reason, std::string* error) override;
   std::unique_ptr<Connection> Connect(std::string* error) override;
+  std::unique_ptr<Connection> ConnectDatagram(std::string* error) override;
   bool AdvanceClock(int64_t seconds, std::string* error) override;
 
  private:
@@ -43,10 +45,11 @@ class SpawnTarget : public Target {
         words_(std::move(words)),
         base_flags_(std::move(base_flags)),
         clock_(clock) {}
-  // Runs the server with these extra flags unless it already does.
-  bool EnsureServer(const std::vector<std::string>& flags, std::string* error);
+  // Runs the server with these extra flags (and a UDP port) unless it
+  // already does.
+  bool EnsureServer(const std::vector<std::string>& flags, bool udp, std::string* error);
   // Starts the command once on a free port; false when it did not listen.
-  bool Start(const std::vector<std::string>& flags, std::string* error);
+  bool Start(const std::vector<std::string>& flags, bool udp, std::string* error);
 
   std::string command_;
   std::vector<std::string> words_;  // the command split into arguments
@@ -54,6 +57,7 @@ class SpawnTarget : public Target {
   ClockMode clock_;
   std::unique_ptr<testing::ChildProcess> process_;
   std::vector<std::string> running_flags_;
+  bool running_udp_ = false;
   int cases_served_ = 0;  // by the running server
   std::unique_ptr<NetworkTarget> server_;
   std::optional<TargetCapabilities> capabilities_;

@@ -5,6 +5,7 @@
 #include "network_target.h"
 #include "runner.h"
 #include "suite_loader.h"
+#include "testing/memcached_oracle.h"
 
 namespace mcspec::conformance {
 namespace {
@@ -106,6 +107,38 @@ cases:
   ASSERT_TRUE(fixed->BeginCase(needs, &skip_reason, &error)) << error;
   EXPECT_EQ(skip_reason,
             "it needs a server that has just started, and this one is already running");
+}
+
+// Datagram cases run on a spawned server given -U; a running server without a
+// UDP port skips them.
+TEST(SpawnTarget, GivesUdpCasesAUdpPort) {
+  LoadResult loaded;
+  LoadSuiteText("s.yaml", R"(
+defaults: {spec: UDP protocol}
+cases:
+  - id: version
+    steps:
+      - datagram: '\x00\x07\x00\x00\x00\x01\x00\x00version\r\n'
+        expect_regex: '\x00\x07\x00\x00\x00\x01\x00\x00VERSION 1\.6\.18\r\n'
+)",
+                &loaded);
+  ASSERT_TRUE(loaded.errors.empty()) << loaded.errors[0].ToString();
+  std::string error;
+  auto spawned = SpawnTarget::Create("memcached -u root -l 127.0.0.1 -p {port} -t 1", {},
+                                     ClockMode::kSkip, &error);
+  ASSERT_NE(spawned, nullptr) << error;
+  const CaseResult result = RunCase(loaded.cases[0], *spawned, RunnerOptions{});
+  EXPECT_EQ(result.outcome, CaseResult::Outcome::kPassed) << result.detail;
+
+  const testing::MemcachedOracle memcached({"-t", "1"});
+  ASSERT_EQ(memcached.error(), "");
+  auto fixed = NetworkTarget::Create("127.0.0.1:" + std::to_string(memcached.port()),
+                                     ClockMode::kSkip, &error);
+  ASSERT_NE(fixed, nullptr) << error;
+  EXPECT_FALSE(fixed->capabilities().udp);
+  const CaseResult skipped = RunCase(loaded.cases[0], *fixed, RunnerOptions{});
+  EXPECT_EQ(skipped.outcome, CaseResult::Outcome::kSkipped);
+  EXPECT_EQ(skipped.detail, "requires udp, which " + fixed->name() + " lacks");
 }
 
 }  // namespace

@@ -70,6 +70,7 @@ constexpr Capabilities kCapabilities[] = {
     {"clock-control", Capability::kClockControl},
     {"meta", Capability::kMeta},
     {"ext", Capability::kExt},
+    {"udp", Capability::kUdp},
 };
 
 class Invalid {
@@ -209,7 +210,7 @@ class FileLoader {
                                        [&](const Capabilities& c) { return c.name == name; });
       if (found == std::end(kCapabilities)) {
         throw Invalid(LineOf(item),
-                      "unknown capability `" + name + "` (known: clock-control, meta, ext)");
+                      "unknown capability `" + name + "` (known: clock-control, meta, ext, udp)");
       }
       capabilities.push_back(found->capability);
     }
@@ -287,8 +288,15 @@ class FileLoader {
     }
     std::set<std::string, std::less<>> variables = {"ns"};
     std::set<std::string> snapshots;
+    std::map<std::string, bool> datagram_conns;  // each conn's transport, set by its first step
     for (const YAML::Node& step_node : steps) {
-      test.steps.push_back(ReadStep(step_node, test, &variables, &snapshots));
+      test.steps.push_back(ReadStep(step_node, test, &variables, &snapshots, &datagram_conns));
+    }
+    for (const auto& [conn, datagrams] : datagram_conns) {
+      if (datagrams && !Requires(test, Capability::kUdp)) {
+        test.requires_capabilities.push_back(Capability::kUdp);
+        std::sort(test.requires_capabilities.begin(), test.requires_capabilities.end());
+      }
     }
     return test;
   }
@@ -372,11 +380,12 @@ class FileLoader {
   }
 
   Step ReadStep(const YAML::Node& node, const TestCase& test,
-                std::set<std::string, std::less<>>* variables, std::set<std::string>* snapshots) {
+                std::set<std::string, std::less<>>* variables, std::set<std::string>* snapshots,
+                std::map<std::string, bool>* datagram_conns) {
     if (!node.IsMap()) throw Invalid(LineOf(node), "a step must be a mapping");
     CheckKeys(node,
-              {"conn", "send", "expect", "expect_any_of", "expect_regex", "expect_nothing_for",
-               "expect_closed", "advance", "stats_snapshot", "stats_delta"});
+              {"conn", "send", "datagram", "expect", "expect_any_of", "expect_regex",
+               "expect_nothing_for", "expect_closed", "advance", "stats_snapshot", "stats_delta"});
     Step step;
     step.line = LineOf(node);
     if (node["conn"]) {
@@ -385,14 +394,27 @@ class FileLoader {
         throw Invalid(LineOf(node["conn"]), "conn `" + step.conn + "`: use a-z, 0-9 and _");
       }
     }
-    if (node["send"]) {
-      step.send = Bytes(node["send"], "send", *variables, false);
-      CheckServerWide(*step.send, test, LineOf(node["send"]));
+    if (node["send"] && node["datagram"]) {
+      throw Invalid(LineOf(node["datagram"]), "a step has `send` or `datagram`, not both");
+    }
+    step.datagram = static_cast<bool>(node["datagram"]);
+    const char* send_key = step.datagram ? "datagram" : "send";
+    if (node[send_key]) {
+      step.send = Bytes(node[send_key], send_key, *variables, false);
+      CheckServerWide(*step.send, test, LineOf(node[send_key]));
+    }
+    // A connection is a UDP socket when its first step sends a datagram.
+    const bool datagrams = datagram_conns->emplace(step.conn, step.datagram).first->second;
+    if (step.send && datagrams != step.datagram) {
+      throw Invalid(step.line,
+                    "conn `" + step.conn + "` is " +
+                        (datagrams ? "a UDP socket: use `datagram`, not `send`"
+                                   : "a TCP connection: `datagram` needs a conn of its own"));
     }
     int actions = 0;
     for (const auto& entry : node) {
       const std::string key = entry.first.Scalar();
-      if (key == "conn" || key == "send") continue;
+      if (key == "conn" || key == "send" || key == "datagram") continue;
       if (++actions > 1) {
         throw Invalid(LineOf(entry.first), "a step has at most one expectation or action");
       }
@@ -454,6 +476,14 @@ class FileLoader {
                             std::holds_alternative<ExpectClosed>(step.action);
     if (step.send && !takes_send) {
       throw Invalid(step.line, "advance, stats_snapshot and stats_delta are steps of their own");
+    }
+    const bool needs_stream = std::holds_alternative<ExpectClosed>(step.action) ||
+                              std::holds_alternative<StatsSnapshot>(step.action) ||
+                              std::holds_alternative<StatsDelta>(step.action);
+    if (datagrams && needs_stream) {
+      throw Invalid(step.line, "conn `" + step.conn +
+                                   "` is a UDP socket: expect_closed, stats_snapshot and "
+                                   "stats_delta need a TCP connection");
     }
     return step;
   }

@@ -62,7 +62,7 @@ TEST(SuiteLoader, NamesFileLineAndReason) {
             "specs/README.md)");
   EXPECT_EQ(ErrorOf("cases:\n  - id: a\n    spec: Touch\n    stepz: []\n"),
             "4: unknown key `stepz` (allowed: id, description, spec, tags, requires, settings, "
-            "exclusive, steps)");
+            "exclusive, fresh, steps)");
   EXPECT_EQ(ErrorOf("cases:\n  - id: a\n    spec: Touch\n    steps: []\n"),
             "2: case `a` needs a non-empty list of `steps`");
   EXPECT_EQ(ErrorOf("cases: [\n"), "2: YAML: end of sequence flow not found");
@@ -94,13 +94,38 @@ TEST(SuiteLoader, RefusesMalformedSteps) {
   EXPECT_EQ(ErrorOf(head + "      - {conn: b}\n"), "5: a step needs `send` or an action");
 }
 
+// A conn whose first step sends a datagram is a UDP socket; the case then
+// requires `udp`.
+TEST(SuiteLoader, DatagramConnections) {
+  const std::string head = "defaults: {spec: UDP protocol}\ncases:\n  - id: a\n    steps:\n";
+  LoadResult loaded;
+  LoadSuiteText("s.yaml",
+                head + "      - {conn: u, datagram: 'x', expect: 'y'}\n      - {send: 'z'}\n",
+                &loaded);
+  ASSERT_TRUE(loaded.errors.empty()) << loaded.errors[0].ToString();
+  const TestCase& test = loaded.cases[0];
+  EXPECT_EQ(test.requires_capabilities, std::vector<Capability>{Capability::kUdp});
+  EXPECT_TRUE(test.steps[0].datagram);
+  EXPECT_FALSE(test.steps[1].datagram);
+
+  EXPECT_EQ(ErrorOf(head + "      - {send: x, datagram: y}\n"),
+            "5: a step has `send` or `datagram`, not both");
+  EXPECT_EQ(ErrorOf(head + "      - {datagram: x}\n      - {send: y}\n"),
+            "6: conn `main` is a UDP socket: use `datagram`, not `send`");
+  EXPECT_EQ(ErrorOf(head + "      - {send: x}\n      - {datagram: y}\n"),
+            "6: conn `main` is a TCP connection: `datagram` needs a conn of its own");
+  EXPECT_EQ(ErrorOf(head + "      - {datagram: x}\n      - {expect_closed: true}\n"),
+            "6: conn `main` is a UDP socket: expect_closed, stats_snapshot and stats_delta need a "
+            "TCP connection");
+}
+
 TEST(SuiteLoader, RefusesBadCaseFields) {
   const std::string head = "defaults: {spec: Touch}\ncases:\n  - id: a\n";
   const std::string steps = "    steps: [{send: x}]\n";
   EXPECT_EQ(ErrorOf(head + "    settings: '-m nope'\n" + steps).substr(0, 21),
             "4: settings refused: ");
   EXPECT_EQ(ErrorOf(head + "    requires: [time-travel]\n" + steps),
-            "4: unknown capability `time-travel` (known: clock-control, meta, ext)");
+            "4: unknown capability `time-travel` (known: clock-control, meta, ext, udp)");
   EXPECT_EQ(ErrorOf("defaults: {spec: Touch}\ncases:\n  - id: Bad!\n" + steps),
             "3: id `Bad!`: use a-z, 0-9, _, - and .");
   EXPECT_EQ(ErrorOf(head + steps + "  - id: a\n" + steps), "5: duplicate id `a`");

@@ -26,6 +26,7 @@ struct TargetCapabilities {
   bool clock_control = false;  // AdvanceClock works
   bool meta = false;           // meta commands (mg, ms, ...)
   bool ext = false;            // the reference's extensions (debugtime, stats memory)
+  bool udp = false;            // ConnectDatagram works (a server with -U)
 };
 
 class Connection {
@@ -60,6 +61,10 @@ class Target {
   // A new connection to the current case's server; nullptr with *error set
   // when it cannot be made.
   virtual std::unique_ptr<Connection> Connect(std::string* error) = 0;
+  // A new UDP socket towards the current case's server (only with
+  // capabilities().udp; the case's needs said `udp`): each Send is one
+  // datagram, and Receive appends whole datagrams, headers included.
+  virtual std::unique_ptr<Connection> ConnectDatagram(std::string* error) = 0;
   // Moves the server's clock (only with capabilities().clock_control); false
   // with *error set when it failed.
   virtual bool AdvanceClock(int64_t seconds, std::string* error) = 0;

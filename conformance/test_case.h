@@ -18,7 +18,7 @@
 namespace mcspec::conformance {
 
 // What a target must offer for a case to run (`requires`).
-enum class Capability { kClockControl, kMeta, kExt };
+enum class Capability { kClockControl, kMeta, kExt, kUdp };
 
 struct ExpectExact {  // `expect` (one alternative) and `expect_any_of`
   std::vector<ByteTemplate> alternatives;
@@ -49,12 +49,14 @@ struct CaseNeeds {
   std::optional<std::vector<std::string>> settings;
   int64_t advance_seconds = 0;  // how far its `advance` steps move the clock in all
   bool fresh = false;           // a server that has served nothing since it started
+  bool udp = false;             // a UDP port (the case sends datagrams)
 };
 
 struct Step {
   int line = 0;
   std::string conn = "main";
   std::optional<ByteTemplate> send;  // sent before the action
+  bool datagram = false;             // `datagram:` — send is one UDP datagram, header included
   Action action;                     // monostate: send only
 };
 
