@@ -18,6 +18,8 @@ class Cache::KeyIndex {
  public:
   explicit KeyIndex(const std::vector<Item*>& items) : items_(items) { Resize(1u << 10); }
 
+  size_t size() const { return count_; }
+
   ItemId Find(std::string_view key, uint32_t hash) const {
     for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& slot = slots_[i];
@@ -140,6 +142,14 @@ uint64_t Cache::TotalSize(const Item& it) const {
 
 uint32_t Cache::HashKey(std::string_view key) const {
   return settings_.hash_is_jenkins ? JenkinsHash(key) : Murmur3Hash(key);
+}
+
+ItemId Cache::FindIndexed(KeyRef key) const {
+  return index_->Find(key.key, key.hash);
+}
+
+size_t Cache::indexed_items() const {
+  return index_->size();
 }
 
 uint64_t Cache::hash_bytes() const {

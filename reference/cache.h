@@ -214,6 +214,10 @@ class Cache {
   RelTime oldest_live() const { return oldest_live_; }
   uint32_t hash_power() const { return hash_power_; }
   uint64_t hash_bytes() const;
+  // The key index as it is, for consistency checks (invariants.h): the item
+  // indexed under the key, expired or not, and how many items are indexed.
+  ItemId FindIndexed(KeyRef key) const;
+  size_t indexed_items() const;
   // The highest curr_bytes + hash_bytes() the store has held, for the
   // peak.allocated of `stats memory` (memory_report.h). Both grow only when
   // an item is linked, so that is where it is taken.

@@ -28,7 +28,8 @@
 
 namespace mcspec::ref {
 
-struct MetaFlags;  // a parsed meta request's flags (meta_commands.cc)
+struct MetaFlags;      // a parsed meta request's flags (meta_commands.cc)
+struct RequestTokens;  // a request line's tokens (session_tokens.h)
 
 class Session {
  public:
@@ -97,7 +98,7 @@ class Session {
 
  private:
   enum class State { kCommand, kReadValue, kSwallow, kClosed };
-  struct Tokens;
+  using Tokens = RequestTokens;
 
   void ProcessInput();
   // -Y: a connection's requests before it has authenticated; false when

@@ -1,4 +1,5 @@
-// The request-line tokenizer shared by the files implementing Session.
+// The request-line tokenizer shared by the files implementing Session (and
+// fuzzed on its own by fuzz/parser_fuzzer.cc).
 #ifndef MCSPEC_REFERENCE_SESSION_TOKENS_H_
 #define MCSPEC_REFERENCE_SESSION_TOKENS_H_
 
@@ -12,7 +13,7 @@ namespace mcspec::ref {
 // memcached's token array: at most 23 tokens from the line, then a terminal
 // token whose value is the unprocessed rest of the line (for multi-gets) or
 // null.
-struct Session::Tokens {
+struct RequestTokens {
   static constexpr size_t kMaxTokens = 24;
   std::array<std::string_view, kMaxTokens> token;
   size_t count = 0;
@@ -25,8 +26,8 @@ struct Session::Tokens {
   bool present(size_t i) const { return i < count || (i == count && has_rest); }
   std::string_view operator[](size_t i) const { return i < count ? token[i] : std::string_view(); }
 
-  static Tokens Split(std::string_view line) {
-    Tokens tokens;
+  static RequestTokens Split(std::string_view line) {
+    RequestTokens tokens;
     size_t start = 0;
     size_t i = 0;
     bool stopped = false;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target for a bounded time, from its seed corpus, its
+# regressions and the protocol dictionary, and fails on any finding (crash,
+# leak, timeout, invariant breach). The finding is left in build/fuzz-findings/
+# with the command that reproduces it; minimise it, store it under
+# corpus/regressions/<target>/ and fix it.
+#   ci/fuzz.sh [SECONDS_PER_TARGET]   (default 60; builds the fuzz preset)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+targets=(parser_fuzzer session_fuzzer udp_fuzzer suite_loader_fuzzer)
+bash ci/build.sh fuzz --target "${targets[@]}"
+findings=build/fuzz-findings
+mkdir -p "$findings"
+status=0
+for target in "${targets[@]}"; do
+  work=$(mktemp -d)  # new corpus entries of this run; the stored corpus stays as it is
+  log="$findings/$target.log"
+  inputs=("$work" "corpus/$target")
+  [ -d "corpus/regressions/$target" ] && inputs+=("corpus/regressions/$target")
+  if build/fuzz/fuzz/"$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -dict=corpus/memcached.dict -artifact_prefix="$findings/$target-" -print_final_stats=1 \
+      "${inputs[@]}" >"$log" 2>&1; then
+    echo "$target: no finding in ${seconds}s," \
+      "$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs," \
+      "$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$') exec/s"
+  else
+    status=1
+    echo "$target: FINDING"
+    grep -E 'ERROR|invariant|differs|Fail|SUMMARY' "$log" | head -5 || true
+    for artifact in "$findings/$target"-*; do
+      [ -f "$artifact" ] && echo "  reproduce: build/fuzz/fuzz/$target $artifact"
+    done
+  fi
+  rm -rf "$work"
+done
+exit $status

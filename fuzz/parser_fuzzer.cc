@@ -1,0 +1,109 @@
+// Fuzz target: the request-line parser alone. Each input is one request line,
+// split into memcached's tokens; the tokens must be the line's space-separated
+// words (at most 23, then the unsplit rest), and every token must parse as a
+// number exactly as memcached's safe_strto* functions parse it, which are
+// re-derived here from the C library (strtoull/strtoll and memcached's tail,
+// range and sign checks) independently of reference/number_parse.cc.
+// (Its first finding was a wrong oracle: "\rz" scans no digits, which
+// memcached refuses before looking at what follows.)
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "number_parse.h"
+#include "session_tokens.h"
+
+namespace {
+
+using mcspec::ref::IsCSpace;
+
+[[noreturn]] void Fail(const char* what, std::string_view token) {
+  std::fprintf(stderr, "%s: \"%.*s\"\n", what, static_cast<int>(token.size()), token.data());
+  std::abort();
+}
+
+// What memcached accepts after strto*: some digits were read, and white
+// space or the end of the string follows them.
+bool TailOk(const char* text, const char* end) {
+  return end != text && (IsCSpace(*end) || *end == '\0');
+}
+
+std::optional<uint64_t> LibcU64(const std::string& text) {
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
+  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
+  if (static_cast<long long>(value) < 0 && text.find('-') != std::string::npos) return std::nullopt;
+  return value;
+}
+
+std::optional<int64_t> LibcI64(const std::string& text) {
+  errno = 0;
+  char* end = nullptr;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
+  return value;
+}
+
+std::optional<uint32_t> LibcU32(const std::string& text) {
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long value = std::strtoul(text.c_str(), &end, 10);
+  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
+  if (static_cast<long>(value) < 0 && text.find('-') != std::string::npos) return std::nullopt;
+  return static_cast<uint32_t>(value);
+}
+
+std::optional<int32_t> LibcI32(const std::string& text) {
+  errno = 0;
+  char* end = nullptr;
+  const long value = std::strtol(text.c_str(), &end, 10);
+  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
+  return static_cast<int32_t>(value);
+}
+
+void CheckNumbers(std::string_view token) {
+  // The C functions stop at a NUL; memcached's tokens never hold one.
+  if (token.find('\0') != std::string_view::npos) return;
+  const std::string text(token);
+  if (mcspec::ref::ParseU64(token) != LibcU64(text)) Fail("ParseU64 differs from strtoull", token);
+  if (mcspec::ref::ParseI64(token) != LibcI64(text)) Fail("ParseI64 differs from strtoll", token);
+  if (mcspec::ref::ParseU32(token) != LibcU32(text)) Fail("ParseU32 differs from strtoul", token);
+  if (mcspec::ref::ParseI32(token) != LibcI32(text)) Fail("ParseI32 differs from strtol", token);
+}
+
+void CheckTokens(std::string_view line) {
+  using mcspec::ref::RequestTokens;
+  const RequestTokens tokens = RequestTokens::Split(line);
+  if (tokens.count > RequestTokens::kMaxTokens - 1) Fail("too many tokens", line);
+  // Re-split by hand: words separated by runs of spaces.
+  size_t at = 0;
+  for (size_t i = 0; i < tokens.count; ++i) {
+    while (at < line.size() && line[at] == ' ') ++at;
+    const size_t end = std::min(line.find(' ', at), line.size());
+    if (tokens.token[i] != line.substr(at, end - at)) Fail("a token is not the next word", line);
+    if (tokens.token[i].empty()) Fail("an empty token", line);
+    CheckNumbers(tokens.token[i]);
+    at = end;
+  }
+  if (tokens.has_rest) {
+    if (tokens.count != RequestTokens::kMaxTokens - 1) Fail("a rest before 23 tokens", line);
+    if (tokens.rest.data() + tokens.rest.size() != line.data() + line.size()) {
+      Fail("the rest does not run to the line's end", line);
+    }
+  } else if (line.find_first_not_of(' ', at) != std::string_view::npos) {
+    Fail("words left after the tokens", line);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  CheckTokens(std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}

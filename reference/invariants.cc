@@ -1,0 +1,161 @@
+#include "invariants.h"
+
+#include <array>
+#include <map>
+#include <vector>
+
+#include "memory_report.h"
+#include "stats_report.h"
+
+namespace mcspec::ref {
+namespace {
+
+std::string Describe(int clsid, int lru) {
+  static constexpr const char* kNames[] = {"HOT", "WARM", "COLD", "TEMP"};
+  return "class " + std::to_string(clsid) + " " + kNames[lru] + " LRU";
+}
+
+// Walks every LRU list; counts, per class, the chunks the listed items hold.
+std::string CheckLists(const Cache& cache, std::array<uint64_t, kMaxSlabClasses>* chunks,
+                       uint64_t* items, uint64_t* bytes) {
+  const SlabAllocator& slabs = cache.slabs();
+  // A broken list could loop: no list can be longer than the items indexed.
+  const uint64_t bound = cache.indexed_items() + 1;
+  for (int clsid = 1; clsid <= slabs.largest_class(); ++clsid) {
+    for (int lru = 0; lru < kLruTypes; ++lru) {
+      const Lru type = static_cast<Lru>(lru);
+      uint64_t count = 0;
+      uint64_t size = 0;
+      ItemId prev = kNoItem;
+      for (ItemId id = cache.lru_head(clsid, type); id != kNoItem; id = cache.item(id).next) {
+        const Item& it = cache.item(id);
+        if (++count > bound) return Describe(clsid, lru) + " loops";
+        if (it.prev != prev)
+          return Describe(clsid, lru) + ": an item's prev is not the one before it";
+        if (!it.linked) return Describe(clsid, lru) + " holds an unlinked item";
+        if (it.clsid != clsid || it.lru != lru) {
+          return Describe(clsid, lru) + " holds an item of class " + std::to_string(it.clsid) +
+                 " LRU " + std::to_string(it.lru);
+        }
+        if (cache.FindIndexed(cache.Key(it.key())) != id) {
+          return Describe(clsid, lru) + " holds an item the index does not give for its key";
+        }
+        size += cache.TotalSize(it);
+        (*chunks)[slabs.ClassOf(it.chunk)]++;
+        if (it.chunked && it.data_chunks) {
+          for (ChunkId chunk : *it.data_chunks) (*chunks)[slabs.ClassOf(chunk)]++;
+        }
+        prev = id;
+      }
+      if (cache.lru_tail(clsid, type) != prev) return Describe(clsid, lru) + ": wrong tail";
+      if (count != cache.lru_items(clsid, type)) {
+        return Describe(clsid, lru) + " holds " + std::to_string(count) + " items, counted " +
+               std::to_string(cache.lru_items(clsid, type));
+      }
+      if (size != cache.lru_bytes(clsid, type)) {
+        return Describe(clsid, lru) + " holds " + std::to_string(size) + " bytes, counted " +
+               std::to_string(cache.lru_bytes(clsid, type));
+      }
+      *items += count;
+      *bytes += size;
+    }
+  }
+  return "";
+}
+
+std::string CheckSlabs(const Server& server, const std::array<uint64_t, kMaxSlabClasses>& chunks,
+                       bool quiescent) {
+  const SlabAllocator& slabs = server.cache().slabs();
+  uint64_t classes_with_pages = 0;
+  for (int clsid = 1; clsid <= slabs.largest_class(); ++clsid) {
+    const SlabClass& cls = slabs.cls(clsid);
+    if (cls.pages > 0) classes_with_pages++;
+    const uint64_t used = uint64_t{cls.pages} * cls.perslab - cls.free_chunks;
+    if (used < chunks[clsid] || (quiescent && used != chunks[clsid])) {
+      return "class " + std::to_string(clsid) + " has " + std::to_string(used) +
+             " chunks in use, its items hold " + std::to_string(chunks[clsid]);
+    }
+  }
+  const uint64_t bound = slabs.limit() + classes_with_pages * server.settings().slab_page_size;
+  if (slabs.malloced() > bound) {
+    return "total_malloced " + std::to_string(slabs.malloced()) + " is beyond the limit " +
+           std::to_string(slabs.limit()) + " and the classes' first pages";
+  }
+  return "";
+}
+
+std::string CheckCounters(const Server& server) {
+  const CommandCounters& counters = server.counters();
+  uint64_t get_hits = 0;
+  uint64_t touch_hits = 0;
+  for (int clsid = 0; clsid < kMaxSlabClasses; ++clsid) {
+    get_hits += counters.ClassGetHits(clsid);
+    touch_hits += counters.slab[clsid].touch_hits;
+  }
+  if (counters.get_cmds != get_hits + counters.get_misses) {
+    return "cmd_get " + std::to_string(counters.get_cmds) + " != get_hits " +
+           std::to_string(get_hits) + " + get_misses " + std::to_string(counters.get_misses);
+  }
+  if (counters.touch_cmds != touch_hits + counters.touch_misses) {
+    return "cmd_touch " + std::to_string(counters.touch_cmds) + " != touch_hits " +
+           std::to_string(touch_hits) + " + touch_misses " + std::to_string(counters.touch_misses);
+  }
+  return "";
+}
+
+std::string CheckMemoryReport(const Server& server) {
+  std::string text;
+  AppendMemoryStats(server, &text);
+  const std::optional<StatMap> report = ParseStatReply(text);
+  if (!report) return "stats memory is not a list of STAT lines";
+  std::map<std::string, double, std::less<>> figure;
+  for (const char* name : {"peak.allocated", "total.allocated", "overhead.total", "dataset.bytes",
+                           "keys.count", "allocator.allocated", "allocator.active"}) {
+    const auto found = report->find(name);
+    if (found == report->end()) return std::string("stats memory has no ") + name;
+    figure[name] = std::stod(found->second);
+  }
+  const ItemTotals& totals = server.cache().totals();
+  if (figure["total.allocated"] != figure["overhead.total"] + figure["dataset.bytes"]) {
+    return "stats memory: total.allocated != overhead.total + dataset.bytes";
+  }
+  if (figure["keys.count"] != static_cast<double>(totals.curr_items)) {
+    return "stats memory: keys.count != curr_items";
+  }
+  if (figure["dataset.bytes"] != static_cast<double>(totals.curr_bytes)) {
+    return "stats memory: dataset.bytes != bytes";
+  }
+  if (figure["allocator.allocated"] > figure["allocator.active"]) {
+    return "stats memory: allocator.allocated > allocator.active";
+  }
+  if (figure["peak.allocated"] < figure["total.allocated"]) {
+    return "stats memory: peak.allocated < total.allocated";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string FirstInvariantBreach(const Server& server, bool quiescent) {
+  const Cache& cache = server.cache();
+  std::array<uint64_t, kMaxSlabClasses> chunks{};
+  uint64_t items = 0;
+  uint64_t bytes = 0;
+  if (std::string breach = CheckLists(cache, &chunks, &items, &bytes); !breach.empty()) {
+    return breach;
+  }
+  if (items != cache.indexed_items()) {
+    return "the LRU lists hold " + std::to_string(items) + " items, the index " +
+           std::to_string(cache.indexed_items());
+  }
+  if (items != cache.totals().curr_items || bytes != cache.totals().curr_bytes) {
+    return "curr_items " + std::to_string(cache.totals().curr_items) + " and bytes " +
+           std::to_string(cache.totals().curr_bytes) + ", but the lists hold " +
+           std::to_string(items) + " items of " + std::to_string(bytes) + " bytes";
+  }
+  if (std::string breach = CheckSlabs(server, chunks, quiescent); !breach.empty()) return breach;
+  if (std::string breach = CheckCounters(server); !breach.empty()) return breach;
+  return CheckMemoryReport(server);
+}
+
+}  // namespace mcspec::ref
