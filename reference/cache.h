@@ -170,6 +170,9 @@ class Cache {
   void MaintainerWake();
   uint64_t maintainer_juggles() const { return maintainer_juggles_; }
   uint64_t lru_bumps_dropped() const { return lru_bumps_dropped_; }
+  // COLD hits waiting for the maintainer; each holds a reference to its item,
+  // which may meanwhile have been unlinked (replaced, deleted).
+  const std::vector<ItemId>& deferred_bumps() const { return deferred_bumps_; }
 
   // Page moves (slab_rebalance.cc). slabs_reassign: requests a move of the
   // first page of class `src` (-1: any class with a spare page) to class

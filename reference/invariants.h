@@ -9,9 +9,9 @@
 //   the index holds no other.
 // - curr_items and curr_bytes are the count and the size of the listed items.
 // - Every slab class has at least as many chunks in use as the listed items
-//   occupy (more only while a request holds an item it is still reading, or
-//   a page is being moved), and when the server is `quiescent`, exactly as
-//   many.
+//   and the maintainer's bump queue holds occupy (more only while a request
+//   holds an item it is still reading, or a page is being moved), and when
+//   the server is `quiescent`, exactly as many.
 // - Memory: pages beyond the limit are only first pages of their classes
 //   (memcached always grants a class its first page).
 // - Statistics: cmd_get = get_hits + get_misses; cmd_touch = touch_hits +
