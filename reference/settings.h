@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "injected_bugs.h"
+
 namespace mcspec::ref {
 
 struct Settings {
@@ -41,10 +43,10 @@ struct Settings {
   // at most 8).
   std::string auth_file;
   std::vector<std::pair<std::string, std::string>> auth_entries;
-  uint32_t access = 0700;                     // -a
-  uint32_t backlog = 1024;                    // -b
-  char prefix_delimiter = ':';                // -D
-  bool detail_enabled = false;                // `stats detail on|off`
+  uint32_t access = 0700;       // -a
+  uint32_t backlog = 1024;      // -b
+  char prefix_delimiter = ':';  // -D
+  bool detail_enabled = false;  // `stats detail on|off`
   // Process options, which only a network front end acts on.
   bool daemonize = false;  // -d
   std::string pid_file;    // -P
@@ -85,6 +87,9 @@ struct Settings {
   // The unix time the server counts from (memcached: its start time minus 62
   // seconds). Fixed by default so that a run is reproducible.
   int64_t process_started = 1700000000;
+
+  // Test-only faults (injected_bugs.h); never set by a flag.
+  InjectedBugs injected_bugs;
 };
 
 // Result of parsing flags: either settings, or memcached's error message (and
