@@ -92,7 +92,7 @@ bool SequentialOracle::Visible(const ItemState& s, uint32_t now) const {
 }
 
 void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_t now,
-                                std::vector<Branch>* out) {
+                                uint32_t header_now, std::vector<Branch>* out) {
   using Expect = Branch::Expect;
   const bool visible = Visible(s, now);
   const ItemState absent;
@@ -121,7 +121,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       ItemState stored;
       stored.value = op.value;
       stored.flags = op.flags;
-      stored.exptime = Realtime(op.exptime, now);
+      stored.exptime = Realtime(op.exptime, header_now);
       stored.link_time = now;
       stored = modified(stored);
       // The allocation fails before the store; a failed set unlinks the old value.
@@ -209,15 +209,15 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
 }
 
 std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, size_t key_index,
-                                                          uint32_t now, const Reply* reply,
-                                                          const Hit* hit) {
+                                                          uint32_t now, uint32_t header_now,
+                                                          const Reply* reply, const Hit* hit) {
   const std::string& key = op.keys[key_index];
   std::vector<ItemState>& states = StatesOf(key);
   std::vector<ItemState> next;
   std::string allowed;
   for (const ItemState& s : states) {
     branches_.clear();
-    Branches(op, s, now, &branches_);
+    Branches(op, s, now, header_now, &branches_);
     for (Branch& b : branches_) {
       bool matches = reply == nullptr;
       if (!matches) {
@@ -304,8 +304,10 @@ std::optional<std::string> SequentialOracle::ExecuteFlush(const Operation& op, u
   return std::nullopt;
 }
 
+void SequentialOracle::MayBeUnlinked(const std::string& key) { AddUnique(&StatesOf(key), {}); }
+
 std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32_t now,
-                                                     const Reply* reply) {
+                                                     const Reply* reply, uint32_t header_now) {
   ++checked_;
   switch (op.kind) {
     case OpKind::kFlushAll:
@@ -328,7 +330,7 @@ std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32
             reply->hits[next_hit].key == op.keys[i]) {
           hit = &reply->hits[next_hit++];
         }
-        if (auto failure = ExecuteKeyed(op, i, now, reply, hit)) return failure;
+        if (auto failure = ExecuteKeyed(op, i, now, now, reply, hit)) return failure;
         if (hit != nullptr) max_cas_seen_ = std::max(max_cas_seen_, hit->cas);
       }
       if (reply != nullptr && next_hit != reply->hits.size()) {
@@ -341,7 +343,7 @@ std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32
       break;
   }
   ++order_;  // the unique a modification would take
-  return ExecuteKeyed(op, 0, now, reply, nullptr);
+  return ExecuteKeyed(op, 0, now, header_now, reply, nullptr);
 }
 
 std::optional<std::string> SequentialOracle::Evicted(std::string_view key_view) {

@@ -52,9 +52,18 @@ class SequentialOracle {
   explicit SequentialOracle(int64_t process_started) : process_started_(process_started) {}
 
   // The operation executed when the server's clock read `now`; `reply` is
-  // what came back, or null when no reply will be seen. Returns a failure
-  // (operation, key, what was allowed, what arrived) or nothing.
-  std::optional<std::string> Execute(const Operation& op, uint32_t now, const Reply* reply);
+  // what came back, or null when no reply will be seen. A storage
+  // operation's command line was read at `header_now` (its exptime is
+  // converted then). Returns a failure (operation, key, what was allowed,
+  // what arrived) or nothing.
+  std::optional<std::string> Execute(const Operation& op, uint32_t now, const Reply* reply,
+                                     uint32_t header_now);
+  std::optional<std::string> Execute(const Operation& op, uint32_t now, const Reply* reply) {
+    return Execute(op, now, reply, now);
+  }
+  // A set whose reply will never be seen had its command line read: if its
+  // allocation failed, the key's old value was unlinked then.
+  void MayBeUnlinked(const std::string& key);
   // The server evicted `key`. A key that cannot have been stored is a failure.
   std::optional<std::string> Evicted(std::string_view key);
 
@@ -87,9 +96,10 @@ class SequentialOracle {
   uint32_t Realtime(int64_t exptime, uint32_t now) const;
   bool Flushed(const ItemState& s, uint32_t now) const;
   bool Visible(const ItemState& s, uint32_t now) const;
-  void Branches(const Operation& op, const ItemState& s, uint32_t now, std::vector<Branch>* out);
+  void Branches(const Operation& op, const ItemState& s, uint32_t now, uint32_t header_now,
+                std::vector<Branch>* out);
   std::optional<std::string> ExecuteKeyed(const Operation& op, size_t key_index, uint32_t now,
-                                          const Reply* reply, const Hit* hit);
+                                          uint32_t header_now, const Reply* reply, const Hit* hit);
   std::optional<std::string> ExecuteFlush(const Operation& op, uint32_t now, const Reply* reply);
   std::vector<ItemState>& StatesOf(const std::string& key);
 

@@ -1,0 +1,228 @@
+#include "sim_network.h"
+
+#include <algorithm>
+
+namespace mcspec::sim {
+namespace {
+
+// A delivery event names its connection, direction and the connection's
+// generation in one word, so that the callback stays small.
+uint64_t Pack(ConnectionId id, bool to_server, uint32_t generation) {
+  return (uint64_t{id} << 32) | (uint64_t{generation} << 1) | (to_server ? 1 : 0);
+}
+
+// Pieces a write may be cut into.
+constexpr uint64_t kMaxPieces = 4;
+
+}  // namespace
+
+SimNetwork::SimNetwork(EventLoop& loop, Prng& prng, const SwarmParameters& params,
+                       ref::Server& server, ServerObserver& observer, Fingerprint& fingerprint,
+                       TraceWriter* trace)
+    : loop_(loop),
+      prng_(prng),
+      params_(params),
+      server_(server),
+      observer_(observer),
+      fingerprint_(fingerprint),
+      trace_(trace) {}
+
+SimNetwork::~SimNetwork() = default;
+
+ConnectionId SimNetwork::Connect(ClientEndpoint* client) {
+  const auto id = static_cast<ConnectionId>(connections_.size());
+  Connection& c = connections_.emplace_back();
+  c.client = client;
+  c.session = std::make_unique<ref::Session>(server_);
+  c.latency = 1 + static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.base_latency_ns)));
+  stats_.connections++;
+  fingerprint_.Record("open", loop_.now(), id, {});
+  if (trace_ != nullptr) trace_->Open(loop_.now(), id);
+  return id;
+}
+
+ref::Session& SimNetwork::OpenLocalSession(ConnectionId* id) {
+  *id = Connect(nullptr);
+  return *connections_[*id].session;
+}
+
+void SimNetwork::RecordClock(int64_t seconds) {
+  fingerprint_.Record("clock", loop_.now(), static_cast<uint64_t>(seconds), {});
+  if (trace_ != nullptr) trace_->Clock(loop_.now(), seconds);
+}
+
+void SimNetwork::Poll(ConnectionId id, std::string* out) {
+  const size_t before = out->size();
+  connections_[id].session->Poll(out);
+  const std::string_view polled = std::string_view(*out).substr(before);
+  if (!polled.empty()) fingerprint_.Record("poll", loop_.now(), id, polled);
+  if (trace_ != nullptr) trace_->Poll(loop_.now(), id, polled);
+}
+
+void SimNetwork::Send(ConnectionId id, std::string_view bytes, uint64_t tag, size_t header) {
+  Connection& c = connections_[id];
+  if (!c.open) return;
+  if (header != 0) c.boundaries.push_back({c.sent + header, tag, true});
+  c.sent += bytes.size();
+  if (tag != 0) c.boundaries.push_back({c.sent, tag, false});
+  stats_.writes++;
+  Transmit(id, true, bytes, false);
+  if (params_.reset > 0 && prng_.Bernoulli(params_.reset)) {
+    // Soon: usually while this request or its reply is still on the wire.
+    const uint32_t generation = c.generation;
+    const SimTime when = static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(3 * c.latency)));
+    loop_.After(when, [this, id, generation] {
+      if (connections_[id].open && connections_[id].generation == generation) Reset(id);
+    });
+  }
+}
+
+void SimNetwork::ShutdownWrite(ConnectionId id) {
+  if (!connections_[id].open) return;
+  stats_.half_closes++;
+  Transmit(id, true, {}, true);
+}
+
+SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
+  SimTime at = loop_.now() + c.latency / 2 +
+               static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(c.latency / 2 + 1)));
+  if (params_.slow_tail > 0 && prng_.Bernoulli(params_.slow_tail)) {
+    stats_.slow_tails++;
+    at += static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.tail_latency_ns)));
+  }
+  if (params_.clog > 0 && prng_.Bernoulli(params_.clog)) {
+    stats_.clogs++;
+    d.clogged_until = std::max(
+        d.clogged_until,
+        loop_.now() + static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.clog_ns))));
+  }
+  // Bytes of one direction never overtake each other.
+  at = std::max({at, d.last_arrival, d.clogged_until});
+  d.last_arrival = at;
+  return at;
+}
+
+void SimNetwork::Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin) {
+  Connection& c = connections_[id];
+  Direction& d = to_server ? c.to_server : c.to_client;
+  uint64_t pieces = 1;
+  if (bytes.size() > 1 && prng_.Bernoulli(params_.split_write)) {
+    pieces = 2 + prng_.Below(std::min<uint64_t>(kMaxPieces, bytes.size()) - 1);
+  }
+  // Cut points: distinct, sorted, inside the write.
+  std::vector<size_t> cuts;
+  while (cuts.size() + 1 < pieces) {
+    const size_t cut = 1 + prng_.Below(bytes.size() - 1);
+    if (std::find(cuts.begin(), cuts.end(), cut) == cuts.end()) cuts.push_back(cut);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.push_back(bytes.size());
+  size_t begin = 0;
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    const bool last = i + 1 == cuts.size();
+    d.in_flight.push_back(
+        Segment{std::string(bytes.substr(begin, cuts[i] - begin)), fin && last});
+    begin = cuts[i];
+    stats_.segments++;
+    const uint64_t packed = Pack(id, to_server, c.generation);
+    loop_.At(Arrival(c, d), [this, packed] { Deliver(packed); });
+  }
+}
+
+void SimNetwork::Deliver(uint64_t packed) {
+  const auto id = static_cast<ConnectionId>(packed >> 32);
+  const bool to_server = (packed & 1) != 0;
+  const auto generation = static_cast<uint32_t>((packed & 0xffffffffu) >> 1);
+  Connection& c = connections_[id];
+  if (!c.open || c.generation != generation) return;
+  Direction& d = to_server ? c.to_server : c.to_client;
+  Segment segment = std::move(d.in_flight.front());
+  d.in_flight.pop_front();
+  if (to_server) {
+    DeliverToServer(id, std::move(segment));
+    return;
+  }
+  if (!segment.bytes.empty()) {
+    fingerprint_.Record("client-in", loop_.now(), id, segment.bytes);
+    c.client->OnData(segment.bytes);
+  }
+  if (segment.fin && c.open) {
+    c.open = false;
+    fingerprint_.Record("client-eof", loop_.now(), id, {});
+    c.client->OnClosed(false);
+  }
+}
+
+void SimNetwork::DeliverToServer(ConnectionId id, Segment segment) {
+  Connection& c = connections_[id];
+  std::string_view rest = segment.bytes;
+  while (!rest.empty() && c.session != nullptr) {
+    // One request per Receive: the observer learns of each as it executes.
+    size_t take = rest.size();
+    if (!c.boundaries.empty()) {
+      take = std::min<uint64_t>(take, c.boundaries.front().offset - c.delivered);
+    }
+    const std::string_view piece = rest.substr(0, take);
+    rest.remove_prefix(take);
+    output_.clear();
+    c.session->Receive(piece, &output_);
+    c.delivered += take;
+    fingerprint_.Record("server-in", loop_.now(), id, piece);
+    if (trace_ != nullptr) trace_->In(loop_.now(), id, piece, output_);
+    if (!c.boundaries.empty() && c.boundaries.front().offset == c.delivered) {
+      const Connection::Boundary boundary = c.boundaries.front();
+      c.boundaries.pop_front();
+      if (boundary.header) {
+        observer_.HeaderRead(boundary.tag);
+      } else {
+        observer_.Executed(boundary.tag);
+      }
+    }
+    if (!output_.empty()) {
+      fingerprint_.Record("server-out", loop_.now(), id, output_);
+      Transmit(id, false, output_, false);
+    }
+    if (c.session->closed()) {
+      ServerClose(id);
+      return;
+    }
+  }
+  if (segment.fin && c.session != nullptr) ServerClose(id);
+}
+
+void SimNetwork::DropBoundaries(Connection& c) {
+  for (const Connection::Boundary& boundary : c.boundaries) {
+    if (!boundary.header) observer_.Dropped(boundary.tag);
+  }
+  c.boundaries.clear();
+}
+
+// memcached closes: a partial request is dropped, replies already written
+// still reach the client, then the FIN.
+void SimNetwork::ServerClose(ConnectionId id) {
+  Connection& c = connections_[id];
+  c.session.reset();
+  c.to_server.in_flight.clear();
+  fingerprint_.Record("server-close", loop_.now(), id, {});
+  if (trace_ != nullptr) trace_->Close(loop_.now(), id);
+  DropBoundaries(c);
+  Transmit(id, false, {}, true);
+}
+
+void SimNetwork::Reset(ConnectionId id) {
+  Connection& c = connections_[id];
+  stats_.resets++;
+  c.open = false;
+  c.generation++;
+  c.to_server.in_flight.clear();
+  c.to_client.in_flight.clear();
+  fingerprint_.Record("reset", loop_.now(), id, {});
+  if (c.session != nullptr) {
+    c.session.reset();
+    if (trace_ != nullptr) trace_->Close(loop_.now(), id);
+  }
+  DropBoundaries(c);
+  c.client->OnClosed(true);
+}
+
+}  // namespace mcspec::sim
