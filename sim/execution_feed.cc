@@ -3,7 +3,9 @@
 namespace mcspec::sim {
 namespace {
 
-bool IsServerError(const Reply& reply) { return reply.line.starts_with("SERVER_ERROR"); }
+bool IsServerError(const Reply& reply) {
+  return reply.line.starts_with("SERVER_ERROR");
+}
 
 }  // namespace
 

@@ -44,8 +44,7 @@ std::string Fingerprint::Describe(std::string_view kind, int64_t time, uint64_t 
   return out;
 }
 
-void Fingerprint::Record(std::string_view kind, int64_t time, uint64_t id,
-                         std::string_view bytes) {
+void Fingerprint::Record(std::string_view kind, int64_t time, uint64_t id, std::string_view bytes) {
   uint64_t h = HashBytes(kind, 0);
   h = Mix(h, static_cast<uint64_t>(time));
   h = Mix(h, id);

@@ -70,19 +70,19 @@ bool CheckDeterminism(const RunOptions& options, const RunResult& first) {
                 static_cast<unsigned long long>(first.fingerprint));
     return true;
   }
-  const int64_t index = second.first_difference >= 0 ? second.first_difference
-                                                     : static_cast<int64_t>(second.events);
+  const int64_t index =
+      second.first_difference >= 0 ? second.first_difference : static_cast<int64_t>(second.events);
   RunOptions describe = options;
   describe.history = nullptr;
   describe.trace = nullptr;
   describe.describe_event = index;
   const RunResult first_again = RunSimulation(describe);
-  std::printf("seed %llu: NOT deterministic: event %lld differs\n  first run:  %s\n  second run: %s\n",
-              static_cast<unsigned long long>(options.seed), static_cast<long long>(index),
-              first_again.event_description.empty() ? "(no such event)"
-                                                    : first_again.event_description.c_str(),
-              second.event_description.empty() ? "(no such event)"
-                                               : second.event_description.c_str());
+  std::printf(
+      "seed %llu: NOT deterministic: event %lld differs\n  first run:  %s\n  second run: %s\n",
+      static_cast<unsigned long long>(options.seed), static_cast<long long>(index),
+      first_again.event_description.empty() ? "(no such event)"
+                                            : first_again.event_description.c_str(),
+      second.event_description.empty() ? "(no such event)" : second.event_description.c_str());
   return false;
 }
 
@@ -168,8 +168,8 @@ int RunCommand(const std::vector<std::string>& args) {
     }
     PrintSummary(options, result);
     if (!result.passed) {
-      std::string trace_file = trace_path.empty() ? "mcsim-" + std::to_string(seed) + ".trace"
-                                                  : path(trace_path);
+      std::string trace_file =
+          trace_path.empty() ? "mcsim-" + std::to_string(seed) + ".trace" : path(trace_path);
       if (trace_path.empty()) {
         // The run is deterministic: run it again to record the trace.
         std::ofstream out(trace_file);

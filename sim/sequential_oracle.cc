@@ -304,7 +304,9 @@ std::optional<std::string> SequentialOracle::ExecuteFlush(const Operation& op, u
   return std::nullopt;
 }
 
-void SequentialOracle::MayBeUnlinked(const std::string& key) { AddUnique(&StatesOf(key), {}); }
+void SequentialOracle::MayBeUnlinked(const std::string& key) {
+  AddUnique(&StatesOf(key), {});
+}
 
 std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32_t now,
                                                      const Reply* reply, uint32_t header_now) {

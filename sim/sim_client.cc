@@ -142,8 +142,8 @@ void SimClient::ParseReplies() {
   while (input_pos_ < input_.size() && context_.failure.empty()) {
     const std::string_view rest = std::string_view(input_).substr(input_pos_);
     if (awaiting_.empty()) {
-      context_.failure = "client " + std::to_string(index_) + ": bytes with no request waiting: " +
-                         std::string(rest.substr(0, 100));
+      context_.failure = "client " + std::to_string(index_) +
+                         ": bytes with no request waiting: " + std::string(rest.substr(0, 100));
       return;
     }
     const Operation& op = context_.feed.operation(awaiting_.front().op_id);

@@ -120,8 +120,7 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::string_view byte
   size_t begin = 0;
   for (size_t i = 0; i < cuts.size(); ++i) {
     const bool last = i + 1 == cuts.size();
-    d.in_flight.push_back(
-        Segment{std::string(bytes.substr(begin, cuts[i] - begin)), fin && last});
+    d.in_flight.push_back(Segment{std::string(bytes.substr(begin, cuts[i] - begin)), fin && last});
     begin = cuts[i];
     stats_.segments++;
     const uint64_t packed = Pack(id, to_server, c.generation);

@@ -136,7 +136,7 @@ class SimNetwork {
   Fingerprint& fingerprint_;
   TraceWriter* trace_;
   std::deque<Connection> connections_;  // by id; deque: stable while clients reconnect
-  std::string output_;  // scratch for a session's output
+  std::string output_;                  // scratch for a session's output
   NetworkStats stats_;
 };
 

@@ -129,8 +129,7 @@ void Simulation::Tick() {
   network_->RecordClock(jump);
   PollWatcher();
   const auto next = static_cast<SimTime>(
-      params_.tick_interval_ns / 2 +
-      prng_.Below(static_cast<uint64_t>(params_.tick_interval_ns)));
+      params_.tick_interval_ns / 2 + prng_.Below(static_cast<uint64_t>(params_.tick_interval_ns)));
   loop_.After(next, [this] { Tick(); });
 }
 
@@ -165,9 +164,20 @@ void Simulation::Run() {
   watcher.Receive("watch evictions\r\n", &reply);
   if (trace_ != nullptr) trace_->In(loop_.now(), watcher_, "watch evictions\r\n", reply);
   workload_ = std::make_unique<Workload>(params_);
-  context_ = std::make_unique<ClientContext>(ClientContext{
-      loop_, prng_, *network_, *workload_, feed_, params_, fingerprint_, options_.history,
-      options_.ops, 0, flags.settings.process_started, {}, 0, 0});
+  context_ = std::make_unique<ClientContext>(ClientContext{loop_,
+                                                           prng_,
+                                                           *network_,
+                                                           *workload_,
+                                                           feed_,
+                                                           params_,
+                                                           fingerprint_,
+                                                           options_.history,
+                                                           options_.ops,
+                                                           0,
+                                                           flags.settings.process_started,
+                                                           {},
+                                                           0,
+                                                           0});
   for (uint32_t i = 0; i < params_.clients; ++i) {
     clients_.push_back(std::make_unique<SimClient>(i, *context_));
     clients_.back()->Start();
@@ -195,8 +205,8 @@ void Simulation::Run() {
   } else if (!failure_.empty()) {
     result_->failure = failure_;
   } else if (feed_.waiting() != 0) {
-    result_->failure = "the run ended with " + std::to_string(feed_.waiting()) +
-                       " executions never checked";
+    result_->failure =
+        "the run ended with " + std::to_string(feed_.waiting()) + " executions never checked";
   } else {
     result_->passed = true;
   }

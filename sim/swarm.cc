@@ -13,8 +13,11 @@ constexpr double kLeaveOut = 0.2;
 
 SwarmParameters SwarmParameters::Draw(Prng& prng) {
   SwarmParameters p;
-  static constexpr uint32_t kMemory[] = {2, 3, 4, 8, 64};
-  p.memory_mb = kMemory[prng.Below(std::size(kMemory))];
+  // Half the seeds run under memory pressure: a small cache, many keys and
+  // values large enough to fill it, so that evictions and the LRU matter.
+  p.memory_pressure = prng.Bernoulli(0.5);
+  static constexpr uint32_t kSmallMemory[] = {2, 3, 4, 6, 8};
+  p.memory_mb = p.memory_pressure ? kSmallMemory[prng.Below(std::size(kSmallMemory))] : 64;
   p.flat_lru = prng.Bernoulli(0.3);
   p.tick_interval_ns = static_cast<int64_t>(prng.LogUniform(1'000'000, 50'000'000));
   p.max_clock_jump = static_cast<uint32_t>(prng.Range(1, 4));
@@ -23,10 +26,13 @@ SwarmParameters SwarmParameters::Draw(Prng& prng) {
   p.clients = static_cast<uint32_t>(prng.Range(1, 12));
   p.pipeline_depth = static_cast<uint32_t>(prng.Range(1, 4));
   p.think_time_ns = static_cast<int64_t>(prng.LogUniform(100, 50'000));
-  p.key_count = static_cast<uint32_t>(prng.LogUniform(1, 5000));
+  p.key_count = static_cast<uint32_t>(p.memory_pressure ? prng.LogUniform(1000, 30000)
+                                                        : prng.LogUniform(1, 5000));
   p.zipf = prng.Bernoulli(0.5);
   p.zipf_s = 0.6 + prng.Unit();
-  p.max_value_size = static_cast<uint32_t>(prng.LogUniform(4, 200'000));
+  p.max_value_size = static_cast<uint32_t>(p.memory_pressure ? prng.LogUniform(2000, 200'000)
+                                                             : prng.LogUniform(4, 200'000));
+  p.min_value_size = p.memory_pressure && prng.Bernoulli(0.6) ? p.max_value_size / 4 : 0;
   p.numeric_values = prng.Unit() * 0.6;
   p.ttl_share = prng.Bernoulli(0.3) ? 0 : prng.Unit() * 0.5;
   p.max_ttl = static_cast<uint32_t>(prng.Range(1, 10));
@@ -75,19 +81,19 @@ std::string SwarmParameters::Describe() const {
       << "s\n";
   out << "workload: " << clients << " clients, depth " << pipeline_depth << ", think "
       << think_time_ns << "ns, " << key_count << " keys "
-      << (zipf ? "zipf s=" + std::to_string(zipf_s) : std::string("uniform")) << ", values 0.."
-      << max_value_size << " bytes (" << numeric_values << " numeric), ttl " << ttl_share
-      << " (1.." << max_ttl << "s, " << absolute_ttl_share << " absolute, " << negative_ttl_share
-      << " negative), multi-get up to " << max_multiget << ", noreply " << noreply_share
-      << ", flush delay 0.." << max_flush_delay << "s\n";
+      << (zipf ? "zipf s=" + std::to_string(zipf_s) : std::string("uniform")) << ", values "
+      << min_value_size << ".." << max_value_size << " bytes (" << numeric_values
+      << " numeric), ttl " << ttl_share << " (1.." << max_ttl << "s, " << absolute_ttl_share
+      << " absolute, " << negative_ttl_share << " negative), multi-get up to " << max_multiget
+      << ", noreply " << noreply_share << ", flush delay 0.." << max_flush_delay << "s\n";
   out << "mix:";
   for (size_t i = 0; i < kOpKinds; ++i) {
     out << " " << OpName(static_cast<OpKind>(i)) << "=" << op_weights[i];
   }
   out << "\n";
   out << "faults: latency up to " << base_latency_ns << "ns, split " << split_write << ", tail "
-      << slow_tail << " (up to " << tail_latency_ns << "ns), clog " << clog << " (up to "
-      << clog_ns << "ns), reset " << reset << ", half-close " << half_close << "\n";
+      << slow_tail << " (up to " << tail_latency_ns << "ns), clog " << clog << " (up to " << clog_ns
+      << "ns), reset " << reset << ", half-close " << half_close << "\n";
   return out.str();
 }
 

@@ -20,8 +20,9 @@ inline constexpr size_t kOpKinds = static_cast<size_t>(OpKind::kBadInput) + 1;
 
 struct SwarmParameters {
   // Server.
-  uint32_t memory_mb = 64;  // -m: small values put the cache under memory pressure
-  bool flat_lru = false;    // -o no_modern
+  bool memory_pressure = false;  // a small -m with many keys and large values
+  uint32_t memory_mb = 64;       // -m
+  bool flat_lru = false;         // -o no_modern
   // Server clock: every `tick_interval_ns` of virtual time it jumps forward
   // by 1..max_clock_jump seconds. Clients' clocks (for absolute exptimes) are
   // off from it by up to +-client_skew_s seconds.
@@ -36,10 +37,13 @@ struct SwarmParameters {
   uint32_t key_count = 100;
   bool zipf = false;
   double zipf_s = 1.0;
-  uint32_t max_value_size = 100;  // values are 0..max bytes, log-uniform
-  double numeric_values = 0.3;    // share of values that are decimal numbers
-  double ttl_share = 0.2;         // storage ops with an exptime
-  uint32_t max_ttl = 5;           // seconds
+  // Values are min..max bytes, log-uniform: across many slab classes, or
+  // (under memory pressure) sometimes a few, so that those classes fill up.
+  uint32_t min_value_size = 0;
+  uint32_t max_value_size = 100;
+  double numeric_values = 0.3;      // share of values that are decimal numbers
+  double ttl_share = 0.2;           // storage ops with an exptime
+  uint32_t max_ttl = 5;             // seconds
   double absolute_ttl_share = 0.2;  // of those, absolute unix times
   double negative_ttl_share = 0.02;
   std::array<uint32_t, kOpKinds> op_weights{};  // indexed by OpKind

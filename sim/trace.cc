@@ -120,14 +120,15 @@ void TraceWriter::Header(std::string_view command, const std::vector<std::string
   for (const std::string& bug : bugs) out_ << "bug " << bug << '\n';
 }
 
-void TraceWriter::Open(int64_t time, uint32_t conn) { out_ << time << " open " << conn << '\n'; }
+void TraceWriter::Open(int64_t time, uint32_t conn) {
+  out_ << time << " open " << conn << '\n';
+}
 
 void TraceWriter::Output(uint32_t conn, std::string_view output) {
   if (!output.empty()) out_ << "- out " << conn << ' ' << EscapeBytes(output) << '\n';
 }
 
-void TraceWriter::In(int64_t time, uint32_t conn, std::string_view bytes,
-                     std::string_view output) {
+void TraceWriter::In(int64_t time, uint32_t conn, std::string_view bytes, std::string_view output) {
   out_ << time << " in " << conn << ' ' << EscapeBytes(bytes) << '\n';
   Output(conn, output);
 }
@@ -141,7 +142,9 @@ void TraceWriter::Clock(int64_t time, int64_t seconds) {
   out_ << time << " clock " << seconds << '\n';
 }
 
-void TraceWriter::Close(int64_t time, uint32_t conn) { out_ << time << " close " << conn << '\n'; }
+void TraceWriter::Close(int64_t time, uint32_t conn) {
+  out_ << time << " close " << conn << '\n';
+}
 
 ReplayResult Replay(std::istream& in) {
   ReplayResult result;

@@ -10,7 +10,9 @@ Workload::Workload(const SwarmParameters& params) : params_(params) {
   for (uint32_t w : params.op_weights) weight_total_ += w;
 }
 
-std::string Workload::KeyName(uint32_t index) { return "k" + std::to_string(index); }
+std::string Workload::KeyName(uint32_t index) {
+  return "k" + std::to_string(index);
+}
 
 uint32_t Workload::KeyIndex(std::string_view key) {
   uint32_t index = 0;
@@ -28,7 +30,8 @@ std::string Workload::DrawValue(Prng& prng) {
     if (prng.Bernoulli(0.05)) return std::to_string(UINT64_MAX - prng.Below(100));
     return std::to_string(prng.Below(1000));
   }
-  const auto size = static_cast<size_t>(prng.LogUniform(1, params_.max_value_size + 1) - 1);
+  const auto size = static_cast<size_t>(
+      prng.LogUniform(params_.min_value_size + 1, params_.max_value_size + 1) - 1);
   // A value names where it came from, then repeats a letter pattern: cheap
   // to make, and two values of the same size still differ.
   std::string value = "v" + std::to_string(++values_made_) + ":";
