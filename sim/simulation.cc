@@ -135,6 +135,7 @@ void Simulation::Tick() {
 
 void Simulation::Run() {
   if (options_.clients) params_.clients = *options_.clients;
+  if (options_.adjust_parameters) options_.adjust_parameters(&params_);
   result_->parameters = params_.Describe();
   ref::FlagParseResult flags = ref::ParseServerFlags(params_.ServerFlags());
   if (!flags.error.empty()) {

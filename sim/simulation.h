@@ -6,6 +6,7 @@
 #define MCSPEC_SIM_SIMULATION_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -21,6 +22,9 @@ struct RunOptions {
   uint64_t ops = 10000;
   std::optional<uint32_t> clients;  // overrides the swarm's draw
   std::vector<std::string> bugs;    // injected bugs (ref::InjectedBugs names)
+  // Changes the drawn parameters (benchmarks pin a workload shape); a run
+  // using it is not reproducible from the command line alone.
+  std::function<void(SwarmParameters*)> adjust_parameters;
   std::ostream* history = nullptr;  // JSON lines, when given
   std::ostream* trace = nullptr;    // the trace (trace.h), when given
   // Determinism checks (fingerprint.h).

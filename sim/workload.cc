@@ -6,6 +6,10 @@
 namespace mcspec::sim {
 
 Workload::Workload(const SwarmParameters& params) : params_(params) {
+  pattern_.resize(params.max_value_size + kPatternPeriod);
+  for (size_t i = 0; i < pattern_.size(); ++i) {
+    pattern_[i] = static_cast<char>('a' + i % kPatternPeriod);
+  }
   if (params.zipf) zipf_ = std::make_unique<ZipfDistribution>(params.key_count, params.zipf_s);
   for (uint32_t w : params.op_weights) weight_total_ += w;
 }
@@ -35,11 +39,12 @@ std::string Workload::DrawValue(Prng& prng) {
   // A value names where it came from, then repeats a letter pattern: cheap
   // to make, and two values of the same size still differ.
   std::string value = "v" + std::to_string(++values_made_) + ":";
-  const char first = static_cast<char>('a' + prng.Below(20));
-  size_t i = value.size();
-  value.resize(std::max(size, value.size()));
-  for (; i < value.size(); ++i) value[i] = static_cast<char>(first + i % 7);
-  value.resize(size);
+  if (value.size() >= size) {
+    value.resize(size);
+    return value;
+  }
+  const size_t offset = prng.Below(kPatternPeriod);
+  value.append(pattern_, offset, size - value.size());
   return value;
 }
 

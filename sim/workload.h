@@ -40,6 +40,9 @@ class Workload {
   int64_t DrawExptime(Prng& prng, const ClientView& view) const;
   void DrawBadInput(Prng& prng, Operation* op) const;
 
+  // Values repeat this letter pattern from a random offset.
+  static constexpr size_t kPatternPeriod = 23;
+  std::string pattern_;
   const SwarmParameters& params_;
   std::unique_ptr<ZipfDistribution> zipf_;
   uint32_t weight_total_ = 0;
