@@ -60,6 +60,21 @@ int64_t SimClient::UnixNow() const {
   return context_.unix_epoch + ref::Clock::kStartOffset + elapsed + skew_s_;
 }
 
+void SimClient::RememberCas(uint32_t key, uint64_t cas) {
+  for (auto& [known_key, known_cas] : known_cas_) {
+    if (known_key == key) {
+      known_cas = cas;
+      return;
+    }
+  }
+  if (known_cas_.size() < kKnownCas) {
+    known_cas_.emplace_back(key, cas);
+  } else {
+    known_cas_[known_cas_next_] = {key, cas};
+    known_cas_next_ = (known_cas_next_ + 1) % kKnownCas;
+  }
+}
+
 uint64_t SimClient::TakeProcess() {
   if (idle_processes_.empty()) return context_.next_process++;
   const uint64_t process = idle_processes_.back();
@@ -172,7 +187,7 @@ void SimClient::Complete(const Pending& pending, const Reply& reply) {
   context_.replies++;
   const Operation& op = context_.feed.operation(pending.op_id);
   if (op.kind == OpKind::kGets) {
-    for (const Hit& hit : reply.hits) known_cas_[Workload::KeyIndex(hit.key)] = hit.cas;
+    for (const Hit& hit : reply.hits) RememberCas(Workload::KeyIndex(hit.key), hit.cas);
   }
   if (context_.history != nullptr) {
     HistoryEvent event;

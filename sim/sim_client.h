@@ -17,9 +17,9 @@
 
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "event_loop.h"
@@ -74,6 +74,7 @@ class SimClient : public ClientEndpoint {
   void Complete(const Pending& pending, const Reply& reply);
   void Abandon(const Pending& pending, const std::string& why);
   uint64_t TakeProcess();
+  void RememberCas(uint32_t key, uint64_t cas);
   int64_t UnixNow() const;
   void Invoke(uint64_t process, const Operation& op, size_t key_index);
   void Write(const HistoryEvent& event);
@@ -88,7 +89,10 @@ class SimClient : public ClientEndpoint {
   std::deque<Pending> awaiting_;  // replies expected, in request order
   std::string input_;
   size_t input_pos_ = 0;
-  std::map<uint32_t, uint64_t> known_cas_;  // by key index, from gets
+  // The uniques the latest gets hits showed, one per key, at most kKnownCas.
+  static constexpr size_t kKnownCas = 32;
+  std::vector<std::pair<uint32_t, uint64_t>> known_cas_;
+  size_t known_cas_next_ = 0;  // the entry a new key replaces when full
   std::vector<uint64_t> idle_processes_;
 };
 

@@ -106,10 +106,9 @@ Operation Workload::Next(Prng& prng, const ClientView& view) {
     }
     case OpKind::kCas: {
       // A unique this client saw, for a key it fetched: a race with writers.
-      auto it = view.known_cas->begin();
-      std::advance(it, static_cast<long>(prng.Below(view.known_cas->size())));
-      op.keys.push_back(KeyName(it->first));
-      op.cas = it->second;
+      const auto& [key, cas] = (*view.known_cas)[prng.Below(view.known_cas->size())];
+      op.keys.push_back(KeyName(key));
+      op.cas = cas;
       break;
     }
     case OpKind::kFlushAll:

@@ -8,9 +8,10 @@
 #define MCSPEC_SIM_WORKLOAD_H_
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "operation.h"
 #include "prng.h"
@@ -25,8 +26,8 @@ class Workload {
   // What a client knows when it picks its next operation.
   struct ClientView {
     int64_t unix_now = 0;  // the client's (skewed) clock, for absolute exptimes
-    // Uniques its gets saw, by key index.
-    const std::map<uint32_t, uint64_t>* known_cas = nullptr;
+    // Uniques its gets saw lately: (key index, unique).
+    const std::vector<std::pair<uint32_t, uint64_t>>* known_cas = nullptr;
   };
   Operation Next(Prng& prng, const ClientView& view);
 
