@@ -33,7 +33,7 @@ uint64_t Fingerprint::HashBytes(std::string_view bytes, uint64_t seed) {
     h = Mix(h, word);
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+  if (i < bytes.size()) std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
   return Mix(h, tail);
 }
 

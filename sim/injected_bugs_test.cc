@@ -10,7 +10,7 @@ namespace mcspec::sim {
 namespace {
 
 constexpr uint64_t kMaxSeeds = 50;
-constexpr uint64_t kOps = 20000;
+constexpr uint64_t kOps = 10000;
 
 class InjectedBugTest : public ::testing::TestWithParam<std::string_view> {};
 
