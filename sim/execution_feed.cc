@@ -27,7 +27,7 @@ void ExecutionFeed::HeaderRead(uint64_t id, uint32_t server_now) {
 void ExecutionFeed::Executed(uint64_t id, uint32_t server_now) {
   Record& record = At(id);
   record.executed = true;
-  if (!IsStorage(record.op.kind)) record.header_now = server_now;
+  if (!record.header_read) record.header_now = server_now;  // read in one piece
   record.entries++;
   entries_.push_back(Entry{EntryKind::kExecuted, id, server_now, {}});
   Pump();

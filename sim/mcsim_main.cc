@@ -41,17 +41,20 @@ int Usage(const char* why) {
 void PrintSummary(const RunOptions& options, const RunResult& r) {
   std::printf(
       "seed %llu: %s: %llu ops issued, %llu checked, %llu replies, %llu without reply, "
-      "%llu evictions, %llu connections, %llu resets, %llu clogs, %.6f s simulated, server clock "
-      "%u s, %llu events, fingerprint %016llx\n",
+      "%llu evictions, %llu connections, %llu resets, %llu clogs, %llu datagrams (%llu lost, %llu "
+      "duplicated), %.6f s simulated, server clock %u s, %llu events, fingerprint %016llx\n",
       static_cast<unsigned long long>(options.seed), r.passed ? "ok" : "FAILED",
       static_cast<unsigned long long>(r.ops_issued), static_cast<unsigned long long>(r.ops_checked),
       static_cast<unsigned long long>(r.replies), static_cast<unsigned long long>(r.unknown),
       static_cast<unsigned long long>(r.evictions),
       static_cast<unsigned long long>(r.network.connections),
       static_cast<unsigned long long>(r.network.resets),
-      static_cast<unsigned long long>(r.network.clogs), static_cast<double>(r.sim_time_ns) / 1e9,
-      r.server_time, static_cast<unsigned long long>(r.events),
-      static_cast<unsigned long long>(r.fingerprint));
+      static_cast<unsigned long long>(r.network.clogs),
+      static_cast<unsigned long long>(r.network.datagrams),
+      static_cast<unsigned long long>(r.network.datagrams_lost),
+      static_cast<unsigned long long>(r.network.datagrams_duplicated),
+      static_cast<double>(r.sim_time_ns) / 1e9, r.server_time,
+      static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.fingerprint));
 }
 
 // Runs the seed twice; on a difference names the first event that differs

@@ -1,22 +1,9 @@
 #include "sim_client.h"
 
-#include <charconv>
-
+#include "client_history.h"
 #include "clock.h"
 
 namespace mcspec::sim {
-namespace {
-
-bool IsNumber(std::string_view text, uint64_t* n) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
-  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
-}
-
-bool IsErrorLine(std::string_view line) {
-  return line == "ERROR" || line.starts_with("CLIENT_ERROR") || line.starts_with("SERVER_ERROR");
-}
-
-}  // namespace
 
 SimClient::SimClient(uint32_t index, ClientContext& context)
     : index_(index),
@@ -52,12 +39,11 @@ void SimClient::ScheduleSend() {
   });
 }
 
-int64_t SimClient::UnixNow() const {
-  // The client's idea of the server's clock: the average jump rate, off by its skew.
-  const double jumps = static_cast<double>(context_.loop.now()) /
-                       static_cast<double>(context_.params.tick_interval_ns);
-  const auto elapsed = static_cast<int64_t>(jumps * (1 + context_.params.max_clock_jump) / 2);
-  return context_.unix_epoch + ref::Clock::kStartOffset + elapsed + skew_s_;
+int64_t ClientContext::UnixNow(int64_t skew_s) const {
+  const double jumps =
+      static_cast<double>(loop.now()) / static_cast<double>(params.tick_interval_ns);
+  const auto elapsed = static_cast<int64_t>(jumps * (1 + params.max_clock_jump) / 2);
+  return unix_epoch + ref::Clock::kStartOffset + elapsed + skew_s;
 }
 
 void SimClient::RememberCas(uint32_t key, uint64_t cas) {
@@ -82,33 +68,10 @@ uint64_t SimClient::TakeProcess() {
   return process;
 }
 
-void SimClient::Write(const HistoryEvent& event) {
-  *context_.history << ToJsonLine(event) << '\n';
-}
-
-void SimClient::Invoke(uint64_t process, const Operation& op, size_t key_index) {
-  HistoryEvent event;
-  event.type = EventType::kInvoke;
-  event.process = process;
-  event.time = context_.loop.now();
-  event.f = OpName(op.kind);
-  if (!op.keys.empty()) event.key = op.keys[key_index];
-  if (IsStorage(op.kind)) {
-    event.value = op.value;
-    event.flags = op.flags;
-  }
-  if (IsStorage(op.kind) || op.kind == OpKind::kTouch || op.kind == OpKind::kFlushAll) {
-    event.exptime = op.exptime;
-  }
-  if (op.kind == OpKind::kIncr || op.kind == OpKind::kDecr) event.delta = op.delta;
-  if (op.kind == OpKind::kCas) event.cas = op.cas;
-  Write(event);
-}
-
 void SimClient::SendOne() {
   if (!connected_ || write_closed_ || context_.ops_left == 0) return;
   context_.ops_left--;
-  const Workload::ClientView view{UnixNow(), &known_cas_};
+  const Workload::ClientView view{context_.UnixNow(skew_s_), &known_cas_};
   Operation op = context_.workload.Next(context_.prng, view);
   std::string bytes;
   EncodeRequest(op, &bytes);
@@ -121,7 +84,8 @@ void SimClient::SendOne() {
   for (size_t i = 0; i < processes; ++i) pending.processes.push_back(TakeProcess());
   if (context_.history != nullptr) {
     for (size_t i = 0; i < processes; ++i) {
-      Invoke(pending.processes[i], context_.feed.operation(id), i);
+      RecordInvoke(*context_.history, pending.processes[i], context_.loop.now(),
+                   context_.feed.operation(id), i);
     }
   }
   context_.fingerprint.Record("send", context_.loop.now(), id, bytes);
@@ -190,56 +154,7 @@ void SimClient::Complete(const Pending& pending, const Reply& reply) {
     for (const Hit& hit : reply.hits) RememberCas(Workload::KeyIndex(hit.key), hit.cas);
   }
   if (context_.history != nullptr) {
-    HistoryEvent event;
-    event.time = context_.loop.now();
-    event.f = OpName(op.kind);
-    auto finish = [&](uint64_t process) {
-      event.process = process;
-      Write(event);
-    };
-    if (IsErrorLine(reply.line) && !(op.kind == OpKind::kIncr || op.kind == OpKind::kDecr)) {
-      event.type = EventType::kFail;
-      event.error = reply.line;
-      for (size_t i = 0; i < pending.processes.size(); ++i) {
-        if (!op.keys.empty()) event.key = op.keys[i];
-        finish(pending.processes[i]);
-      }
-    } else if (IsRetrieval(op.kind)) {
-      event.type = EventType::kOk;
-      size_t next_hit = 0;
-      for (size_t i = 0; i < op.keys.size(); ++i) {
-        event.key = op.keys[i];
-        event.value.reset();
-        event.flags.reset();
-        event.cas.reset();
-        if (next_hit < reply.hits.size() && reply.hits[next_hit].key == op.keys[i]) {
-          const Hit& hit = reply.hits[next_hit++];
-          event.result = "HIT";
-          event.value = hit.value;
-          event.flags = hit.flags;
-          if (op.kind == OpKind::kGets) event.cas = hit.cas;
-        } else {
-          event.result = "MISS";
-        }
-        finish(pending.processes[i]);
-      }
-    } else {
-      if (!op.keys.empty()) event.key = op.key();
-      uint64_t number = 0;
-      event.type = EventType::kOk;
-      if ((op.kind == OpKind::kIncr || op.kind == OpKind::kDecr) && IsNumber(reply.line, &number)) {
-        event.result = "NUMBER";
-        event.number = number;
-      } else if (reply.line.starts_with("CLIENT_ERROR cannot increment")) {
-        event.result = "NON_NUMERIC";
-      } else if (IsErrorLine(reply.line)) {
-        event.type = EventType::kFail;
-        event.error = reply.line;
-      } else {
-        event.result = reply.line;
-      }
-      finish(pending.processes.front());
-    }
+    RecordReply(*context_.history, pending.processes, context_.loop.now(), op, reply);
   }
   for (uint64_t process : pending.processes) idle_processes_.push_back(process);
   context_.feed.Replied(pending.op_id, reply);
@@ -248,17 +163,8 @@ void SimClient::Complete(const Pending& pending, const Reply& reply) {
 void SimClient::Abandon(const Pending& pending, const std::string& why) {
   context_.unknown++;
   if (context_.history != nullptr) {
-    const Operation& op = context_.feed.operation(pending.op_id);
-    HistoryEvent event;
-    event.type = EventType::kInfo;
-    event.time = context_.loop.now();
-    event.f = OpName(op.kind);
-    event.error = why;
-    for (size_t i = 0; i < pending.processes.size(); ++i) {
-      event.process = pending.processes[i];
-      event.key = op.keys.empty() ? std::string() : op.keys[i];
-      Write(event);
-    }
+    RecordNoReply(*context_.history, pending.processes, context_.loop.now(),
+                  context_.feed.operation(pending.op_id), why);
   }
   // The processes are retired: an info is a process's last event.
   context_.feed.NoReply(pending.op_id);

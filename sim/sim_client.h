@@ -3,15 +3,7 @@
 // random think time between them, reading replies incrementally from
 // whatever pieces the network delivers, and reconnecting after a reset.
 //
-// History (sim/history.h), when asked for: each operation is invoked by one
-// process and completed in it; a multi-get of N keys is N processes, one per
-// key, invoked and completed at the same instants with that key's HIT or
-// MISS. A noreply operation, or one whose connection broke before its reply,
-// completes as `info` and its process is retired (the client goes on as a
-// new process); a refused request (an error reply) completes as `fail`.
-// Other replies complete as `ok` with memcached's reply word. Two additions
-// to history.h's list: f "flush_all" (result OK, exptime = its delay) and
-// f "bad" (a deliberately malformed request, `fail` with memcached's error).
+// Its history, when asked for, is recorded as client_history.h says.
 #ifndef MCSPEC_SIM_SIM_CLIENT_H_
 #define MCSPEC_SIM_SIM_CLIENT_H_
 
@@ -24,7 +16,6 @@
 
 #include "event_loop.h"
 #include "execution_feed.h"
-#include "history.h"
 #include "prng.h"
 #include "sim_network.h"
 #include "swarm.h"
@@ -48,6 +39,10 @@ struct ClientContext {
   std::string failure;     // a client's protocol failure (unparsable reply)
   uint64_t replies = 0;
   uint64_t unknown = 0;  // operations completed as info
+
+  // A client's idea of the server's unix time (for absolute exptimes): the
+  // average rate of the server's clock jumps, off by the client's skew.
+  int64_t UnixNow(int64_t skew_s) const;
 };
 
 class SimClient : public ClientEndpoint {
@@ -75,9 +70,6 @@ class SimClient : public ClientEndpoint {
   void Abandon(const Pending& pending, const std::string& why);
   uint64_t TakeProcess();
   void RememberCas(uint32_t key, uint64_t cas);
-  int64_t UnixNow() const;
-  void Invoke(uint64_t process, const Operation& op, size_t key_index);
-  void Write(const HistoryEvent& event);
 
   uint32_t index_;
   ClientContext& context_;

@@ -224,4 +224,79 @@ void SimNetwork::Reset(ConnectionId id) {
   c.client->OnClosed(true);
 }
 
+uint32_t SimNetwork::OpenUdpSocket(DatagramEndpoint* client) {
+  if (udp_ == nullptr) {
+    // The server's socket is a connection of its own in the trace.
+    udp_id_ = static_cast<ConnectionId>(connections_.size());
+    Connection& c = connections_.emplace_back();
+    c.open = false;
+    udp_ = std::make_unique<ref::UdpConnection>(server_, 0, "udp:127.0.0.1:11211");
+    fingerprint_.Record("udp-open", loop_.now(), udp_id_, {});
+    if (trace_ != nullptr) trace_->OpenUdp(loop_.now(), udp_id_);
+  }
+  udp_clients_.push_back(client);
+  return static_cast<uint32_t>(udp_clients_.size() - 1);
+}
+
+void SimNetwork::SendDatagram(uint32_t socket, std::string_view bytes, uint64_t tag,
+                              uint64_t duplicate_tag) {
+  SendDatagramCopies(Datagram{std::string(bytes), socket, tag, true}, duplicate_tag);
+}
+
+void SimNetwork::SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag) {
+  stats_.datagrams++;
+  const bool lost = prng_.Bernoulli(params_.udp_loss);
+  const bool duplicated = prng_.Bernoulli(params_.udp_duplicate);
+  if (lost) stats_.datagrams_lost++;
+  if (duplicated) stats_.datagrams_duplicated++;
+  // A lost original still leaves a duplicate's copy on the wire.
+  for (int copy = 0; copy < 2; ++copy) {
+    const bool sent = copy == 0 ? !lost : duplicated;
+    const uint64_t tag = copy == 0 ? datagram.tag : duplicate_tag;
+    if (!sent) {
+      if (datagram.to_server && tag != 0) observer_.Dropped(tag);
+      continue;
+    }
+    size_t slot;
+    if (free_datagrams_.empty()) {
+      slot = datagrams_.size();
+      datagrams_.emplace_back();
+    } else {
+      slot = free_datagrams_.back();
+      free_datagrams_.pop_back();
+    }
+    datagrams_[slot] = Datagram{datagram.bytes, datagram.socket, tag, datagram.to_server};
+    SimTime delay =
+        1 + static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(2 * params_.base_latency_ns)));
+    if (params_.slow_tail > 0 && prng_.Bernoulli(params_.slow_tail)) {
+      delay += static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.tail_latency_ns)));
+    }
+    loop_.After(delay, [this, slot] { DeliverDatagram(slot); });
+  }
+}
+
+void SimNetwork::DeliverDatagram(size_t slot) {
+  Datagram datagram = std::move(datagrams_[slot]);
+  free_datagrams_.push_back(slot);
+  if (!datagram.to_server) {
+    fingerprint_.Record("udp-client-in", loop_.now(), datagram.socket, datagram.bytes);
+    udp_clients_[datagram.socket]->OnDatagram(datagram.bytes, datagram.tag);
+    return;
+  }
+  replies_.clear();
+  const std::string peer = "udp:10.0.0." + std::to_string(datagram.socket + 1) + ":40000";
+  const bool to_sender = udp_->Receive(datagram.bytes, peer, &replies_);
+  fingerprint_.Record("udp-in", loop_.now(), datagram.socket, datagram.bytes);
+  if (trace_ != nullptr) trace_->Datagram(loop_.now(), udp_id_, peer, datagram.bytes, replies_);
+  if (datagram.tag != 0) observer_.Executed(datagram.tag);
+  // Only whole single-datagram requests are sent, so replies always go back
+  // to the sender.
+  if (!to_sender) return;
+  for (std::string& reply : replies_) {
+    fingerprint_.Record("udp-out", loop_.now(), datagram.socket, reply);
+    SendDatagramCopies(Datagram{std::move(reply), datagram.socket, datagram.tag, false},
+                       datagram.tag);
+  }
+}
+
 }  // namespace mcspec::sim

@@ -11,6 +11,11 @@
 // learns of the reset. A client may shut down its writing side (a FIN after
 // its last bytes): the server then drops any partial request and closes.
 //
+// UDP breaks everything: each datagram (a client's request, each datagram
+// of a reply) may be lost, duplicated, and delivered after its own random
+// delay, so datagrams are reordered freely. The server has one UDP socket,
+// a ref::UdpConnection serving every client socket.
+//
 // Each server-side connection is a ref::Session. The network hands it bytes
 // split at request boundaries (which the sender marks with a tag), so each
 // request executes in its own Receive and the observer learns, in execution
@@ -32,6 +37,7 @@
 #include "session.h"
 #include "swarm.h"
 #include "trace.h"
+#include "udp_connection.h"
 
 namespace mcspec::sim {
 
@@ -44,6 +50,16 @@ class ClientEndpoint {
   virtual void OnData(std::string_view bytes) = 0;
   // The connection is gone: reset, or closed by the server after all its data.
   virtual void OnClosed(bool reset) = 0;
+};
+
+// A client's UDP socket. `tag` names the request copy whose execution
+// produced the datagram: a simulated client keeps the replies of a request
+// and of its duplicate apart, which a real one could not do for identical
+// bytes, but which keeps every reply attributed to the execution it came from.
+class DatagramEndpoint {
+ public:
+  virtual ~DatagramEndpoint() = default;
+  virtual void OnDatagram(std::string_view bytes, uint64_t tag) = 0;
 };
 
 // What the simulation learns from the server side.
@@ -67,6 +83,9 @@ struct NetworkStats {
   uint64_t half_closes = 0;
   uint64_t clogs = 0;
   uint64_t slow_tails = 0;
+  uint64_t datagrams = 0;
+  uint64_t datagrams_lost = 0;
+  uint64_t datagrams_duplicated = 0;
 };
 
 class SimNetwork {
@@ -82,6 +101,12 @@ class SimNetwork {
   void Send(ConnectionId id, std::string_view bytes, uint64_t tag, size_t header = 0);
   // The client will send nothing more (a FIN after the bytes already sent).
   void ShutdownWrite(ConnectionId id);
+  // A client's UDP socket; returns its number.
+  uint32_t OpenUdpSocket(DatagramEndpoint* client);
+  // Sends a request datagram from client socket `socket` to the server. It
+  // executes tagged `tag`, and a duplicate, if the network makes one, tagged
+  // `duplicate_tag`; each copy lost is reported Dropped.
+  void SendDatagram(uint32_t socket, std::string_view bytes, uint64_t tag, uint64_t duplicate_tag);
   // A server-side session opened outside any client (the eviction watcher).
   ref::Session& OpenLocalSession(ConnectionId* id);
   // The server's time moved: records it in the trace.
@@ -120,6 +145,16 @@ class SimNetwork {
     bool open = true;
   };
 
+  struct Datagram {
+    std::string bytes;
+    uint32_t socket;
+    uint64_t tag;
+    bool to_server;
+  };
+  // Sends copies of a datagram (0: lost, 1, or 2: duplicated); the copies'
+  // tags are `tag` and `duplicate_tag`.
+  void SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag);
+  void DeliverDatagram(size_t slot);
   void Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin);
   SimTime Arrival(const Connection& c, Direction& d);
   void Deliver(uint64_t packed);
@@ -137,6 +172,14 @@ class SimNetwork {
   TraceWriter* trace_;
   std::deque<Connection> connections_;  // by id; deque: stable while clients reconnect
   std::string output_;                  // scratch for a session's output
+  // UDP: the server's socket (created with the first client socket), the
+  // clients' sockets, and datagrams in flight (slots reused).
+  std::unique_ptr<ref::UdpConnection> udp_;
+  ConnectionId udp_id_ = 0;
+  std::vector<DatagramEndpoint*> udp_clients_;
+  std::vector<Datagram> datagrams_;
+  std::vector<size_t> free_datagrams_;
+  std::vector<std::string> replies_;  // scratch
   NetworkStats stats_;
 };
 

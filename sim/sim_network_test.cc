@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,62 @@ TEST(SimNetworkTest, HalfCloseDropsThePartialRequestAndClosesAfterTheReplies) {
   std::string out;
   check.Receive("get a b\r\n", &out);
   EXPECT_EQ(out, "VALUE a 0 1\r\nx\r\nEND\r\n");
+}
+
+struct RecordingSocket : DatagramEndpoint {
+  std::vector<std::pair<std::string, uint64_t>> received;
+  void OnDatagram(std::string_view bytes, uint64_t tag) override {
+    received.emplace_back(std::string(bytes), tag);
+  }
+};
+
+// Each request datagram runs once per copy delivered (none when lost, twice
+// when duplicated); every copy's tag is either executed or dropped, and
+// every reply datagram names the copy it answers.
+RC_GTEST_PROP(SimNetworkProperty, DatagramsAreLostDuplicatedOrDeliveredWhole, ()) {
+  const auto seed = *rc::gen::arbitrary<uint64_t>();
+  SwarmParameters params;
+  params.udp_loss = *rc::gen::inRange(0, 51) / 100.0;
+  params.udp_duplicate = *rc::gen::inRange(0, 51) / 100.0;
+  params.slow_tail = *rc::gen::inRange(0, 51) / 100.0;
+  const auto requests = *rc::gen::inRange<uint16_t>(1, 40);
+
+  EventLoop loop;
+  Prng prng(seed);
+  ref::Server server(ref::Settings{});
+  RecordingObserver observer;
+  Fingerprint fingerprint;
+  SimNetwork network(loop, prng, params, server, observer, fingerprint, nullptr);
+  RecordingSocket socket;
+  const uint32_t id = network.OpenUdpSocket(&socket);
+  for (uint16_t i = 1; i <= requests; ++i) {
+    std::string datagram = {
+        static_cast<char>(i >> 8), static_cast<char>(i & 0xff), 0, 0, 0, 1, 0, 0};
+    datagram += "incr n 1\r\n";
+    network.SendDatagram(id, datagram, 2 * i, 2 * i + 1);
+  }
+  ref::Session setup(server);
+  std::string out;
+  setup.Receive("set n 0 0 1\r\n0\r\n", &out);
+  while (loop.RunOne()) {
+  }
+  std::vector<uint64_t> accounted = observer.executed;
+  accounted.insert(accounted.end(), observer.dropped.begin(), observer.dropped.end());
+  std::sort(accounted.begin(), accounted.end());
+  RC_ASSERT(accounted.size() == 2u * requests);
+  for (size_t i = 0; i < accounted.size(); ++i) RC_ASSERT(accounted[i] == i + 2);
+  // The counter counts executions, whatever their order.
+  out.clear();
+  setup.Receive("get n\r\n", &out);
+  const std::string count = std::to_string(observer.executed.size());
+  RC_ASSERT(out == "VALUE n 0 " + std::to_string(count.size()) + "\r\n" + count + "\r\nEND\r\n");
+  for (const auto& [bytes, tag] : socket.received) {
+    RC_ASSERT(std::find(observer.executed.begin(), observer.executed.end(), tag) !=
+              observer.executed.end());
+    RC_ASSERT(bytes.size() > 8u);
+    RC_ASSERT(static_cast<uint64_t>((static_cast<unsigned char>(bytes[0]) << 8) |
+                                    static_cast<unsigned char>(bytes[1])) == tag / 2);
+  }
 }
 
 }  // namespace

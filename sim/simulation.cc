@@ -9,6 +9,7 @@
 #include "session.h"
 #include "settings.h"
 #include "sim_client.h"
+#include "sim_udp_client.h"
 #include "trace.h"
 #include "workload.h"
 
@@ -92,6 +93,7 @@ class Simulation : public ServerObserver {
   std::unique_ptr<Workload> workload_;
   std::unique_ptr<ClientContext> context_;
   std::vector<std::unique_ptr<SimClient>> clients_;
+  std::vector<std::unique_ptr<UdpClient>> udp_clients_;
   ConnectionId watcher_ = 0;
   EvictionWatcher eviction_parser_;
   std::string polled_;
@@ -117,6 +119,9 @@ void Simulation::PollWatcher() {
 
 bool Simulation::Active() const {
   for (const auto& client : clients_) {
+    if (!client->done()) return true;
+  }
+  for (const auto& client : udp_clients_) {
     if (!client->done()) return true;
   }
   return false;
@@ -182,6 +187,10 @@ void Simulation::Run() {
   for (uint32_t i = 0; i < params_.clients; ++i) {
     clients_.push_back(std::make_unique<SimClient>(i, *context_));
     clients_.back()->Start();
+  }
+  for (uint32_t i = 0; i < params_.udp_clients; ++i) {
+    udp_clients_.push_back(std::make_unique<UdpClient>(i, *context_));
+    udp_clients_.back()->Start();
   }
   loop_.After(params_.tick_interval_ns, [this] { Tick(); });
   loop_.RunWhile([this] { return !Failed(); });

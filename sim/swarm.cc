@@ -62,6 +62,9 @@ SwarmParameters SwarmParameters::Draw(Prng& prng) {
   p.clog_ns = static_cast<int64_t>(prng.LogUniform(100'000, 100'000'000));
   p.reset = prng.Bernoulli(0.3) ? 0 : prng.Unit() * 0.01;
   p.half_close = prng.Bernoulli(0.5) ? 0 : prng.Unit() * 0.005;
+  p.udp_clients = prng.Bernoulli(0.5) ? 0 : static_cast<uint32_t>(prng.Range(1, 4));
+  p.udp_loss = prng.Unit() * 0.1;
+  p.udp_duplicate = prng.Unit() * 0.1;
   return p;
 }
 
@@ -79,7 +82,7 @@ std::string SwarmParameters::Describe() const {
   out << "server: -m " << memory_mb << (flat_lru ? " -o no_modern" : "") << ", clock +1.."
       << max_clock_jump << "s every " << tick_interval_ns << "ns, client skew +-" << client_skew_s
       << "s\n";
-  out << "workload: " << clients << " clients, depth " << pipeline_depth << ", think "
+  out << "workload: " << clients << " tcp clients, depth " << pipeline_depth << ", think "
       << think_time_ns << "ns, " << key_count << " keys "
       << (zipf ? "zipf s=" + std::to_string(zipf_s) : std::string("uniform")) << ", values "
       << min_value_size << ".." << max_value_size << " bytes (" << numeric_values
@@ -94,6 +97,8 @@ std::string SwarmParameters::Describe() const {
   out << "faults: latency up to " << base_latency_ns << "ns, split " << split_write << ", tail "
       << slow_tail << " (up to " << tail_latency_ns << "ns), clog " << clog << " (up to " << clog_ns
       << "ns), reset " << reset << ", half-close " << half_close << "\n";
+  out << "udp: " << udp_clients << " clients, loss " << udp_loss << ", duplication "
+      << udp_duplicate << "\n";
   return out.str();
 }
 

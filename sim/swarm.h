@@ -60,6 +60,10 @@ struct SwarmParameters {
   int64_t clog_ns = 20'000'000;
   double reset = 0.002;       // the connection is reset soon after the write
   double half_close = 0.001;  // the client sends part of a request and shuts down writing
+  // UDP clients (each with its own socket) and datagram faults.
+  uint32_t udp_clients = 0;
+  double udp_loss = 0.01;
+  double udp_duplicate = 0.01;
 
   // Draws every parameter from `prng`.
   static SwarmParameters Draw(Prng& prng);

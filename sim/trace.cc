@@ -7,6 +7,7 @@
 #include "server.h"
 #include "session.h"
 #include "settings.h"
+#include "udp_connection.h"
 
 namespace mcspec::sim {
 namespace {
@@ -146,6 +147,26 @@ void TraceWriter::Close(int64_t time, uint32_t conn) {
   out_ << time << " close " << conn << '\n';
 }
 
+void TraceWriter::OpenUdp(int64_t time, uint32_t conn) {
+  out_ << time << " udp-open " << conn << '\n';
+}
+
+void TraceWriter::Datagram(int64_t time, uint32_t conn, std::string_view peer,
+                           std::string_view bytes, const std::vector<std::string>& replies) {
+  out_ << time << " udp " << conn << ' ' << peer << ' ' << EscapeBytes(bytes) << '\n';
+  Output(conn, JoinDatagrams(replies));
+}
+
+std::string JoinDatagrams(const std::vector<std::string>& datagrams) {
+  std::string joined;
+  for (const std::string& datagram : datagrams) {
+    joined += std::to_string(datagram.size());
+    joined += ':';
+    joined += datagram;
+  }
+  return joined;
+}
+
 ReplayResult Replay(std::istream& in) {
   ReplayResult result;
   std::string line;
@@ -186,6 +207,8 @@ ReplayResult Replay(std::istream& in) {
   }
   ref::Server server(parsed.settings);
   std::map<uint32_t, std::unique_ptr<ref::Session>> sessions;
+  std::map<uint32_t, std::unique_ptr<ref::UdpConnection>> udp_sockets;
+  std::vector<std::string> replies;
   std::string output;
   std::string bytes;
   bool expect_output = false;  // `output` waits to be compared with an `out` record
@@ -226,6 +249,24 @@ ReplayResult Replay(std::istream& in) {
     if (!ParseNumber(Word(&rest), &conn)) return fail("bad connection number");
     if (kind == "open") {
       sessions[conn] = std::make_unique<ref::Session>(server);
+      continue;
+    }
+    if (kind == "udp-open") {
+      udp_sockets[conn] = std::make_unique<ref::UdpConnection>(server, 0, "udp:127.0.0.1:11211");
+      continue;
+    }
+    if (kind == "udp") {
+      auto udp = udp_sockets.find(conn);
+      if (udp == udp_sockets.end()) return fail("no UDP socket " + std::to_string(conn));
+      const std::string peer(Word(&rest));
+      if (!UnescapeBytes(rest, &bytes)) return fail("bad escape");
+      replies.clear();
+      udp->second->Receive(bytes, peer, &replies);
+      output = JoinDatagrams(replies);
+      result.inputs++;
+      result.bytes_out += output.size();
+      expect_output = true;
+      output_conn = conn;
       continue;
     }
     auto it = sessions.find(conn);

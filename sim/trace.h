@@ -14,6 +14,9 @@
 //   <ns> poll <conn>                             a watcher's lines collected
 //   <ns> clock <seconds>                         the server clock jumps
 //   <ns> close <conn>                            the connection is gone
+//   <ns> udp-open <conn>                         the server's UDP socket
+//   <ns> udp <conn> <peer> <bytes>               a datagram it received from peer
+// After `udp`, `out` holds the datagrams sent back, each as "<size>:" and its bytes.
 // `out` follows the `in` or `poll` that produced it and is absent when
 // nothing was sent. Connections are independent records: a shrinker can
 // drop a connection's lines, or single requests, and replay the rest (the
@@ -40,6 +43,9 @@ class TraceWriter {
   void Poll(int64_t time, uint32_t conn, std::string_view output);
   void Clock(int64_t time, int64_t seconds);
   void Close(int64_t time, uint32_t conn);
+  void OpenUdp(int64_t time, uint32_t conn);
+  void Datagram(int64_t time, uint32_t conn, std::string_view peer, std::string_view bytes,
+                const std::vector<std::string>& replies);
 
  private:
   void Output(uint32_t conn, std::string_view output);
@@ -57,6 +63,8 @@ struct ReplayResult {
 ReplayResult Replay(std::istream& trace);
 
 std::string EscapeBytes(std::string_view bytes);
+// Datagrams as one string: each as "<size>:" then its bytes.
+std::string JoinDatagrams(const std::vector<std::string>& datagrams);
 bool UnescapeBytes(std::string_view text, std::string* bytes);
 
 }  // namespace mcspec::sim
