@@ -33,10 +33,12 @@ class EventLoop {
   uint64_t events_run() const { return events_run_; }
 
  private:
+  // The heap orders small entries; callbacks stay put in `callbacks_`
+  // (slots reused), so that sifting never moves a std::function.
   struct Entry {
     SimTime time;
     uint64_t sequence;
-    Callback callback;
+    uint32_t slot;
   };
   // Min-heap on (time, sequence).
   static bool Later(const Entry& a, const Entry& b) {
@@ -47,6 +49,8 @@ class EventLoop {
   uint64_t next_sequence_ = 0;
   uint64_t events_run_ = 0;
   std::vector<Entry> heap_;
+  std::vector<Callback> callbacks_;
+  std::vector<uint32_t> free_slots_;
 };
 
 }  // namespace mcspec::sim

@@ -1,6 +1,7 @@
 // A run's fingerprint: a hash of every event the simulation records (bytes
-// the server received and sent, bytes clients received, executions, clock
-// jumps, evictions), each with its virtual time. Two runs of one seed must
+// the server received and sent; clients' writes and reads, by time and
+// connection; executions, clock jumps, evictions), each with its virtual
+// time. Two runs of one seed must
 // give the same sequence of event hashes; `--check-determinism` compares
 // them and names the first event that differs.
 #ifndef MCSPEC_SIM_FINGERPRINT_H_

@@ -142,7 +142,8 @@ void SimNetwork::Deliver(uint64_t packed) {
     return;
   }
   if (!segment.bytes.empty()) {
-    fingerprint_.Record("client-in", loop_.now(), id, segment.bytes);
+    // The server's output is hashed where it is written; here its arrival.
+    fingerprint_.Record("client-in", loop_.now(), id, {});
     c.client->OnData(segment.bytes);
   }
   if (segment.fin && c.open) {
@@ -279,7 +280,7 @@ void SimNetwork::DeliverDatagram(size_t slot) {
   Datagram datagram = std::move(datagrams_[slot]);
   free_datagrams_.push_back(slot);
   if (!datagram.to_server) {
-    fingerprint_.Record("udp-client-in", loop_.now(), datagram.socket, datagram.bytes);
+    fingerprint_.Record("udp-client-in", loop_.now(), datagram.socket, {});
     udp_clients_[datagram.socket]->OnDatagram(datagram.bytes, datagram.tag);
     return;
   }

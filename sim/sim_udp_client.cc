@@ -69,7 +69,7 @@ void UdpClient::SendOne() {
     RecordInvoke(*context_.history, process_, context_.loop.now(), context_.feed.operation(op_id_),
                  0);
   }
-  context_.fingerprint.Record("udp-send", context_.loop.now(), op_id_, datagram);
+  context_.fingerprint.Record("udp-send", context_.loop.now(), op_id_, {});
   waiting_ = true;
   assemblies_.clear();
   const uint64_t attempt = ++attempt_;
