@@ -213,33 +213,39 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
                                                           const Reply* reply, const Hit* hit) {
   const std::string& key = op.keys[key_index];
   std::vector<ItemState>& states = StatesOf(key);
-  std::vector<ItemState> next;
-  std::string allowed;
+  next_.clear();
+  auto matches = [&](Branch& b, const ItemState& s) {
+    if (reply == nullptr) return true;
+    switch (b.expect) {
+      case Branch::Expect::kLine:
+        return reply->line == b.line;
+      case Branch::Expect::kMiss:
+        return hit == nullptr;
+      case Branch::Expect::kHit:
+        if (hit == nullptr || hit->value != s.value || hit->flags != s.flags) return false;
+        if (op.kind == OpKind::kGets) {
+          if (s.cas ? *s.cas != hit->cas : hit->cas <= s.cas_floor) return false;
+          b.next.cas = hit->cas;
+        }
+        return true;
+    }
+    return false;
+  };
   for (const ItemState& s : states) {
     branches_.clear();
     Branches(op, s, now, header_now, &branches_);
     for (Branch& b : branches_) {
-      bool matches = reply == nullptr;
-      if (!matches) {
-        switch (b.expect) {
-          case Branch::Expect::kLine:
-            matches = reply->line == b.line;
-            break;
-          case Branch::Expect::kMiss:
-            matches = hit == nullptr;
-            break;
-          case Branch::Expect::kHit:
-            matches = hit != nullptr && hit->value == s.value && hit->flags == s.flags;
-            if (matches && op.kind == OpKind::kGets) {
-              matches = s.cas ? *s.cas == hit->cas : hit->cas > s.cas_floor;
-              if (matches) b.next.cas = hit->cas;
-            }
-            break;
-        }
-      }
-      if (matches) {
-        AddUnique(&next, b.next);
-      } else if (allowed.size() < 2000) {
+      if (matches(b, s)) AddUnique(&next_, b.next);
+    }
+  }
+  if (next_.empty()) {
+    // Described only on failure: every outcome the states allowed.
+    std::string allowed;
+    for (const ItemState& s : states) {
+      branches_.clear();
+      Branches(op, s, now, header_now, &branches_);
+      for (const Branch& b : branches_) {
+        if (allowed.size() > 2000) break;
         if (!allowed.empty()) allowed += " | ";
         switch (b.expect) {
           case Branch::Expect::kLine:
@@ -254,8 +260,6 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
         }
       }
     }
-  }
-  if (next.empty()) {
     std::string got;
     if (IsRetrieval(op.kind)) {
       got = hit == nullptr ? "MISS"
@@ -271,11 +275,11 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
            std::to_string(now) + ": expected " + allowed + " but got " + got +
            " (key state: " + held + ")";
   }
-  if (next.size() > kMaxCandidates) {
+  if (next_.size() > kMaxCandidates) {
     return "oracle: more than " + std::to_string(kMaxCandidates) + " candidate states for key " +
            key + " after `" + DescribeOperation(op) + "`";
   }
-  states = std::move(next);
+  states.swap(next_);
   return std::nullopt;
 }
 

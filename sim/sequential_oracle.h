@@ -111,6 +111,7 @@ class SequentialOracle {
   uint64_t max_cas_seen_ = 0;
   uint64_t checked_ = 0;
   std::vector<Branch> branches_;  // scratch
+  std::vector<ItemState> next_;   // scratch
 };
 
 }  // namespace mcspec::sim

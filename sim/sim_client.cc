@@ -137,7 +137,7 @@ void SimClient::ParseReplies() {
     input_pos_ += used;
     Pending pending = std::move(awaiting_.front());
     awaiting_.pop_front();
-    Complete(pending, reply);
+    Complete(pending, std::move(reply));
   }
   if (input_pos_ == input_.size()) {
     input_.clear();
@@ -148,7 +148,7 @@ void SimClient::ParseReplies() {
   }
 }
 
-void SimClient::Complete(const Pending& pending, const Reply& reply) {
+void SimClient::Complete(const Pending& pending, Reply reply) {
   context_.replies++;
   const Operation& op = context_.feed.operation(pending.op_id);
   if (op.kind == OpKind::kGets) {
@@ -158,7 +158,7 @@ void SimClient::Complete(const Pending& pending, const Reply& reply) {
     RecordReply(*context_.history, pending.processes, context_.loop.now(), op, reply);
   }
   for (uint64_t process : pending.processes) idle_processes_.push_back(process);
-  context_.feed.Replied(pending.op_id, reply);
+  context_.feed.Replied(pending.op_id, std::move(reply));
 }
 
 void SimClient::Abandon(const Pending& pending, const std::string& why) {

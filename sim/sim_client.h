@@ -66,7 +66,7 @@ class SimClient : public ClientEndpoint {
   void ScheduleSend();
   void SendOne();
   void ParseReplies();
-  void Complete(const Pending& pending, const Reply& reply);
+  void Complete(const Pending& pending, Reply reply);
   void Abandon(const Pending& pending, const std::string& why);
   uint64_t TakeProcess();
   void RememberCas(uint32_t key, uint64_t cas);

@@ -1,6 +1,7 @@
 #include "sim_network.h"
 
 #include <algorithm>
+#include <array>
 
 namespace mcspec::sim {
 namespace {
@@ -110,22 +111,33 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::string_view byte
     pieces = 2 + prng_.Below(std::min<uint64_t>(kMaxPieces, bytes.size()) - 1);
   }
   // Cut points: distinct, sorted, inside the write.
-  std::vector<size_t> cuts;
-  while (cuts.size() + 1 < pieces) {
+  std::array<size_t, kMaxPieces> cuts{};
+  size_t cut_count = 0;
+  while (cut_count + 1 < pieces) {
     const size_t cut = 1 + prng_.Below(bytes.size() - 1);
-    if (std::find(cuts.begin(), cuts.end(), cut) == cuts.end()) cuts.push_back(cut);
+    if (std::find(cuts.begin(), cuts.begin() + cut_count, cut) == cuts.begin() + cut_count) {
+      cuts[cut_count++] = cut;
+    }
   }
-  std::sort(cuts.begin(), cuts.end());
-  cuts.push_back(bytes.size());
+  for (size_t i = 1; i < cut_count; ++i) {  // at most three cuts to order
+    for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; --j) std::swap(cuts[j - 1], cuts[j]);
+  }
+  cuts[cut_count++] = bytes.size();
+  d.bytes.append(bytes);
   size_t begin = 0;
-  for (size_t i = 0; i < cuts.size(); ++i) {
-    const bool last = i + 1 == cuts.size();
-    d.in_flight.push_back(Segment{std::string(bytes.substr(begin, cuts[i] - begin)), fin && last});
+  for (size_t i = 0; i < cut_count; ++i) {
+    d.pieces.push_back(Piece{cuts[i] - begin, fin && i + 1 == cut_count});
     begin = cuts[i];
     stats_.segments++;
     const uint64_t packed = Pack(id, to_server, c.generation);
     loop_.At(Arrival(c, d), [this, packed] { Deliver(packed); });
   }
+}
+
+void SimNetwork::Clear(Direction& d) {
+  d.bytes.clear();
+  d.delivered = 0;
+  d.pieces.clear();
 }
 
 void SimNetwork::Deliver(uint64_t packed) {
@@ -135,27 +147,33 @@ void SimNetwork::Deliver(uint64_t packed) {
   Connection& c = connections_[id];
   if (!c.open || c.generation != generation) return;
   Direction& d = to_server ? c.to_server : c.to_client;
-  Segment segment = std::move(d.in_flight.front());
-  d.in_flight.pop_front();
+  if (d.delivered > 65536 && d.delivered * 2 > d.bytes.size()) {
+    d.bytes.erase(0, d.delivered);
+    d.delivered = 0;
+  }
+  const Piece piece = d.pieces.front();
+  d.pieces.pop_front();
+  const std::string_view bytes = std::string_view(d.bytes).substr(d.delivered, piece.size);
+  d.delivered += piece.size;
   if (to_server) {
-    DeliverToServer(id, std::move(segment));
+    DeliverToServer(id, bytes, piece.fin);
     return;
   }
-  if (!segment.bytes.empty()) {
+  if (!bytes.empty()) {
     // The server's output is hashed where it is written; here its arrival.
     fingerprint_.Record("client-in", loop_.now(), id, {});
-    c.client->OnData(segment.bytes);
+    c.client->OnData(bytes);
   }
-  if (segment.fin && c.open) {
+  if (piece.fin && c.open) {
     c.open = false;
     fingerprint_.Record("client-eof", loop_.now(), id, {});
     c.client->OnClosed(false);
   }
 }
 
-void SimNetwork::DeliverToServer(ConnectionId id, Segment segment) {
+void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool fin) {
   Connection& c = connections_[id];
-  std::string_view rest = segment.bytes;
+  std::string_view rest = bytes;
   while (!rest.empty() && c.session != nullptr) {
     // One request per Receive: the observer learns of each as it executes.
     size_t take = rest.size();
@@ -187,7 +205,7 @@ void SimNetwork::DeliverToServer(ConnectionId id, Segment segment) {
       return;
     }
   }
-  if (segment.fin && c.session != nullptr) ServerClose(id);
+  if (fin && c.session != nullptr) ServerClose(id);
 }
 
 void SimNetwork::DropBoundaries(Connection& c) {
@@ -202,7 +220,7 @@ void SimNetwork::DropBoundaries(Connection& c) {
 void SimNetwork::ServerClose(ConnectionId id) {
   Connection& c = connections_[id];
   c.session.reset();
-  c.to_server.in_flight.clear();
+  Clear(c.to_server);
   fingerprint_.Record("server-close", loop_.now(), id, {});
   if (trace_ != nullptr) trace_->Close(loop_.now(), id);
   DropBoundaries(c);
@@ -214,8 +232,8 @@ void SimNetwork::Reset(ConnectionId id) {
   stats_.resets++;
   c.open = false;
   c.generation++;
-  c.to_server.in_flight.clear();
-  c.to_client.in_flight.clear();
+  Clear(c.to_server);
+  Clear(c.to_client);
   fingerprint_.Record("reset", loop_.now(), id, {});
   if (c.session != nullptr) {
     c.session.reset();

@@ -117,12 +117,16 @@ class SimNetwork {
   const NetworkStats& stats() const { return stats_; }
 
  private:
-  struct Segment {
-    std::string bytes;
-    bool fin = false;
+  // One direction's bytes in flight, in one buffer; `pieces` says how they
+  // were cut into segments (and which ends with the FIN).
+  struct Piece {
+    size_t size;
+    bool fin;
   };
   struct Direction {
-    std::deque<Segment> in_flight;
+    std::string bytes;
+    size_t delivered = 0;  // bytes of `bytes` already delivered
+    std::deque<Piece> pieces;
     SimTime last_arrival = 0;
     SimTime clogged_until = 0;
   };
@@ -158,7 +162,8 @@ class SimNetwork {
   void Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin);
   SimTime Arrival(const Connection& c, Direction& d);
   void Deliver(uint64_t packed);
-  void DeliverToServer(ConnectionId id, Segment segment);
+  void DeliverToServer(ConnectionId id, std::string_view bytes, bool fin);
+  static void Clear(Direction& d);
   void ServerClose(ConnectionId id);
   void DropBoundaries(Connection& c);
   void Reset(ConnectionId id);
