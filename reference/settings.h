@@ -43,10 +43,10 @@ struct Settings {
   // at most 8).
   std::string auth_file;
   std::vector<std::pair<std::string, std::string>> auth_entries;
-  uint32_t access = 0700;       // -a
-  uint32_t backlog = 1024;      // -b
-  char prefix_delimiter = ':';  // -D
-  bool detail_enabled = false;  // `stats detail on|off`
+  uint32_t access = 0700;                     // -a
+  uint32_t backlog = 1024;                    // -b
+  char prefix_delimiter = ':';                // -D
+  bool detail_enabled = false;                // `stats detail on|off`
   // Process options, which only a network front end acts on.
   bool daemonize = false;  // -d
   std::string pid_file;    // -P
