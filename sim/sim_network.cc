@@ -190,6 +190,7 @@ void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool f
     if (!c.boundaries.empty() && c.boundaries.front().offset == c.delivered) {
       const Connection::Boundary boundary = c.boundaries.front();
       c.boundaries.pop_front();
+      if (trace_ != nullptr) trace_->RequestEnd(loop_.now(), id, boundary.tag, boundary.header);
       if (boundary.header) {
         observer_.HeaderRead(boundary.tag);
       } else {
@@ -306,7 +307,10 @@ void SimNetwork::DeliverDatagram(size_t slot) {
   const std::string peer = "udp:10.0.0." + std::to_string(datagram.socket + 1) + ":40000";
   const bool to_sender = udp_->Receive(datagram.bytes, peer, &replies_);
   fingerprint_.Record("udp-in", loop_.now(), datagram.socket, datagram.bytes);
-  if (trace_ != nullptr) trace_->Datagram(loop_.now(), udp_id_, peer, datagram.bytes, replies_);
+  if (trace_ != nullptr) {
+    trace_->Datagram(loop_.now(), udp_id_, peer, datagram.bytes, replies_);
+    if (datagram.tag != 0) trace_->RequestEnd(loop_.now(), udp_id_, datagram.tag, false);
+  }
   if (datagram.tag != 0) observer_.Executed(datagram.tag);
   // Only whole single-datagram requests are sent, so replies always go back
   // to the sender.

@@ -147,6 +147,10 @@ void TraceWriter::Close(int64_t time, uint32_t conn) {
   out_ << time << " close " << conn << '\n';
 }
 
+void TraceWriter::RequestEnd(int64_t time, uint32_t conn, uint64_t id, bool header) {
+  out_ << time << (header ? " header " : " request ") << conn << ' ' << id << '\n';
+}
+
 void TraceWriter::OpenUdp(int64_t time, uint32_t conn) {
   out_ << time << " udp-open " << conn << '\n';
 }
@@ -239,6 +243,7 @@ ReplayResult Replay(std::istream& in) {
     if (!compare_pending(nullptr)) return result;
     int64_t at = 0;
     if (!ParseNumber(time, &at)) return fail("bad time");
+    if (kind == "request" || kind == "header") continue;
     if (kind == "clock") {
       int64_t seconds = 0;
       if (!ParseNumber(rest, &seconds)) return fail("bad clock jump");

@@ -16,9 +16,13 @@
 //   <ns> close <conn>                            the connection is gone
 //   <ns> udp-open <conn>                         the server's UDP socket
 //   <ns> udp <conn> <peer> <bytes>               a datagram it received from peer
+//   <ns> request <conn> <id>                     the input so far completed request <id>
+//   <ns> header <conn> <id>                      ... the command line of storage request <id>
 // After `udp`, `out` holds the datagrams sent back, each as "<size>:" and its bytes.
 // `out` follows the `in` or `poll` that produced it and is absent when
-// nothing was sent. Connections are independent records: a shrinker can
+// nothing was sent. `request` and `header` mark where each client request
+// ends in its connection's input (replay ignores them; a shrinker uses them
+// to drop whole requests). Connections are independent records: a shrinker can
 // drop a connection's lines, or single requests, and replay the rest (the
 // outputs recorded then no longer all match, which replay reports).
 #ifndef MCSPEC_SIM_TRACE_H_
@@ -44,6 +48,7 @@ class TraceWriter {
   void Clock(int64_t time, int64_t seconds);
   void Close(int64_t time, uint32_t conn);
   void OpenUdp(int64_t time, uint32_t conn);
+  void RequestEnd(int64_t time, uint32_t conn, uint64_t id, bool header);
   void Datagram(int64_t time, uint32_t conn, std::string_view peer, std::string_view bytes,
                 const std::vector<std::string>& replies);
 
