@@ -290,7 +290,7 @@ ItemId Cache::AllocHoldingLock(KeyRef key, uint32_t flags, RelTime exptime, uint
 
 void Cache::FreeItem(ItemId id) {
   Item& it = At(id);
-  slabs_.Free(it.chunk);
+  if (it.chunk != kNoChunk) slabs_.Free(it.chunk);  // no chunk: evict_without_unlink
   if (it.chunked) {
     for (ChunkId chunk : *it.data_chunks) slabs_.Free(chunk);
   }
@@ -436,7 +436,9 @@ ItemId Cache::Get(KeyRef key, bool update) {
     LogFetch(key.key, kFlushed, nullptr);
     return kNoItem;
   }
-  if (it.exptime != 0 && it.exptime <= clock_.now()) {
+  const bool expired =
+      settings_.injected_bugs.late_expiry ? it.exptime < clock_.now() : it.exptime <= clock_.now();
+  if (it.exptime != 0 && expired) {
     UnlinkLocked(id);
     Release(id);
     counters_.get_expired++;
@@ -586,8 +588,17 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTim
           if (!it.fetched) counters.evicted_unfetched++;
           if (it.active) counters.evicted_active++;
           LogEviction(it);
-          UnlinkLocked(search);
           removed++;
+          if (settings_.injected_bugs.evict_without_unlink && !it.chunked && it.chunk != kNoChunk) {
+            // The chunk goes back to the allocator for the next item while
+            // the item stays in the index, moved to the LRU head.
+            slabs_.Free(it.chunk);
+            it.chunk = kNoChunk;
+            UnlinkQ(search);
+            LinkQ(search);
+            break;
+          }
+          UnlinkLocked(search);
           if (settings_.slab_automove == 2) Reassign(-1, clsid);
         } else if (it.active && settings_.lru_segmented) {
           counters.moves_to_warm++;
@@ -630,7 +641,8 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm, bool allow_stale, uint64_
     const uint64_t old_cas = At(old_id).cas;
     if (it_cas == 0) {
       cas_res = CasResult::kNone;
-    } else if (it_cas == old_cas) {
+    } else if (it_cas == old_cas ||
+               (settings_.injected_bugs.cas_off_by_one && it_cas + 1 == old_cas)) {
       cas_res = CasResult::kMatch;
     } else if (allow_stale && it_cas < old_cas) {
       cas_res = CasResult::kStale;
@@ -662,6 +674,10 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm, bool allow_stale, uint64_
       case StoreCommand::kPrepend: {
         if (cas_res != CasResult::kNone && cas_res != CasResult::kMatch) {
           stored = StoreResult::kExists;
+          break;
+        }
+        if (settings_.injected_bugs.lost_append && comm == StoreCommand::kAppend) {
+          stored = StoreResult::kStored;
           break;
         }
         const std::string key(it->key());

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "injected_bugs.h"
+
 namespace mcspec::ref {
 
 struct Settings {
@@ -85,6 +87,9 @@ struct Settings {
   // The unix time the server counts from (memcached: its start time minus 62
   // seconds). Fixed by default so that a run is reproducible.
   int64_t process_started = 1700000000;
+
+  // Test-only faults (injected_bugs.h); never set by a flag.
+  InjectedBugs injected_bugs;
 };
 
 // Result of parsing flags: either settings, or memcached's error message (and

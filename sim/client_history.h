@@ -1,0 +1,34 @@
+// The history events (sim/history.h) of a simulated client's operations.
+//
+// Each operation is invoked by one process per key (a multi-get of N keys is
+// N processes, invoked and completed at the same instants, each with its
+// key's HIT or MISS). A reply completes it as `ok` with memcached's reply
+// word, or as `fail` when it is an error (the request was refused; note that
+// a set refused for want of memory also unlinks the key's old value, as
+// memcached does). No reply (noreply, a broken connection, a lost datagram)
+// completes it as `info`, after which the process is never used again. Two
+// operation names beyond history.h's list: "flush_all" (result OK, exptime
+// = its delay) and "bad" (a deliberately malformed request, always `fail`
+// with memcached's error).
+#ifndef MCSPEC_SIM_CLIENT_HISTORY_H_
+#define MCSPEC_SIM_CLIENT_HISTORY_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string_view>
+#include <vector>
+
+#include "operation.h"
+
+namespace mcspec::sim {
+
+void RecordInvoke(std::ostream& out, uint64_t process, int64_t time, const Operation& op,
+                  size_t key_index);
+void RecordReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
+                 const Operation& op, const Reply& reply);
+void RecordNoReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
+                   const Operation& op, std::string_view why);
+
+}  // namespace mcspec::sim
+
+#endif  // MCSPEC_SIM_CLIENT_HISTORY_H_

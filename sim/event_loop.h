@@ -1,0 +1,58 @@
+// The simulation's single event loop in virtual time. Events run in order of
+// (time, scheduling sequence): two events at the same instant run in the
+// order they were scheduled, so a run never depends on heap tie-breaking.
+// Time never goes backwards and nothing reads the wall clock.
+#ifndef MCSPEC_SIM_EVENT_LOOP_H_
+#define MCSPEC_SIM_EVENT_LOOP_H_
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace mcspec::sim {
+
+using SimTime = int64_t;  // nanoseconds of virtual time
+
+class EventLoop {
+ public:
+  using Callback = std::function<void()>;
+
+  SimTime now() const { return now_; }
+  // Runs `callback` at `time` (clamped to now: the past is not reachable).
+  void At(SimTime time, Callback callback);
+  void After(SimTime delay, Callback callback) { At(now_ + delay, std::move(callback)); }
+  // Runs the earliest event; false when none is left.
+  bool RunOne();
+  // Runs events while any is left and `keep_going()` holds.
+  template <typename Predicate>
+  void RunWhile(Predicate keep_going) {
+    while (!heap_.empty() && keep_going() && RunOne()) {
+    }
+  }
+  size_t pending() const { return heap_.size(); }
+  uint64_t events_run() const { return events_run_; }
+
+ private:
+  // The heap orders small entries; callbacks stay put in `callbacks_`
+  // (slots reused), so that sifting never moves a std::function.
+  struct Entry {
+    SimTime time;
+    uint64_t sequence;
+    uint32_t slot;
+  };
+  // Min-heap on (time, sequence).
+  static bool Later(const Entry& a, const Entry& b) {
+    return a.time != b.time ? a.time > b.time : a.sequence > b.sequence;
+  }
+
+  SimTime now_ = 0;
+  uint64_t next_sequence_ = 0;
+  uint64_t events_run_ = 0;
+  std::vector<Entry> heap_;
+  std::vector<Callback> callbacks_;
+  std::vector<uint32_t> free_slots_;
+};
+
+}  // namespace mcspec::sim
+
+#endif  // MCSPEC_SIM_EVENT_LOOP_H_

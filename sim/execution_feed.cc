@@ -1,0 +1,98 @@
+#include "execution_feed.h"
+
+namespace mcspec::sim {
+namespace {
+
+bool IsServerError(const Reply& reply) {
+  return reply.line.starts_with("SERVER_ERROR");
+}
+
+}  // namespace
+
+uint64_t ExecutionFeed::Add(Operation op) {
+  Record& record = records_.emplace_back();
+  record.op = std::move(op);
+  return first_id_ + records_.size() - 1;
+}
+
+void ExecutionFeed::HeaderRead(uint64_t id, uint32_t server_now) {
+  Record& record = At(id);
+  record.header_now = server_now;
+  record.header_read = true;
+  record.entries++;
+  entries_.push_back(Entry{EntryKind::kHeader, id, server_now, {}});
+  Pump();
+}
+
+void ExecutionFeed::Executed(uint64_t id, uint32_t server_now) {
+  Record& record = At(id);
+  record.executed = true;
+  if (!record.header_read) record.header_now = server_now;  // read in one piece
+  record.entries++;
+  entries_.push_back(Entry{EntryKind::kExecuted, id, server_now, {}});
+  Pump();
+}
+
+void ExecutionFeed::Evicted(std::string key) {
+  evictions_++;
+  entries_.push_back(Entry{EntryKind::kEviction, 0, 0, std::move(key)});
+  Pump();
+}
+
+void ExecutionFeed::Replied(uint64_t id, Reply reply) {
+  Record& record = At(id);
+  if (!record.executed && !record.header_read && !failure_) {
+    failure_ = "a reply to `" + DescribeOperation(record.op) +
+               "`, which the server never received whole: " + DescribeReply(reply);
+  }
+  record.reply = std::move(reply);
+  record.outcome = Outcome::kReplied;
+  Pump();
+}
+
+void ExecutionFeed::NoReply(uint64_t id) {
+  At(id).outcome = Outcome::kNoReply;
+  Pump();
+}
+
+void ExecutionFeed::Dropped(uint64_t id) {
+  At(id).finished = true;
+  Pump();
+}
+
+bool ExecutionFeed::Check(const Entry& entry) {
+  if (entry.kind == EntryKind::kEviction) {
+    failure_ = oracle_.Evicted(entry.evicted_key);
+    return true;
+  }
+  Record& record = At(entry.id);
+  if (record.outcome == Outcome::kPending) return false;
+  const Reply* reply = record.outcome == Outcome::kReplied ? &record.reply : nullptr;
+  if (entry.kind == EntryKind::kHeader) {
+    if (reply != nullptr && IsServerError(*reply)) {
+      record.refused_at_header = true;
+      failure_ = oracle_.Execute(record.op, entry.server_now, reply, entry.server_now);
+      checked_++;
+    } else if (reply == nullptr && record.op.kind == OpKind::kSet) {
+      oracle_.MayBeUnlinked(record.op.key());
+    }
+  } else if (!record.refused_at_header) {
+    failure_ = oracle_.Execute(record.op, entry.server_now, reply, record.header_now);
+    checked_++;
+  }
+  if (entry.kind == EntryKind::kExecuted) record.finished = true;
+  record.entries--;
+  return true;
+}
+
+void ExecutionFeed::Pump() {
+  while (!entries_.empty() && !failure_ && Check(entries_.front())) entries_.pop_front();
+  // Records are kept while an entry or the client may still use them.
+  while (!records_.empty() && records_.front().finished && records_.front().entries == 0 &&
+         records_.front().outcome != Outcome::kPending) {
+    records_.pop_front();
+    first_id_++;
+  }
+}
+
+}  // namespace mcspec::sim

@@ -1,0 +1,95 @@
+// The operations the server executed, in the order it executed them, each
+// waiting for its reply before it is checked: the link between the network
+// (which sees executions) and the oracle (which needs replies in execution
+// order). An operation's reply may arrive long after later operations ran
+// (a clogged connection); checking then waits for it, and everything after
+// it waits too, so the oracle always sees the true order.
+//
+// A storage request acts twice: when its command line is read, memcached
+// converts the exptime and allocates the item, and a refused allocation is
+// answered (SERVER_ERROR) and acted on (a refused set unlinks the old
+// value) right then; the store itself happens when the data is complete. So
+// a storage operation has two places in the feed: the command line's, where
+// a refusal is checked (and, when the reply will never be seen, a set's
+// possible unlink is allowed for), and the data's, where the store is.
+#ifndef MCSPEC_SIM_EXECUTION_FEED_H_
+#define MCSPEC_SIM_EXECUTION_FEED_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "operation.h"
+#include "sequential_oracle.h"
+
+namespace mcspec::sim {
+
+class ExecutionFeed {
+ public:
+  explicit ExecutionFeed(SequentialOracle& oracle) : oracle_(oracle) {}
+
+  // A new operation, about to be sent; returns its id (1, 2, ...).
+  uint64_t Add(Operation op);
+  const Operation& operation(uint64_t id) const { return At(id).op; }
+
+  // The server read the storage operation's command line at `server_now`.
+  void HeaderRead(uint64_t id, uint32_t server_now);
+  // The server executed the operation when its clock read `server_now`.
+  void Executed(uint64_t id, uint32_t server_now);
+  // The server evicted `key` (before whatever executes next).
+  void Evicted(std::string key);
+  // The operation's reply arrived.
+  void Replied(uint64_t id, Reply reply);
+  // No reply will be seen (noreply, or the connection died).
+  void NoReply(uint64_t id);
+  // The operation will never execute (it never reached the server whole).
+  void Dropped(uint64_t id);
+
+  // The first failure found (the oracle's, or a reply for an operation that
+  // never executed); checking stops there.
+  const std::optional<std::string>& failure() const { return failure_; }
+  uint64_t checked() const { return checked_; }
+  uint64_t evictions() const { return evictions_; }
+  // Entries not yet checked (0 at the end of a complete run).
+  size_t waiting() const { return entries_.size(); }
+
+ private:
+  enum class Outcome : uint8_t { kPending, kReplied, kNoReply };
+  struct Record {
+    Operation op;
+    Reply reply;
+    Outcome outcome = Outcome::kPending;
+    bool header_read = false;
+    bool executed = false;
+    bool refused_at_header = false;  // checked at its command line
+    bool finished = false;           // checked, or certain never to execute
+    uint32_t entries = 0;            // its entries still in the feed
+    uint32_t header_now = 0;
+  };
+  enum class EntryKind : uint8_t { kHeader, kExecuted, kEviction };
+  struct Entry {
+    EntryKind kind;
+    uint64_t id;
+    uint32_t server_now;
+    std::string evicted_key;
+  };
+
+  Record& At(uint64_t id) { return records_[id - first_id_]; }
+  const Record& At(uint64_t id) const { return records_[id - first_id_]; }
+  // False when the entry must wait for its operation's reply.
+  bool Check(const Entry& entry);
+  void Pump();
+
+  SequentialOracle& oracle_;
+  std::deque<Record> records_;
+  uint64_t first_id_ = 1;
+  std::deque<Entry> entries_;
+  std::optional<std::string> failure_;
+  uint64_t checked_ = 0;
+  uint64_t evictions_ = 0;
+};
+
+}  // namespace mcspec::sim
+
+#endif  // MCSPEC_SIM_EXECUTION_FEED_H_

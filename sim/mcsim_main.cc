@@ -1,0 +1,233 @@
+// mcsim: deterministic simulation of memcached clients, network and time
+// against the reference server. Subcommands live in one dispatch table.
+//
+//   mcsim run --seed N [--seeds A..B] [--ops N] [--clients N] [--history FILE]
+//             [--trace FILE] [--check-determinism] [--inject-bug NAME]... [--quiet]
+//   mcsim replay TRACE
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "injected_bugs.h"
+#include "simulation.h"
+#include "trace.h"
+
+namespace mcspec::sim {
+namespace {
+
+template <typename Number>
+bool ParseNumber(std::string_view text, Number* n) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
+  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
+}
+
+int Usage(const char* why) {
+  std::cerr << "mcsim: " << why << "\n"
+            << "usage: mcsim run --seed N [--seeds A..B] [--ops N] [--clients N]\n"
+            << "                 [--history FILE] [--trace FILE] [--check-determinism]\n"
+            << "                 [--inject-bug NAME]... [--quiet]\n"
+            << "       mcsim replay TRACE\n"
+            << "injected bugs:";
+  for (std::string_view name : ref::kInjectedBugNames) std::cerr << ' ' << name;
+  std::cerr << '\n';
+  return 2;
+}
+
+void PrintSummary(const RunOptions& options, const RunResult& r) {
+  std::printf(
+      "seed %llu: %s: %llu ops issued, %llu checked, %llu replies, %llu without reply, "
+      "%llu evictions, %llu connections, %llu resets, %llu clogs, %llu datagrams (%llu lost, %llu "
+      "duplicated), %.6f s simulated, server clock %u s, %llu events, fingerprint %016llx\n",
+      static_cast<unsigned long long>(options.seed), r.passed ? "ok" : "FAILED",
+      static_cast<unsigned long long>(r.ops_issued), static_cast<unsigned long long>(r.ops_checked),
+      static_cast<unsigned long long>(r.replies), static_cast<unsigned long long>(r.unknown),
+      static_cast<unsigned long long>(r.evictions),
+      static_cast<unsigned long long>(r.network.connections),
+      static_cast<unsigned long long>(r.network.resets),
+      static_cast<unsigned long long>(r.network.clogs),
+      static_cast<unsigned long long>(r.network.datagrams),
+      static_cast<unsigned long long>(r.network.datagrams_lost),
+      static_cast<unsigned long long>(r.network.datagrams_duplicated),
+      static_cast<double>(r.sim_time_ns) / 1e9, r.server_time,
+      static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.fingerprint));
+}
+
+// Runs the seed twice; on a difference names the first event that differs
+// in both runs.
+bool CheckDeterminism(const RunOptions& options, const RunResult& first) {
+  RunOptions again = options;
+  again.history = nullptr;
+  again.trace = nullptr;
+  again.compare_with = &first.event_hashes;
+  const RunResult second = RunSimulation(again);
+  if (second.first_difference < 0 && second.events == first.events &&
+      second.fingerprint == first.fingerprint) {
+    std::printf("seed %llu: deterministic (%llu events, fingerprint %016llx)\n",
+                static_cast<unsigned long long>(options.seed),
+                static_cast<unsigned long long>(first.events),
+                static_cast<unsigned long long>(first.fingerprint));
+    return true;
+  }
+  const int64_t index =
+      second.first_difference >= 0 ? second.first_difference : static_cast<int64_t>(second.events);
+  RunOptions describe = options;
+  describe.history = nullptr;
+  describe.trace = nullptr;
+  describe.describe_event = index;
+  const RunResult first_again = RunSimulation(describe);
+  std::printf(
+      "seed %llu: NOT deterministic: event %lld differs\n  first run:  %s\n  second run: %s\n",
+      static_cast<unsigned long long>(options.seed), static_cast<long long>(index),
+      first_again.event_description.empty() ? "(no such event)"
+                                            : first_again.event_description.c_str(),
+      second.event_description.empty() ? "(no such event)" : second.event_description.c_str());
+  return false;
+}
+
+int RunCommand(const std::vector<std::string>& args) {
+  RunOptions options;
+  uint64_t first_seed = 1;
+  uint64_t last_seed = 1;
+  bool seed_given = false;
+  std::string history_path;
+  std::string trace_path;
+  bool check_determinism = false;
+  bool quiet = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
+    if (arg == "--seed") {
+      const std::string* v = value();
+      if (v == nullptr || !ParseNumber(*v, &first_seed)) return Usage("--seed needs a number");
+      last_seed = first_seed;
+      seed_given = true;
+    } else if (arg == "--seeds") {
+      const std::string* v = value();
+      const size_t dots = v == nullptr ? std::string::npos : v->find("..");
+      if (dots == std::string::npos || !ParseNumber(v->substr(0, dots), &first_seed) ||
+          !ParseNumber(v->substr(dots + 2), &last_seed) || last_seed < first_seed) {
+        return Usage("--seeds needs A..B");
+      }
+      seed_given = true;
+    } else if (arg == "--ops") {
+      const std::string* v = value();
+      if (v == nullptr || !ParseNumber(*v, &options.ops)) return Usage("--ops needs a number");
+    } else if (arg == "--clients") {
+      const std::string* v = value();
+      uint32_t clients = 0;
+      if (v == nullptr || !ParseNumber(*v, &clients) || clients == 0) {
+        return Usage("--clients needs a positive number");
+      }
+      options.clients = clients;
+    } else if (arg == "--history") {
+      const std::string* v = value();
+      if (v == nullptr) return Usage("--history needs a file");
+      history_path = *v;
+    } else if (arg == "--trace") {
+      const std::string* v = value();
+      if (v == nullptr) return Usage("--trace needs a file");
+      trace_path = *v;
+    } else if (arg == "--inject-bug") {
+      const std::string* v = value();
+      ref::InjectedBugs bugs;
+      if (v == nullptr || !bugs.Enable(*v)) return Usage("--inject-bug needs a bug's name");
+      options.bugs.push_back(*v);
+    } else if (arg == "--check-determinism") {
+      check_determinism = true;
+    } else if (arg == "--quiet") {
+      quiet = true;
+    } else {
+      return Usage(("unknown argument " + arg).c_str());
+    }
+  }
+  if (!seed_given) return Usage("run needs --seed N or --seeds A..B");
+  const bool several = first_seed != last_seed;
+  for (uint64_t seed = first_seed; seed <= last_seed; ++seed) {
+    options.seed = seed;
+    std::ofstream history;
+    std::ofstream trace;
+    // With several seeds, files get the seed in their name.
+    auto path = [&](const std::string& base) {
+      return several ? base + "." + std::to_string(seed) : base;
+    };
+    if (!history_path.empty()) {
+      history.open(path(history_path));
+      options.history = &history;
+    }
+    if (!trace_path.empty()) {
+      trace.open(path(trace_path));
+      options.trace = &trace;
+    }
+    options.keep_event_hashes = check_determinism;
+    const RunResult result = RunSimulation(options);
+    if (!quiet || !result.passed) {
+      std::printf("seed %llu parameters:\n%s", static_cast<unsigned long long>(seed),
+                  result.parameters.c_str());
+    }
+    PrintSummary(options, result);
+    if (!result.passed) {
+      std::string trace_file =
+          trace_path.empty() ? "mcsim-" + std::to_string(seed) + ".trace" : path(trace_path);
+      if (trace_path.empty()) {
+        // The run is deterministic: run it again to record the trace.
+        std::ofstream out(trace_file);
+        RunOptions record = options;
+        record.history = nullptr;
+        record.trace = &out;
+        record.keep_event_hashes = false;
+        RunSimulation(record);
+      }
+      std::printf("FAILURE: %s\ntrace: %s\nreproduce: %s\n", result.failure.c_str(),
+                  trace_file.c_str(), ReproduceCommand(options).c_str());
+      return 1;
+    }
+    if (check_determinism && !CheckDeterminism(options, result)) {
+      std::printf("reproduce: %s --check-determinism\n", ReproduceCommand(options).c_str());
+      return 1;
+    }
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+int ReplayCommand(const std::vector<std::string>& args) {
+  if (args.size() != 1) return Usage("replay needs one trace file");
+  std::ifstream in(args[0]);
+  if (!in) return Usage(("cannot open " + args[0]).c_str());
+  const ReplayResult result = Replay(in);
+  if (result.identical) {
+    std::printf("identical: %llu inputs replayed, %llu bytes of output match (%s)\n",
+                static_cast<unsigned long long>(result.inputs),
+                static_cast<unsigned long long>(result.bytes_out), result.command.c_str());
+    return 0;
+  }
+  std::printf("DIFFERENT: %s\n", result.error.c_str());
+  return 1;
+}
+
+struct Subcommand {
+  const char* name;
+  int (*run)(const std::vector<std::string>& args);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"run", RunCommand},
+    {"replay", ReplayCommand},
+};
+
+}  // namespace
+}  // namespace mcspec::sim
+
+int main(int argc, char** argv) {
+  if (argc < 2) return mcspec::sim::Usage("a subcommand is needed");
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  for (const auto& subcommand : mcspec::sim::kSubcommands) {
+    if (std::string_view(argv[1]) == subcommand.name) return subcommand.run(args);
+  }
+  return mcspec::sim::Usage("unknown subcommand");
+}

@@ -1,0 +1,183 @@
+#include "operation.h"
+
+#include <charconv>
+
+namespace mcspec::sim {
+namespace {
+
+void AppendNumber(uint64_t n, std::string* out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
+  (void)ec;
+  out->append(buf, end);
+}
+
+void AppendSigned(int64_t n, std::string* out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
+  (void)ec;
+  out->append(buf, end);
+}
+
+template <typename Number>
+bool ParseNumber(std::string_view text, Number* n) {
+  if (text.empty()) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// Splits a line at single spaces.
+std::vector<std::string_view> Words(std::string_view line) {
+  std::vector<std::string_view> words;
+  size_t pos = 0;
+  while (pos <= line.size()) {
+    const size_t space = line.find(' ', pos);
+    const size_t end = space == std::string_view::npos ? line.size() : space;
+    words.push_back(line.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return words;
+}
+
+std::string Printable(std::string_view text, size_t limit) {
+  std::string out;
+  for (size_t i = 0; i < text.size() && i < limit; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20 || c >= 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (text.size() > limit) out += "...(" + std::to_string(text.size()) + " bytes)";
+  return out;
+}
+
+}  // namespace
+
+const char* OpName(OpKind kind) {
+  static constexpr const char* kNames[] = {"get",    "gets",    "set",       "add",    "replace",
+                                           "append", "prepend", "cas",       "delete", "incr",
+                                           "decr",   "touch",   "flush_all", "bad"};
+  return kNames[static_cast<int>(kind)];
+}
+
+bool IsStorage(OpKind kind) {
+  return kind >= OpKind::kSet && kind <= OpKind::kCas;
+}
+bool IsRetrieval(OpKind kind) {
+  return kind == OpKind::kGet || kind == OpKind::kGets;
+}
+
+void EncodeRequest(const Operation& op, std::string* out) {
+  if (op.kind == OpKind::kBadInput) {
+    out->append(op.bad_request);
+    return;
+  }
+  out->append(OpName(op.kind));
+  switch (op.kind) {
+    case OpKind::kGet:
+    case OpKind::kGets:
+      for (const std::string& key : op.keys) out->append(" ").append(key);
+      break;
+    case OpKind::kSet:
+    case OpKind::kAdd:
+    case OpKind::kReplace:
+    case OpKind::kAppend:
+    case OpKind::kPrepend:
+    case OpKind::kCas:
+      out->append(" ").append(op.key()).append(" ");
+      AppendNumber(op.flags, out);
+      out->append(" ");
+      AppendSigned(op.exptime, out);
+      out->append(" ");
+      AppendNumber(op.value.size(), out);
+      if (op.kind == OpKind::kCas) {
+        out->append(" ");
+        AppendNumber(op.cas, out);
+      }
+      break;
+    case OpKind::kDelete:
+      out->append(" ").append(op.key());
+      break;
+    case OpKind::kIncr:
+    case OpKind::kDecr:
+      out->append(" ").append(op.key()).append(" ");
+      AppendNumber(op.delta, out);
+      break;
+    case OpKind::kTouch:
+      out->append(" ").append(op.key()).append(" ");
+      AppendSigned(op.exptime, out);
+      break;
+    case OpKind::kFlushAll:
+      if (op.exptime != 0) {
+        out->append(" ");
+        AppendSigned(op.exptime, out);
+      }
+      break;
+    case OpKind::kBadInput:
+      break;
+  }
+  if (op.noreply) out->append(" noreply");
+  out->append("\r\n");
+  if (IsStorage(op.kind)) out->append(op.value).append("\r\n");
+}
+
+std::string DescribeOperation(const Operation& op) {
+  std::string request;
+  EncodeRequest(op, &request);
+  return Printable(request, 200);
+}
+
+std::string DescribeReply(const Reply& reply) {
+  std::string out;
+  for (const Hit& hit : reply.hits) {
+    out += "VALUE " + hit.key + " " + std::to_string(hit.flags) + " " +
+           std::to_string(hit.value.size()) + " cas=" + std::to_string(hit.cas) + " [" +
+           Printable(hit.value, 40) + "] ";
+  }
+  return out + Printable(reply.line, 200);
+}
+
+size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string* error) {
+  reply->hits.clear();
+  size_t pos = 0;
+  while (true) {
+    const size_t eol = input.find("\r\n", pos);
+    if (eol == std::string_view::npos) return 0;
+    const std::string_view line = input.substr(pos, eol - pos);
+    if (IsRetrieval(kind) && line.starts_with("VALUE ")) {
+      const std::vector<std::string_view> words = Words(line);
+      Hit hit;
+      uint64_t length = 0;
+      const bool with_cas = kind == OpKind::kGets;
+      if (words.size() != (with_cas ? 5u : 4u) || !ParseNumber(words[2], &hit.flags) ||
+          !ParseNumber(words[3], &length) || (with_cas && !ParseNumber(words[4], &hit.cas))) {
+        *error = "malformed VALUE line: " + Printable(line, 200);
+        return std::string_view::npos;
+      }
+      const size_t data = eol + 2;
+      if (input.size() < data + length + 2) return 0;
+      if (input.substr(data + length, 2) != "\r\n") {
+        *error = "value of " + std::string(words[1]) + " not followed by \\r\\n";
+        return std::string_view::npos;
+      }
+      hit.key = words[1];
+      hit.value = input.substr(data, length);
+      reply->hits.push_back(std::move(hit));
+      pos = data + length + 2;
+      continue;
+    }
+    reply->line = line;
+    return eol + 2;
+  }
+}
+
+}  // namespace mcspec::sim

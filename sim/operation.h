@@ -1,0 +1,89 @@
+// The text-protocol operations mcsim's clients issue: how each is written on
+// the wire, and the reply it gets back, parsed incrementally.
+//
+// Only the classic text commands are used (storage, get/gets with several
+// keys, cas, delete, incr/decr, touch, flush_all, with or without noreply),
+// plus deliberately bad requests whose exact memcached error is known and
+// which change nothing. A reply is what memcached sends for one request: one
+// line, or for get/gets the VALUE blocks and the closing END (or one error
+// line instead).
+#ifndef MCSPEC_SIM_OPERATION_H_
+#define MCSPEC_SIM_OPERATION_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mcspec::sim {
+
+enum class OpKind : uint8_t {
+  kGet,
+  kGets,
+  kSet,
+  kAdd,
+  kReplace,
+  kAppend,
+  kPrepend,
+  kCas,
+  kDelete,
+  kIncr,
+  kDecr,
+  kTouch,
+  kFlushAll,
+  kBadInput,
+};
+
+// memcached's command word ("get", "flush_all", ...); "bad" for kBadInput.
+const char* OpName(OpKind kind);
+bool IsStorage(OpKind kind);  // set, add, replace, append, prepend, cas
+bool IsRetrieval(OpKind kind);
+
+struct Operation {
+  OpKind kind = OpKind::kGet;
+  std::vector<std::string> keys;  // get/gets: one or more; flush_all, bad input: none
+  std::string value;              // storage
+  uint32_t flags = 0;             // storage
+  int64_t exptime = 0;            // storage, touch; flush_all: the delay
+  uint64_t delta = 0;             // incr, decr
+  uint64_t cas = 0;               // cas: the unique sent
+  bool noreply = false;
+  // kBadInput: the bytes sent (a whole request) and memcached's exact reply line.
+  std::string bad_request;
+  std::string expected_error;
+
+  const std::string& key() const { return keys.front(); }
+};
+
+// Appends the request's bytes (command line and data block) to *out.
+void EncodeRequest(const Operation& op, std::string* out);
+// A one-line description for failure messages: the request line, with a long
+// value shortened.
+std::string DescribeOperation(const Operation& op);
+
+struct Hit {
+  std::string key;
+  uint32_t flags = 0;
+  std::string value;
+  uint64_t cas = 0;  // gets only
+
+  bool operator==(const Hit&) const = default;
+};
+
+struct Reply {
+  // The reply line without "\r\n": "STORED", "END" after a get's hits, "42",
+  // "CLIENT_ERROR ...".
+  std::string line;
+  std::vector<Hit> hits;  // get/gets, in the order received
+};
+
+// Takes one reply of `kind` from the front of `input`. Returns the bytes it
+// used (0: the reply is not complete yet) and fills *reply. A VALUE header
+// that does not parse is a protocol error: returns npos with *error set.
+size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string* error);
+
+std::string DescribeReply(const Reply& reply);
+
+}  // namespace mcspec::sim
+
+#endif  // MCSPEC_SIM_OPERATION_H_

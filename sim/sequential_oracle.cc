@@ -1,0 +1,369 @@
+#include "sequential_oracle.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace mcspec::sim {
+namespace {
+
+constexpr int64_t kRealtimeMaxDelta = int64_t{60} * 60 * 24 * 30;
+// More candidates than this for one key means the model lost track; it is
+// reported rather than silently widened.
+constexpr size_t kMaxCandidates = 64;
+// memcached's item_is_flushed under a flush_all setting (oldest_live, and the
+// unique from which items survive an immediate flush).
+bool FlushedUnder(const SequentialOracle::ItemState& s, uint32_t now, uint32_t oldest_live,
+                  uint64_t oldest_order) {
+  if (oldest_live == 0 || oldest_live > now) return false;
+  return s.link_time <= oldest_live || (oldest_order != 0 && s.order < oldest_order);
+}
+
+constexpr std::string_view kStoreNoMemory = "SERVER_ERROR out of memory storing object";
+constexpr std::string_view kDeltaNoMemory = "SERVER_ERROR out of memory";
+constexpr std::string_view kNonNumeric =
+    "CLIENT_ERROR cannot increment or decrement non-numeric value";
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+// memcached's safe_strtoull on an item's data (which ends in "\r\n"):
+// strtoull's leading blanks and digits, then a blank or the end.
+std::optional<uint64_t> NumericValue(std::string_view value) {
+  size_t pos = 0;
+  while (pos < value.size() && IsSpace(value[pos])) ++pos;
+  const size_t digits = pos;
+  uint64_t n = 0;
+  while (pos < value.size() && value[pos] >= '0' && value[pos] <= '9') {
+    const uint64_t digit = static_cast<uint64_t>(value[pos] - '0');
+    if (n > (UINT64_MAX - digit) / 10) return std::nullopt;  // ERANGE
+    n = n * 10 + digit;
+    ++pos;
+  }
+  if (pos == digits) return std::nullopt;
+  if (pos < value.size() && !IsSpace(value[pos])) return std::nullopt;
+  return n;
+}
+
+std::string Describe(const SequentialOracle::ItemState& s) {
+  if (!s.linked) return "absent";
+  std::string value = s.value.size() > 40 ? s.value.substr(0, 40) + "..." : s.value;
+  std::string out = "[" + value + "] (" + std::to_string(s.value.size()) + " bytes) flags " +
+                    std::to_string(s.flags) + " exptime " + std::to_string(s.exptime) +
+                    " linked at " + std::to_string(s.link_time);
+  out += s.cas ? " cas " + std::to_string(*s.cas) : " cas > " + std::to_string(s.cas_floor);
+  return out;
+}
+
+void AddUnique(std::vector<SequentialOracle::ItemState>* states,
+               const SequentialOracle::ItemState& s) {
+  if (std::find(states->begin(), states->end(), s) == states->end()) states->push_back(s);
+}
+
+}  // namespace
+
+size_t SequentialOracle::candidates(const std::string& key) const {
+  auto it = keys_.find(key);
+  return it == keys_.end() ? 1 : it->second.size();
+}
+
+std::vector<SequentialOracle::ItemState>& SequentialOracle::StatesOf(const std::string& key) {
+  auto [it, inserted] = keys_.try_emplace(key);
+  if (inserted) it->second.emplace_back();  // never stored: absent
+  return it->second;
+}
+
+uint32_t SequentialOracle::Realtime(int64_t exptime, uint32_t now) const {
+  if (exptime < 0) exptime = kRealtimeMaxDelta + 1;  // EXPTIME_TO_POSITIVE_TIME
+  if (exptime == 0) return 0;
+  if (exptime > kRealtimeMaxDelta) {
+    if (exptime <= process_started_) return 1;
+    return static_cast<uint32_t>(exptime - process_started_);
+  }
+  return static_cast<uint32_t>(exptime + now);
+}
+
+bool SequentialOracle::Flushed(const ItemState& s, uint32_t now) const {
+  return FlushedUnder(s, now, oldest_live_, oldest_order_);
+}
+
+bool SequentialOracle::Visible(const ItemState& s, uint32_t now) const {
+  return s.linked && !Flushed(s, now) && !(s.exptime != 0 && s.exptime <= now);
+}
+
+void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_t now,
+                                uint32_t header_now, std::vector<Branch>* out) {
+  using Expect = Branch::Expect;
+  const bool visible = Visible(s, now);
+  const ItemState absent;
+  // A lookup unlinks an item it finds flushed or expired.
+  const ItemState& looked_up = visible ? s : absent;
+  // A modification: a new unique, unknown until a gets shows it.
+  auto modified = [&](ItemState next) {
+    next.linked = true;
+    next.order = order_;
+    next.cas.reset();
+    next.cas_floor = max_cas_seen_;
+    return next;
+  };
+  auto line = [&](std::string_view text, const ItemState& next) {
+    out->push_back(Branch{Expect::kLine, std::string(text), next});
+  };
+  switch (op.kind) {
+    case OpKind::kGet:
+    case OpKind::kGets:
+      out->push_back(Branch{visible ? Expect::kHit : Expect::kMiss, {}, looked_up});
+      return;
+    case OpKind::kSet:
+    case OpKind::kAdd:
+    case OpKind::kReplace:
+    case OpKind::kCas: {
+      ItemState stored;
+      stored.value = op.value;
+      stored.flags = op.flags;
+      stored.exptime = Realtime(op.exptime, header_now);
+      stored.link_time = now;
+      stored = modified(stored);
+      // The allocation fails before the store; a failed set unlinks the old value.
+      line(kStoreNoMemory, op.kind == OpKind::kSet ? absent : s);
+      if (op.kind == OpKind::kSet) {
+        line("STORED", stored);
+      } else if (op.kind == OpKind::kAdd) {
+        line(visible ? "NOT_STORED" : "STORED", visible ? s : stored);
+      } else if (op.kind == OpKind::kReplace) {
+        line(visible ? "STORED" : "NOT_STORED", visible ? stored : absent);
+      } else if (!visible) {
+        line("NOT_FOUND", absent);
+      } else if (s.cas && *s.cas == op.cas) {
+        line("STORED", stored);
+      } else {
+        line("EXISTS", s);
+      }
+      return;
+    }
+    case OpKind::kAppend:
+    case OpKind::kPrepend: {
+      line(kStoreNoMemory, s);
+      if (!visible) {
+        line("NOT_STORED", absent);
+        return;
+      }
+      ItemState joined = s;
+      joined.value = op.kind == OpKind::kAppend ? s.value + op.value : op.value + s.value;
+      joined.link_time = now;
+      line("STORED", modified(joined));
+      line("NOT_STORED", s);  // the joined item could not be allocated
+      return;
+    }
+    case OpKind::kDelete:
+      line(visible ? "DELETED" : "NOT_FOUND", absent);
+      return;
+    case OpKind::kIncr:
+    case OpKind::kDecr: {
+      if (!visible) {
+        line("NOT_FOUND", absent);
+        return;
+      }
+      const std::optional<uint64_t> number = NumericValue(s.value);
+      if (s.value.empty() || !number) {
+        line(kNonNumeric, s);
+        return;
+      }
+      uint64_t result = *number;
+      if (op.kind == OpKind::kIncr) {
+        result += op.delta;
+      } else {
+        result = op.delta > result ? 0 : result - op.delta;
+      }
+      char buf[24];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), result);
+      (void)ec;
+      const std::string digits(buf, end);
+      // In place when it fits and nobody else holds the item; else a new item.
+      if (digits.size() <= s.value.size()) {
+        ItemState in_place = s;
+        in_place.value = digits + std::string(s.value.size() - digits.size(), ' ');
+        line(digits, modified(in_place));
+      }
+      ItemState moved = s;
+      moved.value = digits;
+      moved.link_time = now;
+      line(digits, modified(moved));
+      line(kDeltaNoMemory, s);
+      return;
+    }
+    case OpKind::kTouch: {
+      if (!visible) {
+        line("NOT_FOUND", absent);
+        return;
+      }
+      ItemState touched = s;
+      touched.exptime = Realtime(op.exptime, now);
+      line("TOUCHED", touched);
+      return;
+    }
+    case OpKind::kFlushAll:
+    case OpKind::kBadInput:
+      return;
+  }
+}
+
+std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, size_t key_index,
+                                                          uint32_t now, uint32_t header_now,
+                                                          const Reply* reply, const Hit* hit) {
+  const std::string& key = op.keys[key_index];
+  std::vector<ItemState>& states = StatesOf(key);
+  next_.clear();
+  auto matches = [&](Branch& b, const ItemState& s) {
+    if (reply == nullptr) return true;
+    switch (b.expect) {
+      case Branch::Expect::kLine:
+        return reply->line == b.line;
+      case Branch::Expect::kMiss:
+        return hit == nullptr;
+      case Branch::Expect::kHit:
+        if (hit == nullptr || hit->value != s.value || hit->flags != s.flags) return false;
+        if (op.kind == OpKind::kGets) {
+          if (s.cas ? *s.cas != hit->cas : hit->cas <= s.cas_floor) return false;
+          b.next.cas = hit->cas;
+        }
+        return true;
+    }
+    return false;
+  };
+  for (const ItemState& s : states) {
+    branches_.clear();
+    Branches(op, s, now, header_now, &branches_);
+    for (Branch& b : branches_) {
+      if (matches(b, s)) AddUnique(&next_, b.next);
+    }
+  }
+  if (next_.empty()) {
+    // Described only on failure: every outcome the states allowed.
+    std::string allowed;
+    for (const ItemState& s : states) {
+      branches_.clear();
+      Branches(op, s, now, header_now, &branches_);
+      for (const Branch& b : branches_) {
+        if (allowed.size() > 2000) break;
+        if (!allowed.empty()) allowed += " | ";
+        switch (b.expect) {
+          case Branch::Expect::kLine:
+            allowed += b.line;
+            break;
+          case Branch::Expect::kMiss:
+            allowed += "MISS";
+            break;
+          case Branch::Expect::kHit:
+            allowed += "HIT " + Describe(s);
+            break;
+        }
+      }
+    }
+    std::string got;
+    if (IsRetrieval(op.kind)) {
+      got = hit == nullptr ? "MISS"
+                           : "HIT [" + hit->value.substr(0, 40) + "] (" +
+                                 std::to_string(hit->value.size()) + " bytes) flags " +
+                                 std::to_string(hit->flags) + " cas " + std::to_string(hit->cas);
+    } else {
+      got = reply->line;
+    }
+    std::string held;
+    for (const ItemState& s : states) held += (held.empty() ? "" : " | ") + Describe(s);
+    return "op `" + DescribeOperation(op) + "` key " + key + " at server time " +
+           std::to_string(now) + ": expected " + allowed + " but got " + got +
+           " (key state: " + held + ")";
+  }
+  if (next_.size() > kMaxCandidates) {
+    return "oracle: more than " + std::to_string(kMaxCandidates) + " candidate states for key " +
+           key + " after `" + DescribeOperation(op) + "`";
+  }
+  states.swap(next_);
+  return std::nullopt;
+}
+
+std::optional<std::string> SequentialOracle::ExecuteFlush(const Operation& op, uint32_t now,
+                                                          const Reply* reply) {
+  if (reply != nullptr && reply->line != "OK") {
+    return "op `" + DescribeOperation(op) + "`: expected OK but got " + DescribeReply(*reply);
+  }
+  const uint32_t old_live = oldest_live_;
+  const uint64_t old_order = oldest_order_;
+  const int64_t delay = op.exptime;
+  const uint32_t new_oldest = delay > 0 ? Realtime(delay, now) : now;
+  oldest_live_ = new_oldest - 1;
+  if (oldest_live_ <= now) oldest_order_ = ++order_;
+  // Items flushed until now but not under the new setting come back, unless
+  // the LRU or the crawler reaped them in the meantime.
+  for (auto& [key, states] : keys_) {
+    std::vector<ItemState> added;
+    for (const ItemState& s : states) {
+      if (s.linked && !Flushed(s, now) && FlushedUnder(s, now, old_live, old_order)) {
+        added.emplace_back();
+      }
+    }
+    for (const ItemState& s : added) AddUnique(&states, s);
+  }
+  return std::nullopt;
+}
+
+void SequentialOracle::MayBeUnlinked(const std::string& key) {
+  AddUnique(&StatesOf(key), {});
+}
+
+std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32_t now,
+                                                     const Reply* reply, uint32_t header_now) {
+  ++checked_;
+  switch (op.kind) {
+    case OpKind::kFlushAll:
+      return ExecuteFlush(op, now, reply);
+    case OpKind::kBadInput:
+      if (reply != nullptr && (reply->line != op.expected_error || !reply->hits.empty())) {
+        return "op `" + DescribeOperation(op) + "`: expected " + op.expected_error + " but got " +
+               DescribeReply(*reply);
+      }
+      return std::nullopt;
+    case OpKind::kGet:
+    case OpKind::kGets: {
+      if (reply != nullptr && reply->line != "END") {
+        return "op `" + DescribeOperation(op) + "`: expected END but got " + DescribeReply(*reply);
+      }
+      size_t next_hit = 0;
+      for (size_t i = 0; i < op.keys.size(); ++i) {
+        const Hit* hit = nullptr;
+        if (reply != nullptr && next_hit < reply->hits.size() &&
+            reply->hits[next_hit].key == op.keys[i]) {
+          hit = &reply->hits[next_hit++];
+        }
+        if (auto failure = ExecuteKeyed(op, i, now, now, reply, hit)) return failure;
+        if (hit != nullptr) max_cas_seen_ = std::max(max_cas_seen_, hit->cas);
+      }
+      if (reply != nullptr && next_hit != reply->hits.size()) {
+        return "op `" + DescribeOperation(op) +
+               "`: a value for a key not asked or out of order: " + DescribeReply(*reply);
+      }
+      return std::nullopt;
+    }
+    default:
+      break;
+  }
+  ++order_;  // the unique a modification would take
+  return ExecuteKeyed(op, 0, now, header_now, reply, nullptr);
+}
+
+std::optional<std::string> SequentialOracle::Evicted(std::string_view key_view) {
+  const std::string key(key_view);
+  std::vector<ItemState>& states = StatesOf(key);
+  const bool may_be_linked =
+      std::any_of(states.begin(), states.end(), [](const ItemState& s) { return s.linked; });
+  if (!may_be_linked) {
+    std::string held;
+    for (const ItemState& s : states) held += (held.empty() ? "" : " | ") + Describe(s);
+    return "the server evicted " + key + ", which cannot be stored (key state: " + held + ")";
+  }
+  states.assign(1, ItemState{});
+  return std::nullopt;
+}
+
+}  // namespace mcspec::sim

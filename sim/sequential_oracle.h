@@ -1,0 +1,119 @@
+// The sequential oracle: checks each reply of a memcached text-protocol
+// server against what memcached 1.6.18 allows, online, given every operation
+// executed before it.
+//
+// Order. mcsim's server is the reference, one thread, driven by the
+// simulated network, which sees exactly when the last byte of each request is
+// handed to the server: that is when the request executes. The simulator
+// feeds the oracle operations in that execution order (not in the order
+// replies reach clients), so concurrency needs no guessing: an operation of
+// another client "landing first" is simply earlier in the feed. What stays
+// open is modelled as a set of candidate states per key, narrowed by each
+// observed reply:
+//   - a reply that never arrives (noreply, a reset connection, a lost
+//     datagram): every outcome the operation could have had;
+//   - memory: any store may be refused with SERVER_ERROR out of memory
+//     (memcached's allocator may fail under pressure; a failed set also
+//     unlinks the old value), an append/prepend whose new item cannot be
+//     allocated answers NOT_STORED, an incr whose result needs a new item may
+//     answer SERVER_ERROR out of memory;
+//   - evictions are not guessed: the simulator watches them (`watch
+//     evictions`) and reports each evicted key at its place in the feed, so a
+//     miss is allowed only after the key's eviction, and a key evicted is
+//     gone;
+//   - incr/decr rewrites the value in place (padded with spaces to the old
+//     length) or in a new item depending on references memcached holds
+//     internally: both results are candidates;
+//   - flush_all: memcached invalidates lazily; an item flushed but not yet
+//     reaped comes back when a later flush_all moves oldest_live into the
+//     future, unless the LRU or crawler reaped it meanwhile: both candidates.
+// Time is the server's (relative seconds, as its clock reads when the
+// operation executes); exptimes are converted as memcached's realtime()
+// does, against `process_started`.
+//
+// cas uniques: the oracle knows an item's unique once a gets has shown it;
+// every modification gives a fresh unique, larger than any seen before.
+#ifndef MCSPEC_SIM_SEQUENTIAL_ORACLE_H_
+#define MCSPEC_SIM_SEQUENTIAL_ORACLE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "operation.h"
+
+namespace mcspec::sim {
+
+class SequentialOracle {
+ public:
+  explicit SequentialOracle(int64_t process_started) : process_started_(process_started) {}
+
+  // The operation executed when the server's clock read `now`; `reply` is
+  // what came back, or null when no reply will be seen. A storage
+  // operation's command line was read at `header_now` (its exptime is
+  // converted then). Returns a failure (operation, key, what was allowed,
+  // what arrived) or nothing.
+  std::optional<std::string> Execute(const Operation& op, uint32_t now, const Reply* reply,
+                                     uint32_t header_now);
+  std::optional<std::string> Execute(const Operation& op, uint32_t now, const Reply* reply) {
+    return Execute(op, now, reply, now);
+  }
+  // A set whose reply will never be seen had its command line read: if its
+  // allocation failed, the key's old value was unlinked then.
+  void MayBeUnlinked(const std::string& key);
+  // The server evicted `key`. A key that cannot have been stored is a failure.
+  std::optional<std::string> Evicted(std::string_view key);
+
+  // Candidate states held for `key` (1 when its state is known exactly).
+  size_t candidates(const std::string& key) const;
+  uint64_t checked() const { return checked_; }
+
+  // One possible state of a key on the server.
+  struct ItemState {
+    bool linked = false;  // in the server's index (maybe flushed or expired)
+    std::string value;
+    uint32_t flags = 0;
+    uint32_t exptime = 0;    // relative, 0: never
+    uint32_t link_time = 0;  // when it was linked (memcached's it->time)
+    uint64_t order = 0;      // when its unique was assigned, in the oracle's count
+    std::optional<uint64_t> cas;
+    uint64_t cas_floor = 0;  // its unique is larger than this
+
+    bool operator==(const ItemState&) const = default;
+  };
+
+ private:
+  // One outcome an operation may have on one candidate.
+  struct Branch {
+    enum class Expect : uint8_t { kLine, kHit, kMiss } expect;
+    std::string line;  // kLine
+    ItemState next;
+  };
+
+  uint32_t Realtime(int64_t exptime, uint32_t now) const;
+  bool Flushed(const ItemState& s, uint32_t now) const;
+  bool Visible(const ItemState& s, uint32_t now) const;
+  void Branches(const Operation& op, const ItemState& s, uint32_t now, uint32_t header_now,
+                std::vector<Branch>* out);
+  std::optional<std::string> ExecuteKeyed(const Operation& op, size_t key_index, uint32_t now,
+                                          uint32_t header_now, const Reply* reply, const Hit* hit);
+  std::optional<std::string> ExecuteFlush(const Operation& op, uint32_t now, const Reply* reply);
+  std::vector<ItemState>& StatesOf(const std::string& key);
+
+  int64_t process_started_;
+  std::unordered_map<std::string, std::vector<ItemState>> keys_;
+  uint32_t oldest_live_ = 0;
+  uint64_t oldest_order_ = 0;
+  uint64_t order_ = 0;
+  uint64_t max_cas_seen_ = 0;
+  uint64_t checked_ = 0;
+  std::vector<Branch> branches_;  // scratch
+  std::vector<ItemState> next_;   // scratch
+};
+
+}  // namespace mcspec::sim
+
+#endif  // MCSPEC_SIM_SEQUENTIAL_ORACLE_H_

@@ -1,0 +1,189 @@
+#include "sim_client.h"
+
+#include "client_history.h"
+#include "clock.h"
+
+namespace mcspec::sim {
+
+SimClient::SimClient(uint32_t index, ClientContext& context)
+    : index_(index),
+      context_(context),
+      skew_s_(context.prng.Range(-static_cast<int64_t>(context.params.client_skew_s),
+                                 context.params.client_skew_s)) {}
+
+void SimClient::Start() {
+  context_.loop.After(static_cast<SimTime>(context_.prng.Below(10'000)), [this] { Connect(); });
+}
+
+void SimClient::Connect() {
+  connection_ = context_.network.Connect(this);
+  connected_ = true;
+  write_closed_ = false;
+  input_.clear();
+  input_pos_ = 0;
+  ScheduleSend();
+}
+
+void SimClient::ScheduleSend() {
+  if (!connected_ || write_closed_ || send_scheduled_ || context_.ops_left == 0 ||
+      awaiting_.size() >= context_.params.pipeline_depth) {
+    return;
+  }
+  send_scheduled_ = true;
+  const auto think = static_cast<SimTime>(
+      1 + context_.prng.Below(static_cast<uint64_t>(2 * context_.params.think_time_ns)));
+  context_.loop.After(think, [this] {
+    send_scheduled_ = false;
+    SendOne();
+    ScheduleSend();
+  });
+}
+
+int64_t ClientContext::UnixNow(int64_t skew_s) const {
+  const double jumps =
+      static_cast<double>(loop.now()) / static_cast<double>(params.tick_interval_ns);
+  const auto elapsed = static_cast<int64_t>(jumps * (1 + params.max_clock_jump) / 2);
+  return unix_epoch + ref::Clock::kStartOffset + elapsed + skew_s;
+}
+
+void SimClient::RememberCas(uint32_t key, uint64_t cas) {
+  for (auto& [known_key, known_cas] : known_cas_) {
+    if (known_key == key) {
+      known_cas = cas;
+      return;
+    }
+  }
+  if (known_cas_.size() < kKnownCas) {
+    known_cas_.emplace_back(key, cas);
+  } else {
+    known_cas_[known_cas_next_] = {key, cas};
+    known_cas_next_ = (known_cas_next_ + 1) % kKnownCas;
+  }
+}
+
+uint64_t SimClient::TakeProcess() {
+  if (idle_processes_.empty()) return context_.next_process++;
+  const uint64_t process = idle_processes_.back();
+  idle_processes_.pop_back();
+  return process;
+}
+
+void SimClient::SendOne() {
+  if (!connected_ || write_closed_ || context_.ops_left == 0) return;
+  context_.ops_left--;
+  const Workload::ClientView view{context_.UnixNow(skew_s_), &known_cas_};
+  Operation op = context_.workload.Next(context_.prng, view);
+  std::string bytes;
+  EncodeRequest(op, &bytes);
+  const bool half_close =
+      context_.params.half_close > 0 && context_.prng.Bernoulli(context_.params.half_close);
+  const bool noreply = op.noreply;
+  const size_t processes = IsRetrieval(op.kind) ? op.keys.size() : 1;
+  const uint64_t id = context_.feed.Add(std::move(op));
+  Pending pending{id, {}};
+  for (size_t i = 0; i < processes; ++i) pending.processes.push_back(TakeProcess());
+  if (context_.history != nullptr) {
+    for (size_t i = 0; i < processes; ++i) {
+      RecordInvoke(*context_.history, pending.processes[i], context_.loop.now(),
+                   context_.feed.operation(id), i);
+    }
+  }
+  // The bytes are hashed where the server reads them; here the write.
+  context_.fingerprint.Record("send", context_.loop.now(), id, {});
+  if (half_close) {
+    // Part of the request, then FIN: the server drops the rest unexecuted.
+    const size_t cut = bytes.size() > 1 ? 1 + context_.prng.Below(bytes.size() - 1) : 0;
+    context_.network.Send(connection_, std::string_view(bytes).substr(0, cut), 0);
+    context_.network.ShutdownWrite(connection_);
+    write_closed_ = true;
+    context_.feed.Dropped(id);
+    awaiting_.push_back(std::move(pending));
+    return;
+  }
+  const Operation& sent = context_.feed.operation(id);
+  const size_t header = IsStorage(sent.kind) ? bytes.size() - sent.value.size() - 2 : 0;
+  context_.network.Send(connection_, bytes, id, header);
+  if (noreply) {
+    Abandon(pending, "noreply");
+    return;
+  }
+  awaiting_.push_back(std::move(pending));
+}
+
+void SimClient::OnData(std::string_view bytes) {
+  input_.append(bytes);
+  ParseReplies();
+  ScheduleSend();
+}
+
+void SimClient::ParseReplies() {
+  Reply reply;
+  std::string error;
+  while (input_pos_ < input_.size() && context_.failure.empty()) {
+    const std::string_view rest = std::string_view(input_).substr(input_pos_);
+    if (awaiting_.empty()) {
+      context_.failure = "client " + std::to_string(index_) +
+                         ": bytes with no request waiting: " + std::string(rest.substr(0, 100));
+      return;
+    }
+    const Operation& op = context_.feed.operation(awaiting_.front().op_id);
+    const size_t used = ParseReply(op.kind, rest, &reply, &error);
+    if (used == 0) break;
+    if (used == std::string_view::npos) {
+      context_.failure = "client " + std::to_string(index_) + ": reply to `" +
+                         DescribeOperation(op) + "`: " + error;
+      return;
+    }
+    input_pos_ += used;
+    Pending pending = std::move(awaiting_.front());
+    awaiting_.pop_front();
+    Complete(pending, std::move(reply));
+  }
+  if (input_pos_ == input_.size()) {
+    input_.clear();
+    input_pos_ = 0;
+  } else if (input_pos_ > 65536) {
+    input_.erase(0, input_pos_);
+    input_pos_ = 0;
+  }
+}
+
+void SimClient::Complete(const Pending& pending, Reply reply) {
+  context_.replies++;
+  const Operation& op = context_.feed.operation(pending.op_id);
+  if (op.kind == OpKind::kGets) {
+    for (const Hit& hit : reply.hits) RememberCas(Workload::KeyIndex(hit.key), hit.cas);
+  }
+  if (context_.history != nullptr) {
+    RecordReply(*context_.history, pending.processes, context_.loop.now(), op, reply);
+  }
+  for (uint64_t process : pending.processes) idle_processes_.push_back(process);
+  context_.feed.Replied(pending.op_id, std::move(reply));
+}
+
+void SimClient::Abandon(const Pending& pending, const std::string& why) {
+  context_.unknown++;
+  if (context_.history != nullptr) {
+    RecordNoReply(*context_.history, pending.processes, context_.loop.now(),
+                  context_.feed.operation(pending.op_id), why);
+  }
+  // The processes are retired: an info is a process's last event.
+  context_.feed.NoReply(pending.op_id);
+}
+
+void SimClient::OnClosed(bool reset) {
+  connected_ = false;
+  while (!awaiting_.empty()) {
+    Pending pending = std::move(awaiting_.front());
+    awaiting_.pop_front();
+    Abandon(pending, reset ? "connection reset" : "connection closed by the server");
+  }
+  input_.clear();
+  input_pos_ = 0;
+  if (context_.ops_left > 0) {
+    const auto delay = static_cast<SimTime>(1000 + context_.prng.Below(100'000));
+    context_.loop.After(delay, [this] { Connect(); });
+  }
+}
+
+}  // namespace mcspec::sim

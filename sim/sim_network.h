@@ -1,0 +1,193 @@
+// The simulated network between mcsim's clients and one reference server.
+//
+// TCP connections keep TCP's guarantees and break everything else: bytes of
+// one direction arrive complete and in order, but a write may arrive in
+// pieces split at random points (short reads), after the connection's own
+// latency plus a random slow tail, or after the connection was clogged for a
+// while (bytes held back, never lost). Connections are independent, so
+// requests of different connections are reordered freely. A connection may
+// be reset at any moment: bytes still in flight either way are lost, the
+// server's session is destroyed (a partial request with it), and the client
+// learns of the reset. A client may shut down its writing side (a FIN after
+// its last bytes): the server then drops any partial request and closes.
+//
+// UDP breaks everything: each datagram (a client's request, each datagram
+// of a reply) may be lost, duplicated, and delivered after its own random
+// delay, so datagrams are reordered freely. The server has one UDP socket,
+// a ref::UdpConnection serving every client socket.
+//
+// Each server-side connection is a ref::Session. The network hands it bytes
+// split at request boundaries (which the sender marks with a tag), so each
+// request executes in its own Receive and the observer learns, in execution
+// order, which request just ran; that is the order the oracle checks in.
+#ifndef MCSPEC_SIM_SIM_NETWORK_H_
+#define MCSPEC_SIM_SIM_NETWORK_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "event_loop.h"
+#include "fingerprint.h"
+#include "prng.h"
+#include "server.h"
+#include "session.h"
+#include "swarm.h"
+#include "trace.h"
+#include "udp_connection.h"
+
+namespace mcspec::sim {
+
+using ConnectionId = uint32_t;
+
+// A client's end of a connection.
+class ClientEndpoint {
+ public:
+  virtual ~ClientEndpoint() = default;
+  virtual void OnData(std::string_view bytes) = 0;
+  // The connection is gone: reset, or closed by the server after all its data.
+  virtual void OnClosed(bool reset) = 0;
+};
+
+// A client's UDP socket. `tag` names the request copy whose execution
+// produced the datagram: a simulated client keeps the replies of a request
+// and of its duplicate apart, which a real one could not do for identical
+// bytes, but which keeps every reply attributed to the execution it came from.
+class DatagramEndpoint {
+ public:
+  virtual ~DatagramEndpoint() = default;
+  virtual void OnDatagram(std::string_view bytes, uint64_t tag) = 0;
+};
+
+// What the simulation learns from the server side.
+class ServerObserver {
+ public:
+  virtual ~ServerObserver() = default;
+  // The command line of storage request `tag` has just been read: memcached
+  // converts its exptime and allocates its item (or refuses) now.
+  virtual void HeaderRead(uint64_t tag) = 0;
+  // The request tagged `tag` has just executed.
+  virtual void Executed(uint64_t tag) = 0;
+  // The request tagged `tag` will never execute (its connection died first).
+  virtual void Dropped(uint64_t tag) = 0;
+};
+
+struct NetworkStats {
+  uint64_t connections = 0;
+  uint64_t writes = 0;
+  uint64_t segments = 0;
+  uint64_t resets = 0;
+  uint64_t half_closes = 0;
+  uint64_t clogs = 0;
+  uint64_t slow_tails = 0;
+  uint64_t datagrams = 0;
+  uint64_t datagrams_lost = 0;
+  uint64_t datagrams_duplicated = 0;
+};
+
+class SimNetwork {
+ public:
+  SimNetwork(EventLoop& loop, Prng& prng, const SwarmParameters& params, ref::Server& server,
+             ServerObserver& observer, Fingerprint& fingerprint, TraceWriter* trace);
+  ~SimNetwork();
+
+  ConnectionId Connect(ClientEndpoint* client);
+  // Sends bytes from the client; if `tag` is not 0 a request ends with them,
+  // and if `header` is not 0 its first `header` bytes are a storage command
+  // line (reported when read).
+  void Send(ConnectionId id, std::string_view bytes, uint64_t tag, size_t header = 0);
+  // The client will send nothing more (a FIN after the bytes already sent).
+  void ShutdownWrite(ConnectionId id);
+  // A client's UDP socket; returns its number.
+  uint32_t OpenUdpSocket(DatagramEndpoint* client);
+  // Sends a request datagram from client socket `socket` to the server. It
+  // executes tagged `tag`, and a duplicate, if the network makes one, tagged
+  // `duplicate_tag`; each copy lost is reported Dropped.
+  void SendDatagram(uint32_t socket, std::string_view bytes, uint64_t tag, uint64_t duplicate_tag);
+  // A server-side session opened outside any client (the eviction watcher).
+  ref::Session& OpenLocalSession(ConnectionId* id);
+  // The server's time moved: records it in the trace.
+  void RecordClock(int64_t seconds);
+  // Polls a local session, recording what it sent.
+  void Poll(ConnectionId id, std::string* out);
+
+  const NetworkStats& stats() const { return stats_; }
+
+ private:
+  // One direction's bytes in flight, in one buffer; `pieces` says how they
+  // were cut into segments (and which ends with the FIN).
+  struct Piece {
+    size_t size;
+    bool fin;
+  };
+  struct Direction {
+    std::string bytes;
+    size_t delivered = 0;  // bytes of `bytes` already delivered
+    std::deque<Piece> pieces;
+    SimTime last_arrival = 0;
+    SimTime clogged_until = 0;
+  };
+  struct Connection {
+    ClientEndpoint* client = nullptr;
+    std::unique_ptr<ref::Session> session;
+    Direction to_server;
+    Direction to_client;
+    // Request boundaries in the client's stream, in order.
+    struct Boundary {
+      uint64_t offset;  // just past the request (or its command line)
+      uint64_t tag;
+      bool header;
+    };
+    std::deque<Boundary> boundaries;
+    uint64_t sent = 0;       // bytes the client has sent
+    uint64_t delivered = 0;  // bytes the server has received
+    SimTime latency = 0;
+    uint32_t generation = 0;  // bumped by a reset: its pending deliveries are void
+    bool open = true;
+  };
+
+  struct Datagram {
+    std::string bytes;
+    uint32_t socket;
+    uint64_t tag;
+    bool to_server;
+  };
+  // Sends copies of a datagram (0: lost, 1, or 2: duplicated); the copies'
+  // tags are `tag` and `duplicate_tag`.
+  void SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag);
+  void DeliverDatagram(size_t slot);
+  void Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin);
+  SimTime Arrival(const Connection& c, Direction& d);
+  void Deliver(uint64_t packed);
+  void DeliverToServer(ConnectionId id, std::string_view bytes, bool fin);
+  static void Clear(Direction& d);
+  void ServerClose(ConnectionId id);
+  void DropBoundaries(Connection& c);
+  void Reset(ConnectionId id);
+
+  EventLoop& loop_;
+  Prng& prng_;
+  const SwarmParameters& params_;
+  ref::Server& server_;
+  ServerObserver& observer_;
+  Fingerprint& fingerprint_;
+  TraceWriter* trace_;
+  std::deque<Connection> connections_;  // by id; deque: stable while clients reconnect
+  std::string output_;                  // scratch for a session's output
+  // UDP: the server's socket (created with the first client socket), the
+  // clients' sockets, and datagrams in flight (slots reused).
+  std::unique_ptr<ref::UdpConnection> udp_;
+  ConnectionId udp_id_ = 0;
+  std::vector<DatagramEndpoint*> udp_clients_;
+  std::vector<Datagram> datagrams_;
+  std::vector<size_t> free_datagrams_;
+  std::vector<std::string> replies_;  // scratch
+  NetworkStats stats_;
+};
+
+}  // namespace mcspec::sim
+
+#endif  // MCSPEC_SIM_SIM_NETWORK_H_

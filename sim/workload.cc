@@ -1,0 +1,140 @@
+#include "workload.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace mcspec::sim {
+
+Workload::Workload(const SwarmParameters& params) : params_(params) {
+  pattern_.resize(params.max_value_size + kPatternPeriod);
+  for (size_t i = 0; i < pattern_.size(); ++i) {
+    pattern_[i] = static_cast<char>('a' + i % kPatternPeriod);
+  }
+  if (params.zipf) zipf_ = std::make_unique<ZipfDistribution>(params.key_count, params.zipf_s);
+  for (uint32_t w : params.op_weights) weight_total_ += w;
+}
+
+std::string Workload::KeyName(uint32_t index) {
+  return "k" + std::to_string(index);
+}
+
+uint32_t Workload::KeyIndex(std::string_view key) {
+  uint32_t index = 0;
+  std::from_chars(key.data() + 1, key.data() + key.size(), index);
+  return index;
+}
+
+uint32_t Workload::DrawKey(Prng& prng) const {
+  return static_cast<uint32_t>(zipf_ ? zipf_->Draw(prng) : prng.Below(params_.key_count));
+}
+
+std::string Workload::DrawValue(Prng& prng) {
+  if (prng.Bernoulli(params_.numeric_values)) {
+    // Small numbers, and now and then one near the top of uint64.
+    if (prng.Bernoulli(0.05)) return std::to_string(UINT64_MAX - prng.Below(100));
+    return std::to_string(prng.Below(1000));
+  }
+  const auto size = static_cast<size_t>(
+      prng.LogUniform(params_.min_value_size + 1, params_.max_value_size + 1) - 1);
+  // A value names where it came from, then repeats a letter pattern: cheap
+  // to make, and two values of the same size still differ.
+  std::string value = "v" + std::to_string(++values_made_) + ":";
+  if (value.size() >= size) {
+    value.resize(size);
+    return value;
+  }
+  const size_t offset = prng.Below(kPatternPeriod);
+  value.append(pattern_, offset, size - value.size());
+  return value;
+}
+
+int64_t Workload::DrawExptime(Prng& prng, const ClientView& view) const {
+  if (!prng.Bernoulli(params_.ttl_share)) return 0;
+  if (prng.Bernoulli(params_.negative_ttl_share)) return -1;
+  const auto ttl = static_cast<int64_t>(prng.Range(1, params_.max_ttl));
+  if (prng.Bernoulli(params_.absolute_ttl_share)) return view.unix_now + ttl;
+  return ttl;
+}
+
+void Workload::DrawBadInput(Prng& prng, Operation* op) const {
+  // Requests whose reply memcached 1.6.18 fixes, which change nothing and
+  // leave the connection reading the next request.
+  const std::string key = KeyName(DrawKey(prng));
+  switch (prng.Below(6)) {
+    case 0:
+      op->bad_request = "bogus_command " + key + "\r\n";
+      op->expected_error = "ERROR";
+      break;
+    case 1:
+      op->bad_request = "get " + std::string(251, 'x') + "\r\n";
+      op->expected_error = "CLIENT_ERROR bad command line format";
+      break;
+    case 2:
+      op->bad_request = "incr " + key + " notanumber\r\n";
+      op->expected_error = "CLIENT_ERROR invalid numeric delta argument";
+      break;
+    case 3:
+      op->bad_request = "set " + key + " 0 0 notalength\r\n";
+      op->expected_error = "CLIENT_ERROR bad command line format";
+      break;
+    case 4:
+      op->bad_request = "touch " + key + " soon\r\n";
+      op->expected_error = "CLIENT_ERROR invalid exptime argument";
+      break;
+    default:
+      op->bad_request = "delete " + key + " 5\r\n";
+      op->expected_error = "CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]";
+      break;
+  }
+}
+
+Operation Workload::Next(Prng& prng, const ClientView& view) {
+  Operation op;
+  uint64_t pick = prng.Below(weight_total_);
+  size_t kind = 0;
+  while (pick >= params_.op_weights[kind]) pick -= params_.op_weights[kind++];
+  op.kind = static_cast<OpKind>(kind);
+  if (op.kind == OpKind::kCas && (view.known_cas == nullptr || view.known_cas->empty())) {
+    op.kind = OpKind::kGets;  // no unique to race with yet: fetch one
+  }
+  switch (op.kind) {
+    case OpKind::kGet:
+    case OpKind::kGets: {
+      const auto n = static_cast<size_t>(prng.Range(1, params_.max_multiget));
+      for (size_t i = 0; i < n; ++i) op.keys.push_back(KeyName(DrawKey(prng)));
+      return op;
+    }
+    case OpKind::kCas: {
+      // A unique this client saw, for a key it fetched: a race with writers.
+      const auto& [key, cas] = (*view.known_cas)[prng.Below(view.known_cas->size())];
+      op.keys.push_back(KeyName(key));
+      op.cas = cas;
+      break;
+    }
+    case OpKind::kFlushAll:
+      op.exptime = params_.max_flush_delay > 0 && prng.Bernoulli(0.7)
+                       ? prng.Range(1, params_.max_flush_delay)
+                       : 0;
+      op.noreply = prng.Bernoulli(params_.noreply_share);
+      return op;
+    case OpKind::kBadInput:
+      DrawBadInput(prng, &op);
+      return op;
+    default:
+      op.keys.push_back(KeyName(DrawKey(prng)));
+      break;
+  }
+  if (IsStorage(op.kind)) {
+    op.value = DrawValue(prng);
+    op.flags = prng.Bernoulli(0.2) ? static_cast<uint32_t>(prng.Next()) : 0;
+    op.exptime = DrawExptime(prng, view);
+  } else if (op.kind == OpKind::kTouch) {
+    op.exptime = DrawExptime(prng, view);
+  } else if (op.kind == OpKind::kIncr || op.kind == OpKind::kDecr) {
+    op.delta = prng.Bernoulli(0.02) ? prng.Next() : prng.Below(20);
+  }
+  op.noreply = prng.Bernoulli(params_.noreply_share);
+  return op;
+}
+
+}  // namespace mcspec::sim

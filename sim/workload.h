@@ -1,0 +1,55 @@
+// The operations one seed's clients issue, drawn from its swarm parameters:
+// the command mix, keys (uniform or zipf over key_count keys), values of
+// sizes spread across slab classes (some of them decimal numbers, for
+// incr/decr), TTLs (relative, absolute on the client's skewed clock, or
+// negative), noreply, multi-get, cas with uniques a client's gets saw, and
+// bad requests whose exact memcached error is known.
+#ifndef MCSPEC_SIM_WORKLOAD_H_
+#define MCSPEC_SIM_WORKLOAD_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "operation.h"
+#include "prng.h"
+#include "swarm.h"
+
+namespace mcspec::sim {
+
+class Workload {
+ public:
+  explicit Workload(const SwarmParameters& params);
+
+  // What a client knows when it picks its next operation.
+  struct ClientView {
+    int64_t unix_now = 0;  // the client's (skewed) clock, for absolute exptimes
+    // Uniques its gets saw lately: (key index, unique).
+    const std::vector<std::pair<uint32_t, uint64_t>>* known_cas = nullptr;
+  };
+  Operation Next(Prng& prng, const ClientView& view);
+
+  static std::string KeyName(uint32_t index);
+  // The index of a key this workload named (KeyName's inverse).
+  static uint32_t KeyIndex(std::string_view key);
+
+ private:
+  uint32_t DrawKey(Prng& prng) const;
+  std::string DrawValue(Prng& prng);
+  int64_t DrawExptime(Prng& prng, const ClientView& view) const;
+  void DrawBadInput(Prng& prng, Operation* op) const;
+
+  // Values repeat this letter pattern from a random offset.
+  static constexpr size_t kPatternPeriod = 23;
+  std::string pattern_;
+  const SwarmParameters& params_;
+  std::unique_ptr<ZipfDistribution> zipf_;
+  uint32_t weight_total_ = 0;
+  uint64_t values_made_ = 0;
+};
+
+}  // namespace mcspec::sim
+
+#endif  // MCSPEC_SIM_WORKLOAD_H_
