@@ -1,0 +1,113 @@
+// Prints how long the linearizability checker takes on large histories:
+// 100,000 operations of 8 clients (by default), recorded by running a random
+// workload against the reference server and giving the operations
+// overlapping intervals (reference_recorder.h). Variants: 1000 keys; 10 hot
+// keys; 10 hot keys with lost (info) and refused (fail) operations; and 10
+// hot keys with one read corrupted, which the checker must reject.
+//
+// usage: checker_benchmark [--operations N] [--seed S]
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "linearizability.h"
+#include "reference_recorder.h"
+
+namespace mcspec::sim {
+namespace {
+
+struct Variant {
+  const char* name;
+  Workload workload;
+  bool corrupt_one_read;
+};
+
+double Milliseconds(std::chrono::steady_clock::duration duration) {
+  return std::chrono::duration<double, std::milli>(duration).count();
+}
+
+// Replaces the value of the middle read hit by one no operation writes.
+bool CorruptOneRead(std::vector<HistoryEvent>* events) {
+  std::vector<size_t> hits;
+  for (size_t i = 0; i < events->size(); ++i) {
+    if ((*events)[i].type == EventType::kOk && (*events)[i].result == "HIT") hits.push_back(i);
+  }
+  if (hits.empty()) return false;
+  (*events)[hits[hits.size() / 2]].value = "never written";
+  return true;
+}
+
+const char* VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kLinearizable:
+      return "linearizable";
+    case Verdict::kNotLinearizable:
+      return "NOT linearizable";
+    case Verdict::kUnknown:
+      return "unknown";
+  }
+  return "?";
+}
+
+int Run(size_t operations, uint64_t seed) {
+  const Variant variants[] = {
+      {"1000 keys", {operations, 8, 1000, 0, 0}, false},
+      {"10 hot keys", {operations, 8, 10, 0, 0}, false},
+      {"10 hot keys, 1% info, 1% fail", {operations, 8, 10, 10, 10}, false},
+      {"10 hot keys, one read corrupted", {operations, 8, 10, 0, 0}, true},
+  };
+  std::printf("%-34s %9s %8s %6s %12s %10s %10s  %s\n", "history", "ops", "events", "keys", "steps",
+              "record ms", "check ms", "verdict");
+  for (const Variant& variant : variants) {
+    std::mt19937_64 random(seed);
+    const RandomBelow below = [&random](uint64_t bound) { return random() % bound; };
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<HistoryEvent> events = Interleave(RunWorkload(variant.workload, below), below);
+    if (variant.corrupt_one_read && !CorruptOneRead(&events)) {
+      std::fprintf(stderr, "no read hit to corrupt\n");
+      return 1;
+    }
+    const auto recorded = std::chrono::steady_clock::now();
+    std::vector<HistoryOperation> ops;
+    std::string error;
+    if (!CollectOperations(events, &ops, &error)) {
+      std::fprintf(stderr, "%s: %s\n", variant.name, error.c_str());
+      return 1;
+    }
+    const CheckResult result = CheckOperations(ops, CheckOptions{});
+    const auto checked = std::chrono::steady_clock::now();
+    std::printf("%-34s %9zu %8zu %6zu %12llu %10.1f %10.1f  %s\n", variant.name, ops.size(),
+                events.size(), result.keys, static_cast<unsigned long long>(result.steps),
+                Milliseconds(recorded - started), Milliseconds(checked - recorded),
+                VerdictName(result.verdict));
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace mcspec::sim
+
+int main(int argc, char** argv) {
+  size_t operations = 100'000;
+  uint64_t seed = 1;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const std::string value = argv[i + 1];
+    uint64_t number = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (ec != std::errc() || end != value.data() + value.size() ||
+        (flag != "--operations" && flag != "--seed")) {
+      std::fprintf(stderr, "usage: checker_benchmark [--operations N] [--seed S]\n");
+      return 2;
+    }
+    (flag == "--operations" ? operations : seed) = number;
+  }
+  if (argc % 2 == 0) {
+    std::fprintf(stderr, "usage: checker_benchmark [--operations N] [--seed S]\n");
+    return 2;
+  }
+  return mcspec::sim::Run(operations, seed);
+}
