@@ -521,15 +521,16 @@ bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyMode
     if (may_vanish) StepUnknown(Vanished(state), operation, next);
     return true;
   }
-  if (StepKnown(state, operation, next, why)) {
+  std::string problem;
+  if (StepKnown(state, operation, next, &problem)) {
     if (may_vanish) StepKnown(Vanished(state), operation, next, nullptr);
     return true;
   }
   if (may_vanish && StepKnown(Vanished(state), operation, next, nullptr)) return true;
-  if (why != nullptr && state.present && ObservesAbsence(operation.outcome, operation.command)) {
-    *why += " (written without exptime, and evictions are not allowed)";
+  if (state.present && ObservesAbsence(operation.outcome, operation.command)) {
+    problem += " (written without exptime, and evictions are not allowed)";
   }
-  return false;
+  return Refuse(why, std::move(problem));
 }
 
 void ForgetUnique(uint64_t unique, KeyState* state) {

@@ -150,7 +150,7 @@ struct KeySearch {
   std::vector<uint32_t> longest_order;
   StateSet states_after;
   uint32_t deadline = 0;
-  std::vector<uint32_t> stuck;
+  std::vector<uint32_t> candidates;  // the operations that could have gone next
 };
 
 // The search over the operations that may have taken effect, `checked`
@@ -192,25 +192,66 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     }
   }
 
+  // The cache of nodes explored (and, unless on the current path, failed).
+  // Operations of unknown outcome are kept apart from the linearized set:
+  // a node dominates another with the same linearized known operations and
+  // states that has consumed more of them, since unconsumed ones can still
+  // take no effect at the end. So the search need not explore every way of
+  // placing them.
+  std::vector<int> known_rank(n, -1);
+  size_t known_count = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (checked[i]->operation.outcome != KeyOutcome::kUnknown) {
+      known_rank[i] = static_cast<int>(known_count++);
+    }
+  }
   struct CacheEntry {
     LinearizedSet::Compact linearized;
+    std::vector<uint32_t> consumed;  // sorted
     StateSet states;
+    // Still being explored: an ancestor of the current node, which proves
+    // nothing yet (it may have to consume more to succeed).
+    bool on_path = true;
   };
   std::unordered_map<uint64_t, std::vector<CacheEntry>> cache;
   struct Frame {
     int call;
     StateSet states;
+    uint64_t cache_bucket;
+    size_t cache_index;
   };
   std::vector<Frame> calls;
-  LinearizedSet linearized(n);
+  LinearizedSet linearized(known_count);
+  std::vector<uint32_t> consumed;
+  const auto mark = [&](uint32_t op) {
+    if (known_rank[op] >= 0) {
+      linearized.Set(known_rank[op]);
+    } else {
+      consumed.insert(std::lower_bound(consumed.begin(), consumed.end(), op), op);
+    }
+  };
+  const auto unmark = [&](uint32_t op) {
+    if (known_rank[op] >= 0) {
+      linearized.Clear(known_rank[op]);
+    } else {
+      consumed.erase(std::lower_bound(consumed.begin(), consumed.end(), op));
+    }
+  };
   StateSet states{KeyState{}};
   StateSet next;
   bool recorded = false;
 
+  // Each node tries the known operations before those of unknown outcome,
+  // so that the nodes that consume fewer of them (and dominate) come first.
+  bool unknown_pass = false;
   int entry = entries.first();
   while (entries.first() != -1) {
     const Node& node = entries[entry];
     if (node.call) {
+      if ((known_rank[node.op] < 0) != unknown_pass) {
+        entry = node.next;
+        continue;
+      }
       if (options.step_budget != 0 && result.steps >= options.step_budget) {
         result.verdict = Verdict::kUnknown;
         return result;
@@ -228,38 +269,48 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
         }
         std::sort(next.begin(), next.end());
         next.erase(std::unique(next.begin(), next.end()), next.end());
-        linearized.Set(node.op);
-        CacheEntry candidate{linearized.ToCompact(), {}};
-        auto& bucket = cache[linearized.hash() ^ Mix(HashStates(next))];
+        mark(node.op);
+        CacheEntry candidate{linearized.ToCompact(), {}, {}};
+        const uint64_t bucket_hash = linearized.hash() ^ Mix(HashStates(next));
+        auto& bucket = cache[bucket_hash];
         const bool seen = std::any_of(bucket.begin(), bucket.end(), [&](const CacheEntry& e) {
-          return e.linearized == candidate.linearized && e.states == next;
+          return !e.on_path && e.linearized == candidate.linearized && e.states == next &&
+                 std::includes(consumed.begin(), consumed.end(), e.consumed.begin(),
+                               e.consumed.end());
         });
         if (!seen) {
+          candidate.consumed = consumed;
           candidate.states = next;
           bucket.push_back(std::move(candidate));
           if (id >= 0) --remaining[id];
-          calls.push_back(Frame{entry, std::move(states)});
+          calls.push_back(Frame{entry, std::move(states), bucket_hash, bucket.size() - 1});
           states = std::move(next);
           next = StateSet();
           entries.Lift(entry);
           entry = entries.first();
+          unknown_pass = false;
           continue;
         }
-        linearized.Clear(node.op);
+        unmark(node.op);
       }
       entry = node.next;
       continue;
     }
     // A return entry: its operation had to be linearized by now.
+    if (!unknown_pass) {
+      unknown_pass = true;
+      entry = entries.first();
+      continue;
+    }
     if (!recorded || calls.size() > result.longest_order.size()) {
       recorded = true;
       result.longest_order.clear();
       for (const Frame& frame : calls) result.longest_order.push_back(entries[frame.call].op);
       result.states_after = states;
       result.deadline = node.op;
-      result.stuck.clear();
+      result.candidates.clear();
       for (int at = entries.first(); at != entry; at = entries[at].next) {
-        result.stuck.push_back(entries[at].op);
+        result.candidates.push_back(entries[at].op);
       }
     }
     if (calls.empty()) {
@@ -267,14 +318,16 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
       return result;
     }
     Frame& top = calls.back();
+    cache[top.cache_bucket][top.cache_index].on_path = false;
     entry = top.call;
     states = std::move(top.states);
     calls.pop_back();
     const uint32_t op = entries[entry].op;
-    linearized.Clear(op);
+    unmark(op);
     if (mention[op] >= 0) ++remaining[mention[op]];
     entries.Unlift(entry);
     entry = entries[entry].next;
+    unknown_pass = known_rank[op] < 0;
   }
   return result;
 }
@@ -286,14 +339,14 @@ std::string DescribeStates(const StateSet& states) {
   return out;
 }
 
-// Why `operation` cannot go next from any of `states`.
+// Why `operation` cannot go next from any of `states`; empty when it can.
 std::string WhyStuck(const StateSet& states, const KeyOperation& operation,
                      const KeyModelOptions& options) {
   std::string out;
   for (const KeyState& state : states) {
     std::vector<KeyState> ignored;
     std::string why;
-    StepKey(state, operation, options, &ignored, &why);
+    if (StepKey(state, operation, options, &ignored, &why)) return "";
     if (!out.empty()) out += "; ";
     if (states.size() > 1) out += "from " + DescribeState(state) + ": ";
     out += why;
@@ -311,10 +364,16 @@ KeyFailure ExplainFailure(const std::string& key,
   for (uint32_t op : search.longest_order) failure.longest_order.push_back(checked_index[op]);
   failure.states_after = search.states_after;
   failure.deadline = checked_index[search.deadline];
-  for (uint32_t op : search.stuck) {
+  size_t could_go = 0;
+  for (uint32_t op : search.candidates) {
+    std::string why =
+        WhyStuck(search.states_after, key_operations[checked_index[op]]->operation, options.model);
+    if (why.empty()) {
+      ++could_go;
+      continue;
+    }
     failure.stuck.push_back(checked_index[op]);
-    failure.stuck_reasons.push_back(
-        WhyStuck(search.states_after, key_operations[checked_index[op]]->operation, options.model));
+    failure.stuck_reasons.push_back(std::move(why));
   }
 
   constexpr size_t kShownOrder = 20;
@@ -334,11 +393,21 @@ KeyFailure ExplainFailure(const std::string& key,
   }
   text += "after which the key is " + DescribeStates(failure.states_after) + ".\n";
   const HistoryOperation& deadline = failure.operations[failure.deadline];
-  text += deadline.Describe() + " completed at " + std::to_string(*deadline.complete_time) +
-          " and must have taken effect by then, but no operation can go next:\n";
+  text += deadline.Describe();
+  text += deadline.completion == EventType::kOk
+              ? " completed at " + std::to_string(*deadline.complete_time) +
+                    " and must have taken effect by then"
+              : " is the last to place";
+  text += failure.stuck.empty() ? ", but" : ", but no operation can go next:\n";
   for (size_t i = 0; i < failure.stuck.size(); ++i) {
     text += "  " + failure.operations[failure.stuck[i]].Describe() + ": " +
             failure.stuck_reasons[i] + "\n";
+  }
+  if (could_go > 0) {
+    text += (failure.stuck.empty() ? " " : "and ") + std::to_string(could_go) +
+            " operation(s) that can go next lead to no linearization of the rest.\n";
+  } else if (failure.stuck.empty()) {
+    text += " nothing can go next.\n";
   }
   return failure;
 }

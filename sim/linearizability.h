@@ -52,7 +52,7 @@ struct CheckOptions {
   KeyModelOptions model;
   // Search steps (model steps tried) allowed per key; 0: no bound. A key
   // whose search runs out is reported as unknown.
-  uint64_t step_budget = 20'000'000;
+  uint64_t step_budget = 2'000'000;
 };
 
 enum class Verdict { kLinearizable, kNotLinearizable, kUnknown };
@@ -66,8 +66,9 @@ struct KeyFailure {
   std::vector<size_t> longest_order;
   std::vector<KeyState> states_after;
   // The operation whose completion no extension reaches: it must have taken
-  // effect by then, and at that point none of `stuck` (the operations
-  // that could go next, indices into `operations`) can.
+  // effect by then, and at that point none of `stuck` (indices into
+  // `operations`) can go next; other pending operations, if any, can, but
+  // lead to no linearization of the rest.
   size_t deadline = 0;
   std::vector<size_t> stuck;
   std::vector<std::string> stuck_reasons;  // one per `stuck`
