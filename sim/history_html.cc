@@ -10,8 +10,9 @@ namespace {
 
 constexpr size_t kMaxDrawn = 160;     // operations drawn around a failure
 constexpr size_t kContextOrder = 20;  // last operations of the order kept in view
-constexpr int kLaneHeight = 36;
-constexpr int kColumnWidth = 34;
+constexpr int kLaneHeight = 44;
+constexpr int kColumnWidth = 64;
+constexpr double kCharWidth = 6.7;  // of the 11px monospace labels
 constexpr int kLeftMargin = 120;
 constexpr int kTopMargin = 40;
 
@@ -124,16 +125,26 @@ void RenderTimeline(const KeyFailure& failure, std::string* out) {
                           ? open_end
                           : x_of(op.complete_line) + kColumnWidth / 2 - 2;
     const int y = kTopMargin + kLaneHeight * lane[op.process] + 3;
-    std::string label = DescribeOperation(op.operation);
+    // Two lines, request and result, cut to the box; the title has it all.
+    const std::string described = DescribeOperation(op.operation);
+    const size_t arrow = described.rfind(" -> ");
+    std::string request = described.substr(0, arrow);
+    std::string reply = described.substr(arrow + 1);
     if (auto at = position_in_order.find(i); at != position_in_order.end()) {
-      label = Number(static_cast<int64_t>(at->second)) + ". " + label;
+      request = Number(static_cast<int64_t>(at->second)) + ". " + request;
     }
+    const int box_width = std::max(right - x, 8);
+    const auto fit = [&](std::string text) {
+      const size_t room = static_cast<size_t>(std::max(3.0, (box_width - 8) / kCharWidth));
+      if (text.size() > room) text = text.substr(0, room - 3) + "...";
+      return HtmlEscape(text);
+    };
     *out += "<g class=\"" + classes + "\"><title>" + HtmlEscape(op.Describe()) + "</title>";
-    *out += "<rect x=\"" + Number(x) + "\" y=\"" + Number(y) + "\" width=\"" +
-            Number(std::max(right - x, 8)) + "\" height=\"" + Number(kLaneHeight - 10) +
-            "\" rx=\"4\"/>";
-    *out += "<text x=\"" + Number(x + 4) + "\" y=\"" + Number(y + kLaneHeight / 2) + "\">" +
-            HtmlEscape(label) + "</text></g>\n";
+    *out += "<rect x=\"" + Number(x) + "\" y=\"" + Number(y) + "\" width=\"" + Number(box_width) +
+            "\" height=\"" + Number(kLaneHeight - 10) + "\" rx=\"4\"/>";
+    *out += "<text x=\"" + Number(x + 4) + "\" y=\"" + Number(y + 14) + "\">" + fit(request) +
+            "</text><text x=\"" + Number(x + 4) + "\" y=\"" + Number(y + 28) + "\">" + fit(reply) +
+            "</text></g>\n";
   }
   const int failure_x = x_of(ops[failure.deadline].complete_line) + kColumnWidth / 2;
   *out += "<g class=\"failure\"><line x1=\"" + Number(failure_x) + "\" y1=\"14\" x2=\"" +

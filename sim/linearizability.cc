@@ -241,17 +241,10 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   StateSet next;
   bool recorded = false;
 
-  // Each node tries the known operations before those of unknown outcome,
-  // so that the nodes that consume fewer of them (and dominate) come first.
-  bool unknown_pass = false;
   int entry = entries.first();
   while (entries.first() != -1) {
     const Node& node = entries[entry];
     if (node.call) {
-      if ((known_rank[node.op] < 0) != unknown_pass) {
-        entry = node.next;
-        continue;
-      }
       if (options.step_budget != 0 && result.steps >= options.step_budget) {
         result.verdict = Verdict::kUnknown;
         return result;
@@ -288,7 +281,6 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
           next = StateSet();
           entries.Lift(entry);
           entry = entries.first();
-          unknown_pass = false;
           continue;
         }
         unmark(node.op);
@@ -297,11 +289,6 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
       continue;
     }
     // A return entry: its operation had to be linearized by now.
-    if (!unknown_pass) {
-      unknown_pass = true;
-      entry = entries.first();
-      continue;
-    }
     if (!recorded || calls.size() > result.longest_order.size()) {
       recorded = true;
       result.longest_order.clear();
@@ -327,7 +314,6 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     if (mention[op] >= 0) ++remaining[mention[op]];
     entries.Unlift(entry);
     entry = entries[entry].next;
-    unknown_pass = known_rank[op] < 0;
   }
   return result;
 }

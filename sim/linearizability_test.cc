@@ -323,9 +323,7 @@ Workload GenerateWorkload() {
   workload.operations = *rc::gen::inRange<size_t>(1, 300);
   workload.clients = *rc::gen::inRange<size_t>(1, 9);
   workload.keys = *rc::gen::inRange<size_t>(1, 4);
-  // Lost writes may take effect anywhere after their invoke: each one
-  // multiplies the orders to consider, so they are kept to a few percent.
-  workload.info_per_mille = *rc::gen::element<uint32_t>(0, 0, 10, 50);
+  workload.info_per_mille = *rc::gen::element<uint32_t>(0, 0, 10, 50, 200);
   workload.fail_per_mille = *rc::gen::element<uint32_t>(0, 0, 50, 200);
   return workload;
 }
