@@ -156,6 +156,15 @@ KeyState Written(const KeyState& state, std::string value, uint32_t flags, int32
   return out;
 }
 
+// A new version of the present item (append, prepend, incr, decr): its
+// flags and exptime are kept.
+KeyState Rewritten(const KeyState& state, std::string value) {
+  KeyState out = state;
+  EndVersion(&out);
+  out.value = std::move(value);
+  return out;
+}
+
 // Binds the present version's unique to `unique`, as a gets that returned
 // it or a cas that matched it shows.
 bool Bind(KeyState* state, uint64_t unique, std::string* why) {
@@ -199,13 +208,12 @@ uint64_t ApplyDelta(KeyCommand command, uint64_t value, uint64_t delta) {
 // the decimal fits; a new item of exact length otherwise, or when busy.
 void AppendArithmeticResults(const KeyState& state, uint64_t number, std::vector<KeyState>* next) {
   const std::string digits = std::to_string(number);
-  const int32_t keep_exptime = state.may_expire ? 1 : 0;
   if (digits.size() < state.value.size()) {
     std::string padded = digits;
     padded.resize(state.value.size(), ' ');
-    next->push_back(Written(state, std::move(padded), state.flags, keep_exptime));
+    next->push_back(Rewritten(state, std::move(padded)));
   }
-  next->push_back(Written(state, digits, state.flags, keep_exptime));
+  next->push_back(Rewritten(state, digits));
 }
 
 std::string Holds(const KeyState& state) {
@@ -236,8 +244,7 @@ void StepUnknown(const KeyState& state, const KeyOperation& operation,
       if (state.present) {
         const bool append = operation.command == KeyCommand::kAppend;
         next->push_back(
-            Written(state, append ? state.value + operation.data : operation.data + state.value,
-                    state.flags, state.may_expire ? 1 : 0));
+            Rewritten(state, append ? state.value + operation.data : operation.data + state.value));
       }
       return;
     case KeyCommand::kCas: {
@@ -329,9 +336,8 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       }
       // append/prepend keep the item's flags and exptime.
       const bool append = operation.command == KeyCommand::kAppend;
-      next->push_back(Written(state,
-                              append ? state.value + operation.data : operation.data + state.value,
-                              state.flags, state.may_expire ? 1 : 0));
+      next->push_back(
+          Rewritten(state, append ? state.value + operation.data : operation.data + state.value));
       return true;
     }
     case KeyCommand::kCas: {
