@@ -20,7 +20,7 @@ constexpr std::string_view kUsage =
     "  --html OUT       on failure, also draw the failing keys as a page in OUT\n"
     "  --evictions      any item may vanish at any time (a server that evicts)\n"
     "  --no-evictions   only items written with an exptime may vanish (default)\n"
-    "  --budget N       search steps allowed per key, 0 for no bound (default 2000000)\n"
+    "  --budget N       search steps allowed per key, 0 for no bound (default 5000000)\n"
     "exit status: 0 linearizable, 1 not linearizable, 2 bad usage or input, 3 unknown\n";
 
 constexpr size_t kFailuresPrinted = 5;

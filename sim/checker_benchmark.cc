@@ -2,11 +2,12 @@
 // 100,000 operations of 8 clients (by default), recorded by running a random
 // workload against the reference server and giving the operations
 // overlapping intervals (reference_recorder.h). Variants: 1000 keys; 10 hot
-// keys; 10 hot keys with lost (info) and refused (fail) operations; and 10
-// hot keys with one read corrupted, which the checker must reject. For each,
-// it prints the time to record the history, the time to check it in memory,
-// and the time `mcsim check` takes on it as a file (reading and parsing the
-// JSON lines included).
+// keys; 10 hot keys with lost (info) and refused (fail) operations; 10 hot
+// keys with one read corrupted, which the checker must reject; and the same
+// on a single key, where all 8 clients contend. For each it prints the time
+// to record the history, the time to check it in memory, and the time
+// `mcsim check` takes on it as a file (reading and parsing the JSON lines
+// included).
 //
 // usage: checker_benchmark [--operations N] [--seed S]
 #include <charconv>
@@ -65,6 +66,9 @@ int Run(size_t operations, uint64_t seed) {
       {"10 hot keys", {operations, 8, 10, 0, 0}, false},
       {"10 hot keys, 1% info, 1% fail", {operations, 8, 10, 10, 10}, false},
       {"10 hot keys, one read corrupted", {operations, 8, 10, 0, 0}, true},
+      {"1 key", {operations, 8, 1, 0, 0}, false},
+      {"1 key, 1% info, 1% fail", {operations, 8, 1, 10, 10}, false},
+      {"1 key, one read corrupted", {operations, 8, 1, 0, 0}, true},
   };
   std::printf("%-34s %8s %7s %5s %9s %10s %9s %10s  %s\n", "history", "ops", "events", "keys",
               "steps", "record ms", "check ms", "file ms", "verdict");

@@ -427,6 +427,13 @@ std::optional<uint64_t> KeyOperation::MentionedUnique() const {
   return std::nullopt;
 }
 
+bool KeyOperation::MayBindUnique() const {
+  if (command == KeyCommand::kCas) {
+    return outcome == KeyOutcome::kStored || outcome == KeyOutcome::kUnknown;
+  }
+  return MentionedUnique().has_value();
+}
+
 bool ToKeyOperation(const HistoryEvent& invoke, const HistoryEvent* ok, KeyOperation* operation,
                     std::string* error) {
   *operation = KeyOperation{};
@@ -539,9 +546,13 @@ bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyMode
   return Refuse(why, std::move(problem));
 }
 
-void ForgetUnique(uint64_t unique, KeyState* state) {
+void ForgetPastUnique(uint64_t unique, KeyState* state) {
   SortedErase(&state->retired, unique);
   SortedErase(&state->refused, unique);
+}
+
+void ForgetUnique(uint64_t unique, KeyState* state) {
+  ForgetPastUnique(unique, state);
   if (state->unique_known == KeyState::Unique::kBound && state->unique == unique) {
     state->unique_known = KeyState::Unique::kUnmentioned;
     state->unique = 0;

@@ -75,6 +75,10 @@ struct KeyOperation {
 
   // The one unique the operation mentions (sent by cas, received by gets).
   std::optional<uint64_t> MentionedUnique() const;
+  // Whether it may bind that unique to the present version (a gets that saw
+  // it, a cas that stored or may have) rather than only compare with it (a
+  // cas answered EXISTS or NOT_FOUND).
+  bool MayBindUnique() const;
 };
 
 // The operation an invoke event asks for, with the outcome its `ok`
@@ -118,8 +122,13 @@ struct KeyModelOptions {
 bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyModelOptions& options,
              std::vector<KeyState>* next, std::string* why);
 
-// Once no operation still to be checked mentions `unique`, states that
-// differ only in it behave alike; forgetting it lets them compare equal.
+// States that differ only in what no operation still to be checked can
+// tell apart behave alike; forgetting it lets them compare equal.
+// Once no such operation may bind `unique`, whether earlier versions had it
+// or a cas with it was refused no longer matters:
+void ForgetPastUnique(uint64_t unique, KeyState* state);
+// Once none mentions it at all, neither does which unique the present
+// version has, if it is this one:
 void ForgetUnique(uint64_t unique, KeyState* state);
 
 // "absent" or "\"abc\" flags 0 cas 17 (may expire)".

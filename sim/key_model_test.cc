@@ -250,6 +250,29 @@ TEST(KeyModel, ForgottenUniquesStillDifferFromMentionedOnes) {
   EXPECT_EQ(seen, other);
 }
 
+TEST(KeyModel, PastUniquesAreForgottenApartFromThePresentOne) {
+  KeyState state = After(Holding("a"), Cas("b", 5, KeyOutcome::kExists))[0];
+  state = After(state, Hit("a", 0, 17))[0];
+  state = After(state, Store(KeyCommand::kSet, "b", KeyOutcome::kStored))[0];
+  state = After(state, Hit("b", 0, 20))[0];
+  EXPECT_EQ(state.retired, std::vector<uint64_t>{17});
+  ForgetPastUnique(17, &state);
+  ForgetPastUnique(20, &state);
+  EXPECT_TRUE(state.retired.empty());
+  EXPECT_EQ(state.unique_known, KeyState::Unique::kBound);
+  EXPECT_EQ(state.unique, 20u);
+  ForgetUnique(20, &state);
+  EXPECT_EQ(state.unique_known, KeyState::Unique::kUnmentioned);
+
+  EXPECT_TRUE(Cas("x", 5, KeyOutcome::kStored).MayBindUnique());
+  EXPECT_TRUE(Cas("x", 5, KeyOutcome::kUnknown).MayBindUnique());
+  EXPECT_FALSE(Cas("x", 5, KeyOutcome::kExists).MayBindUnique());
+  EXPECT_EQ(Cas("x", 5, KeyOutcome::kExists).MentionedUnique(), 5u);
+  EXPECT_TRUE(Hit("a", 0, 17).MayBindUnique());
+  EXPECT_FALSE(Hit("a", 0).MayBindUnique());
+  EXPECT_FALSE(Hit("a", 0).MentionedUnique());
+}
+
 TEST(KeyModel, UnknownOutcomesMayOrMayNotTakeEffect) {
   const KeyOperation set = Store(KeyCommand::kSet, "b", KeyOutcome::kUnknown);
   EXPECT_EQ(Values(After(Holding("a"), set)), (std::vector<std::string>{"a", "b"}));

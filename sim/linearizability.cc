@@ -68,6 +68,16 @@ class LinearizedSet {
     --count_;
     prefix_ = std::min(prefix_, i);
   }
+  // Whether every member of `part` is one of `whole`.
+  static bool Includes(const Compact& whole, const Compact& part) {
+    // `whole.prefix` is not a member of `whole`.
+    if (part.prefix > whole.prefix) return false;
+    return std::all_of(part.beyond.begin(), part.beyond.end(), [&](uint32_t member) {
+      return member < whole.prefix ||
+             std::binary_search(whole.beyond.begin(), whole.beyond.end(), member);
+    });
+  }
+
   Compact ToCompact() const {
     Compact compact{static_cast<uint32_t>(prefix_), {}};
     for (size_t i = prefix_ + 1; compact.prefix + compact.beyond.size() < count_; ++i) {
@@ -176,22 +186,30 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   EntryList entries(order);
 
   // Uniques each operation mentions, numbered densely, and how many
-  // operations not yet linearized mention each.
+  // operations not yet linearized mention each, and may bind it.
   std::map<uint64_t, uint32_t> unique_ids;
   std::vector<int> mention(n, -1);
   std::vector<uint64_t> unique_of;
-  std::vector<uint32_t> remaining;
+  std::vector<uint32_t> mentions_left;
+  std::vector<uint32_t> binders_left;
   for (uint32_t i = 0; i < n; ++i) {
     if (auto unique = checked[i]->operation.MentionedUnique()) {
       auto [it, added] = unique_ids.emplace(*unique, static_cast<uint32_t>(unique_of.size()));
       if (added) {
         unique_of.push_back(*unique);
-        remaining.push_back(0);
+        mentions_left.push_back(0);
+        binders_left.push_back(0);
       }
       mention[i] = static_cast<int>(it->second);
-      ++remaining[it->second];
+      ++mentions_left[it->second];
+      if (checked[i]->operation.MayBindUnique()) ++binders_left[it->second];
     }
   }
+  const auto count_linearized = [&](uint32_t op, int change) {
+    if (mention[op] < 0) return;
+    mentions_left[mention[op]] += change;
+    if (checked[op]->operation.MayBindUnique()) binders_left[mention[op]] += change;
+  };
 
   // The cache of nodes explored (and, unless on the current path, failed).
   // Operations of unknown outcome are kept apart from the linearized set:
@@ -199,16 +217,17 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   // states that has consumed more of them, since unconsumed ones can still
   // take no effect at the end. So the search need not explore every way of
   // placing them.
-  std::vector<int> known_rank(n, -1);
+  std::vector<uint32_t> rank(n);  // among the known, or among the unknown
+  std::vector<bool> known(n);
   size_t known_count = 0;
+  size_t unknown_count = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    if (checked[i]->operation.outcome != KeyOutcome::kUnknown) {
-      known_rank[i] = static_cast<int>(known_count++);
-    }
+    known[i] = checked[i]->operation.outcome != KeyOutcome::kUnknown;
+    rank[i] = static_cast<uint32_t>(known[i] ? known_count++ : unknown_count++);
   }
   struct CacheEntry {
     LinearizedSet::Compact linearized;
-    std::vector<uint32_t> consumed;  // sorted
+    LinearizedSet::Compact consumed;
     StateSet states;
     // Still being explored: an ancestor of the current node, which proves
     // nothing yet (it may have to consume more to succeed).
@@ -223,19 +242,19 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   };
   std::vector<Frame> calls;
   LinearizedSet linearized(known_count);
-  std::vector<uint32_t> consumed;
+  LinearizedSet consumed(unknown_count);
   const auto mark = [&](uint32_t op) {
-    if (known_rank[op] >= 0) {
-      linearized.Set(known_rank[op]);
+    if (known[op]) {
+      linearized.Set(rank[op]);
     } else {
-      consumed.insert(std::lower_bound(consumed.begin(), consumed.end(), op), op);
+      consumed.Set(rank[op]);
     }
   };
   const auto unmark = [&](uint32_t op) {
-    if (known_rank[op] >= 0) {
-      linearized.Clear(known_rank[op]);
+    if (known[op]) {
+      linearized.Clear(rank[op]);
     } else {
-      consumed.erase(std::lower_bound(consumed.begin(), consumed.end(), op));
+      consumed.Clear(rank[op]);
     }
   };
   StateSet states{KeyState{}};
@@ -257,26 +276,27 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
         StepKey(state, operation, options.model, &next, nullptr);
       }
       if (!next.empty()) {
-        const int id = mention[node.op];
-        if (id >= 0 && remaining[id] == 1) {
-          for (KeyState& state : next) ForgetUnique(unique_of[id], &state);
+        count_linearized(node.op, -1);
+        if (const int id = mention[node.op]; id >= 0) {
+          if (mentions_left[id] == 0) {
+            for (KeyState& state : next) ForgetUnique(unique_of[id], &state);
+          } else if (binders_left[id] == 0) {
+            for (KeyState& state : next) ForgetPastUnique(unique_of[id], &state);
+          }
         }
         std::sort(next.begin(), next.end());
         next.erase(std::unique(next.begin(), next.end()), next.end());
         mark(node.op);
-        CacheEntry candidate{linearized.ToCompact(), {}, {}};
+        CacheEntry candidate{linearized.ToCompact(), consumed.ToCompact(), {}};
         const uint64_t bucket_hash = linearized.hash() ^ Mix(HashStates(next));
         auto& bucket = cache[bucket_hash];
         const bool seen = std::any_of(bucket.begin(), bucket.end(), [&](const CacheEntry& e) {
           return !e.on_path && e.linearized == candidate.linearized && e.states == next &&
-                 std::includes(consumed.begin(), consumed.end(), e.consumed.begin(),
-                               e.consumed.end());
+                 LinearizedSet::Includes(candidate.consumed, e.consumed);
         });
         if (!seen) {
-          candidate.consumed = consumed;
           candidate.states = next;
           bucket.push_back(std::move(candidate));
-          if (id >= 0) --remaining[id];
           calls.push_back(Frame{entry, std::move(states), bucket_hash, bucket.size() - 1});
           states = std::move(next);
           next = StateSet();
@@ -285,6 +305,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
           continue;
         }
         unmark(node.op);
+        count_linearized(node.op, +1);
       }
       entry = node.next;
       continue;
@@ -312,7 +333,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     calls.pop_back();
     const uint32_t op = entries[entry].op;
     unmark(op);
-    if (mention[op] >= 0) ++remaining[mention[op]];
+    count_linearized(op, +1);
     entries.Unlift(entry);
     entry = entries[entry].next;
   }

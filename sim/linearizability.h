@@ -52,7 +52,7 @@ struct CheckOptions {
   KeyModelOptions model;
   // Search steps (model steps tried) allowed per key; 0: no bound. A key
   // whose search runs out is reported as unknown.
-  uint64_t step_budget = 2'000'000;
+  uint64_t step_budget = 5'000'000;
 };
 
 enum class Verdict { kLinearizable, kNotLinearizable, kUnknown };
