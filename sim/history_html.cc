@@ -42,8 +42,8 @@ std::string Number(int64_t number) {
 // first when there are too many.
 std::vector<size_t> DrawnOperations(const KeyFailure& failure) {
   const auto& ops = failure.operations;
-  const size_t end_line = ops[failure.deadline].complete_line;
-  size_t start_line = ops[failure.deadline].invoke_line;
+  const size_t end_line = ops[failure.deadline].complete_event;
+  size_t start_line = ops[failure.deadline].invoke_event;
   std::set<size_t> wanted(failure.stuck.begin(), failure.stuck.end());
   wanted.insert(failure.deadline);
   const size_t order_size = failure.longest_order.size();
@@ -51,13 +51,13 @@ std::vector<size_t> DrawnOperations(const KeyFailure& failure) {
        ++i) {
     wanted.insert(failure.longest_order[i]);
   }
-  for (size_t i : wanted) start_line = std::min(start_line, ops[i].invoke_line);
+  for (size_t i : wanted) start_line = std::min(start_line, ops[i].invoke_event);
 
   std::vector<size_t> nearby;
   for (size_t i = 0; i < ops.size(); ++i) {
     const size_t last =
-        ops[i].complete_line == 0 ? std::numeric_limits<size_t>::max() : ops[i].complete_line;
-    if (wanted.contains(i) || (ops[i].invoke_line <= end_line && last >= start_line)) {
+        ops[i].complete_event == 0 ? std::numeric_limits<size_t>::max() : ops[i].complete_event;
+    if (wanted.contains(i) || (ops[i].invoke_event <= end_line && last >= start_line)) {
       nearby.push_back(i);
     }
   }
@@ -65,7 +65,7 @@ std::vector<size_t> DrawnOperations(const KeyFailure& failure) {
     // Keep the wanted ones and those invoked closest to the deadline.
     std::stable_sort(nearby.begin(), nearby.end(), [&](size_t a, size_t b) {
       if (wanted.contains(a) != wanted.contains(b)) return wanted.contains(a);
-      return ops[a].invoke_line > ops[b].invoke_line;
+      return ops[a].invoke_event > ops[b].invoke_event;
     });
     nearby.resize(kMaxDrawn);
     std::sort(nearby.begin(), nearby.end());
@@ -81,8 +81,8 @@ void RenderTimeline(const KeyFailure& failure, std::string* out) {
   std::vector<size_t> lines;
   std::map<uint64_t, int> lane;  // process -> lane number
   for (size_t i : drawn) {
-    lines.push_back(ops[i].invoke_line);
-    if (ops[i].complete_line != 0) lines.push_back(ops[i].complete_line);
+    lines.push_back(ops[i].invoke_event);
+    if (ops[i].complete_event != 0) lines.push_back(ops[i].complete_event);
     lane.emplace(ops[i].process, 0);
   }
   std::sort(lines.begin(), lines.end());
@@ -120,10 +120,10 @@ void RenderTimeline(const KeyFailure& failure, std::string* out) {
     if (i == failure.deadline) classes += " deadline";
     if (op.completion == EventType::kInfo) classes += " open";
     if (op.completion == EventType::kFail) classes += " failed";
-    const int x = x_of(op.invoke_line) - kColumnWidth / 2 + 2;
+    const int x = x_of(op.invoke_event) - kColumnWidth / 2 + 2;
     const int right = op.completion == EventType::kInfo
                           ? open_end
-                          : x_of(op.complete_line) + kColumnWidth / 2 - 2;
+                          : x_of(op.complete_event) + kColumnWidth / 2 - 2;
     const int y = kTopMargin + kLaneHeight * lane[op.process] + 3;
     // Two lines, request and result, cut to the box; the title has it all.
     const std::string described = DescribeOperation(op.operation);
@@ -146,7 +146,7 @@ void RenderTimeline(const KeyFailure& failure, std::string* out) {
             "</text><text x=\"" + Number(x + 4) + "\" y=\"" + Number(y + 28) + "\">" + fit(reply) +
             "</text></g>\n";
   }
-  const int failure_x = x_of(ops[failure.deadline].complete_line) + kColumnWidth / 2;
+  const int failure_x = x_of(ops[failure.deadline].complete_event) + kColumnWidth / 2;
   *out += "<g class=\"failure\"><line x1=\"" + Number(failure_x) + "\" y1=\"14\" x2=\"" +
           Number(failure_x) + "\" y2=\"" + Number(height) + "\"/><text x=\"" +
           Number(std::max(failure_x - 200, 4)) +

@@ -39,10 +39,10 @@ uint64_t HashStates(const StateSet& states) {
   return hash;
 }
 
-// The operations that have been linearized, as a bitset over the key's
-// operations in invoke order. Cache entries keep it compactly: search
-// linearizes nearly in invoke order, so the set is "every operation before
-// `prefix`" plus a few later ones.
+// A set of operations numbered in invoke order (those linearized), as a
+// bitset. Cache entries keep it compactly: search linearizes nearly in
+// invoke order, so the set is "every operation before `prefix`" plus a few
+// later ones.
 class LinearizedSet {
  public:
   explicit LinearizedSet(size_t size) : words_((size + 63) / 64) {}
@@ -176,11 +176,11 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   const size_t never = ~size_t{0};
   for (uint32_t i = 0; i < n; ++i) {
     const HistoryOperation& op = *checked[i];
-    order.emplace_back(op.invoke_line, i, true);
+    order.emplace_back(op.invoke_event, i, true);
     // Unknown outcomes may take effect any time after the invoke: their
     // return entries go after everything, in invoke order.
     const bool returned = op.completion == EventType::kOk;
-    order.emplace_back(returned ? op.complete_line : never - n + i, i, false);
+    order.emplace_back(returned ? op.complete_event : never - n + i, i, false);
   }
   std::sort(order.begin(), order.end());
   EntryList entries(order);
@@ -423,7 +423,7 @@ KeyFailure ExplainFailure(const std::string& key,
 }  // namespace
 
 std::string HistoryOperation::Describe() const {
-  std::string out = "#" + std::to_string(invoke_line) + " process " + std::to_string(process) +
+  std::string out = "#" + std::to_string(invoke_event) + " process " + std::to_string(process) +
                     " [" + std::to_string(invoke_time) + ", ";
   if (completion == EventType::kOk) {
     out += std::to_string(*complete_time) + "]";
@@ -451,7 +451,7 @@ bool CollectOperations(const std::vector<HistoryEvent>& events,
       if (pending.contains(event.process)) return fail(process + " invokes while one is pending");
       if (ended.contains(event.process)) return fail(process + " invokes after an info");
       HistoryOperation op;
-      op.invoke_line = i + 1;
+      op.invoke_event = i + 1;
       op.process = event.process;
       op.key = event.key;
       op.invoke_time = event.time;
@@ -465,13 +465,13 @@ bool CollectOperations(const std::vector<HistoryEvent>& events,
     if (it == pending.end()) return fail(process + " completes nothing pending");
     HistoryOperation& op = (*operations)[it->second];
     pending.erase(it);
-    const HistoryEvent& invoke = events[op.invoke_line - 1];
+    const HistoryEvent& invoke = events[op.invoke_event - 1];
     if (event.f != invoke.f || event.key != invoke.key) {
       return fail(process + " completes " + event.f + " " + QuoteBytes(event.key) +
                   " but invoked " + invoke.f + " " + QuoteBytes(invoke.key));
     }
     op.completion = event.type;
-    op.complete_line = i + 1;
+    op.complete_event = i + 1;
     op.complete_time = event.time;
     if (event.type == EventType::kInfo) ended.insert(event.process);
     if (event.type == EventType::kOk) {

@@ -28,8 +28,8 @@ namespace mcspec::sim {
 
 // One operation of a history: its invoke and completion events.
 struct HistoryOperation {
-  size_t invoke_line = 0;    // 1-based positions of the events in the history
-  size_t complete_line = 0;  // 0: never completed
+  size_t invoke_event = 0;    // 1-based positions of the events in the history
+  size_t complete_event = 0;  // 0: never completed
   uint64_t process = 0;
   std::string key;
   int64_t invoke_time = 0;
