@@ -202,6 +202,28 @@ TEST(Linearizability, CatchesACasWithAWrongUnique) {
   EXPECT_TRUE(Linearizable(Sequential({cas(17, "NOT_FOUND")})));
 }
 
+TEST(Linearizability, TouchKeepsTheUniqueAndOtherWritesChangeIt) {
+  const std::pair gets{Call(1, "gets"), Ok(1, "gets", "HIT", Fields().Hit("a").Cas(17))};
+  const std::pair touch{Call(1, "touch", Fields().Exptime(0)), Ok(1, "touch", "TOUCHED")};
+  const std::pair append{Call(1, "append", Fields().Value("")), Ok(1, "append", "STORED")};
+  const std::pair cas{Call(1, "cas", Fields().Value("c").Cas(17)), Ok(1, "cas", "STORED")};
+  EXPECT_TRUE(Linearizable(Sequential({Set("a"), gets, touch, cas, Get("c")})));
+  EXPECT_FALSE(Linearizable(Sequential({Set("a"), gets, append, cas})));
+}
+
+TEST(Linearizability, DeleteAddAndReplaceFollowPresence) {
+  const auto op = [](std::string f, std::string result) {
+    return std::pair{Call(1, f, Fields().Value("n")), Ok(1, f, std::move(result))};
+  };
+  const std::pair deleted{Call(1, "delete"), Ok(1, "delete", "DELETED")};
+  EXPECT_TRUE(Linearizable(Sequential({Set("a"), deleted, Get(std::nullopt),
+                                       op("replace", "NOT_STORED"), op("add", "STORED"), Get("n"),
+                                       op("add", "NOT_STORED"), op("replace", "STORED")})));
+  EXPECT_FALSE(Linearizable(Sequential({Set("a"), deleted, Get("a")})));
+  EXPECT_FALSE(Linearizable(Sequential({Set("a"), op("add", "STORED")})));
+  EXPECT_FALSE(Linearizable(Sequential({op("replace", "STORED")})));
+}
+
 TEST(Linearizability, CatchesALostAppend) {
   const std::pair append{Call(1, "append", Fields().Value("b")), Ok(1, "append", "STORED")};
   EXPECT_TRUE(Linearizable(Sequential({Set("a"), append, Get("ab")})));
