@@ -42,7 +42,10 @@ std::string Number(int64_t number) {
 // first when there are too many.
 std::vector<size_t> DrawnOperations(const KeyFailure& failure) {
   const auto& ops = failure.operations;
-  const size_t end_line = ops[failure.deadline].complete_event;
+  // A deadline of unknown outcome (the end of the history) ends nowhere.
+  const size_t end_line = ops[failure.deadline].completion == EventType::kOk
+                              ? ops[failure.deadline].complete_event
+                              : std::numeric_limits<size_t>::max();
   size_t start_line = ops[failure.deadline].invoke_event;
   std::set<size_t> wanted(failure.stuck.begin(), failure.stuck.end());
   wanted.insert(failure.deadline);
@@ -146,7 +149,10 @@ void RenderTimeline(const KeyFailure& failure, std::string* out) {
             "</text><text x=\"" + Number(x + 4) + "\" y=\"" + Number(y + 28) + "\">" + fit(reply) +
             "</text></g>\n";
   }
-  const int failure_x = x_of(ops[failure.deadline].complete_event) + kColumnWidth / 2;
+  const HistoryOperation& deadline = ops[failure.deadline];
+  const int failure_x = deadline.completion == EventType::kOk
+                            ? x_of(deadline.complete_event) + kColumnWidth / 2
+                            : open_end;
   *out += "<g class=\"failure\"><line x1=\"" + Number(failure_x) + "\" y1=\"14\" x2=\"" +
           Number(failure_x) + "\" y2=\"" + Number(height) + "\"/><text x=\"" +
           Number(std::max(failure_x - 200, 4)) +
