@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "check_command.h"
 #include "injected_bugs.h"
 #include "simulation.h"
 #include "trace.h"
@@ -32,6 +33,7 @@ int Usage(const char* why) {
             << "                 [--history FILE] [--trace FILE] [--check-determinism]\n"
             << "                 [--inject-bug NAME]... [--quiet]\n"
             << "       mcsim replay TRACE\n"
+            << "       mcsim check HISTORY [--html OUT] [--evictions|--no-evictions] [--budget N]\n"
             << "injected bugs:";
   for (std::string_view name : ref::kInjectedBugNames) std::cerr << ' ' << name;
   std::cerr << '\n';
@@ -210,6 +212,10 @@ int ReplayCommand(const std::vector<std::string>& args) {
   return 1;
 }
 
+int CheckCommand(const std::vector<std::string>& args) {
+  return RunCheckCommand(args, std::cout, std::cerr);
+}
+
 struct Subcommand {
   const char* name;
   int (*run)(const std::vector<std::string>& args);
@@ -218,6 +224,7 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"run", RunCommand},
     {"replay", ReplayCommand},
+    {"check", CheckCommand},
 };
 
 }  // namespace

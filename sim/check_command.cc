@@ -1,0 +1,216 @@
+#include "check_command.h"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <set>
+
+#include "history.h"
+#include "history_html.h"
+#include "linearizability.h"
+
+namespace mcspec::sim {
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: mcsim check FILE [--html OUT] [--evictions|--no-evictions] [--budget N]\n"
+    "  FILE             a history: JSON lines of invoke/ok/fail/info events\n"
+    "  --html OUT       on failure, also draw the failing keys as a page in OUT\n"
+    "  --evictions      any item may vanish at any time (a server that evicts)\n"
+    "  --no-evictions   only items written with an exptime may vanish (default)\n"
+    "  --budget N       search steps allowed per key, 0 for no bound (default 5000000)\n"
+    "exit status: 0 linearizable, 1 not linearizable, 2 bad usage or input, 3 unknown\n";
+
+constexpr size_t kFailuresPrinted = 5;
+
+struct Arguments {
+  std::string file;
+  std::optional<std::string> html;
+  CheckOptions options;
+};
+
+bool ParseArguments(const std::vector<std::string>& args, Arguments* parsed, std::string* error) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    const auto value = [&](const char* name) -> const std::string* {
+      if (i + 1 >= args.size()) {
+        *error = std::string(name) + " needs a value";
+        return nullptr;
+      }
+      return &args[++i];
+    };
+    if (arg == "--html") {
+      const std::string* out = value("--html");
+      if (out == nullptr) return false;
+      parsed->html = *out;
+    } else if (arg == "--evictions") {
+      parsed->options.model.evictions = true;
+    } else if (arg == "--no-evictions") {
+      parsed->options.model.evictions = false;
+    } else if (arg == "--budget") {
+      const std::string* text = value("--budget");
+      if (text == nullptr) return false;
+      const auto [end, ec] =
+          std::from_chars(text->data(), text->data() + text->size(), parsed->options.step_budget);
+      if (ec != std::errc() || end != text->data() + text->size()) {
+        *error = "--budget wants a number of steps, not \"" + *text + "\"";
+        return false;
+      }
+    } else if (arg.starts_with("--")) {
+      *error = "unknown option " + arg;
+      return false;
+    } else if (!parsed->file.empty()) {
+      *error = "one history file at a time";
+      return false;
+    } else {
+      parsed->file = arg;
+    }
+  }
+  if (parsed->file.empty()) {
+    *error = "no history file given";
+    return false;
+  }
+  return true;
+}
+
+std::string Milliseconds(std::chrono::steady_clock::duration duration) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.1f ms",
+                std::chrono::duration<double, std::milli>(duration).count());
+  return text;
+}
+
+// Operations that name no single key, taken out before the per-key search:
+// `bad` (a malformed request, which never takes effect) and `flush_all`,
+// which may empty every key at a time the history does not pin down. The
+// latter, like a store refused for memory (memcached then unlinks the old
+// value), is allowed for by letting any item vanish, as evictions do.
+// `file_event[i]` gets the number in the file of kept event i.
+bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
+                       std::vector<std::string>* notes, std::vector<size_t>* file_event,
+                       std::string* error) {
+  std::vector<HistoryEvent> kept;
+  file_event->clear();
+  bool flushed = false;
+  bool refused_for_memory = false;
+  for (size_t i = 0; i < events->size(); ++i) {
+    HistoryEvent& event = (*events)[i];
+    if (event.f == "bad") {
+      if (event.type == EventType::kOk) {
+        *error = "event " + std::to_string(i + 1) + ": a bad request completed ok";
+        return false;
+      }
+      continue;
+    }
+    if (event.f == "flush_all") {
+      flushed = true;
+      continue;
+    }
+    if (event.type == EventType::kFail && event.error.starts_with("SERVER_ERROR out of memory")) {
+      refused_for_memory = true;
+    }
+    kept.push_back(std::move(event));
+    file_event->push_back(i + 1);
+  }
+  *events = std::move(kept);
+  if ((flushed || refused_for_memory) && !options->model.evictions) {
+    options->model.evictions = true;
+    notes->push_back(flushed ? "flush_all in the history: any item may vanish"
+                             : "stores refused for memory: any item may vanish");
+  }
+  return true;
+}
+
+}  // namespace
+
+int RunCheckCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  Arguments arguments;
+  std::string error;
+  if (!ParseArguments(args, &arguments, &error)) {
+    err << "mcsim check: " << error << "\n" << kUsage;
+    return 2;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::ifstream in(arguments.file, std::ios::binary);
+  if (!in) {
+    err << "mcsim check: cannot open " << arguments.file << "\n";
+    return 2;
+  }
+  HistoryReadResult read = ReadHistory(in);
+  if (!read.error.empty()) {
+    err << "mcsim check: " << arguments.file << ": " << read.error << "\n";
+    return 2;
+  }
+  const size_t events_read = read.events.size();
+  std::vector<std::string> notes;
+  std::vector<HistoryOperation> operations;
+  std::vector<size_t> file_event;
+  if (!TakeOutServerWide(&read.events, &arguments.options, &notes, &file_event, &error) ||
+      !CollectOperations(read.events, &operations, &error)) {
+    err << "mcsim check: " << arguments.file << ": " << error << "\n";
+    return 2;
+  }
+  for (HistoryOperation& op : operations) {  // numbered as in the file
+    op.invoke_event = file_event[op.invoke_event - 1];
+    if (op.complete_event != 0) op.complete_event = file_event[op.complete_event - 1];
+  }
+  const auto collected = std::chrono::steady_clock::now();
+  const CheckResult result = CheckOperations(operations, arguments.options);
+  const auto checked = std::chrono::steady_clock::now();
+
+  size_t completed[4] = {};
+  std::set<uint64_t> processes;
+  for (const HistoryOperation& op : operations) {
+    ++completed[static_cast<int>(op.completion)];
+    processes.insert(op.process);
+  }
+  out << "history: " << arguments.file << "\n";
+  out << "events: " << events_read << ", operations on keys: " << operations.size() << " (ok "
+      << completed[static_cast<int>(EventType::kOk)] << ", fail "
+      << completed[static_cast<int>(EventType::kFail)] << ", info or pending "
+      << completed[static_cast<int>(EventType::kInfo)] << "), keys: " << result.keys
+      << ", processes: " << processes.size() << "\n";
+  out << "model: " << (arguments.options.model.evictions ? "evictions allowed" : "no evictions")
+      << ", step budget per key: " << arguments.options.step_budget << "\n";
+  for (const std::string& note : notes) out << "note: " << note << "\n";
+  out << "search steps: " << result.steps << ", time: read " << Milliseconds(collected - started)
+      << ", check " << Milliseconds(checked - collected) << "\n";
+
+  switch (result.verdict) {
+    case Verdict::kLinearizable:
+      out << "result: linearizable\n";
+      if (arguments.html) out << "(linearizable: no page written to " << *arguments.html << ")\n";
+      return 0;
+    case Verdict::kUnknown:
+      out << "result: unknown: the step budget ran out on " << result.unknown.size()
+          << " key(s), first " << QuoteBytes(result.unknown.front(), 250) << "\n";
+      return 3;
+    case Verdict::kNotLinearizable:
+      break;
+  }
+  out << "result: NOT linearizable: " << result.failures.size() << " of " << result.keys
+      << " key(s) have no linearization";
+  if (!result.unknown.empty()) out << ", " << result.unknown.size() << " unknown";
+  out << "\n";
+  for (size_t i = 0; i < result.failures.size() && i < kFailuresPrinted; ++i) {
+    out << "\n" << result.failures[i].explanation;
+  }
+  if (result.failures.size() > kFailuresPrinted) {
+    out << "\n(" << result.failures.size() - kFailuresPrinted << " more key(s) not shown)\n";
+  }
+  if (arguments.html) {
+    std::ofstream page(*arguments.html, std::ios::binary | std::ios::trunc);
+    page << RenderFailuresHtml("mcsim check " + arguments.file, result.failures);
+    page.close();
+    if (!page) {
+      err << "mcsim check: cannot write " << *arguments.html << "\n";
+      return 2;
+    }
+    out << "page: " << *arguments.html << "\n";
+  }
+  return 1;
+}
+
+}  // namespace mcspec::sim

@@ -1,0 +1,598 @@
+#include "key_model.h"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+#include <utility>
+
+#include "number_parse.h"
+
+namespace mcspec::sim {
+namespace {
+
+struct CommandName {
+  std::string_view name;
+  KeyCommand command;
+};
+constexpr std::array<CommandName, 12> kCommands = {{
+    {"get", KeyCommand::kGet},
+    {"gets", KeyCommand::kGets},
+    {"set", KeyCommand::kSet},
+    {"add", KeyCommand::kAdd},
+    {"replace", KeyCommand::kReplace},
+    {"append", KeyCommand::kAppend},
+    {"prepend", KeyCommand::kPrepend},
+    {"cas", KeyCommand::kCas},
+    {"delete", KeyCommand::kDelete},
+    {"incr", KeyCommand::kIncr},
+    {"decr", KeyCommand::kDecr},
+    {"touch", KeyCommand::kTouch},
+}};
+
+struct OutcomeName {
+  std::string_view name;
+  KeyOutcome outcome;
+};
+constexpr std::array<OutcomeName, 10> kOutcomes = {{
+    {"HIT", KeyOutcome::kHit},
+    {"MISS", KeyOutcome::kMiss},
+    {"STORED", KeyOutcome::kStored},
+    {"NOT_STORED", KeyOutcome::kNotStored},
+    {"EXISTS", KeyOutcome::kExists},
+    {"NOT_FOUND", KeyOutcome::kNotFound},
+    {"DELETED", KeyOutcome::kDeleted},
+    {"NUMBER", KeyOutcome::kNumber},
+    {"NON_NUMERIC", KeyOutcome::kNonNumeric},
+    {"TOUCHED", KeyOutcome::kTouched},
+}};
+
+std::string_view CommandText(KeyCommand command) {
+  for (const auto& [name, known] : kCommands) {
+    if (known == command) return name;
+  }
+  return "?";
+}
+
+std::string_view OutcomeText(KeyOutcome outcome) {
+  for (const auto& [name, known] : kOutcomes) {
+    if (known == outcome) return name;
+  }
+  return "?";
+}
+
+// The outcomes the history format allows for each command.
+bool OutcomeAllowed(KeyCommand command, KeyOutcome outcome) {
+  using O = KeyOutcome;
+  switch (command) {
+    case KeyCommand::kGet:
+    case KeyCommand::kGets:
+      return outcome == O::kHit || outcome == O::kMiss;
+    case KeyCommand::kSet:
+      return outcome == O::kStored;
+    case KeyCommand::kAdd:
+    case KeyCommand::kReplace:
+    case KeyCommand::kAppend:
+    case KeyCommand::kPrepend:
+      return outcome == O::kStored || outcome == O::kNotStored;
+    case KeyCommand::kCas:
+      return outcome == O::kStored || outcome == O::kExists || outcome == O::kNotFound;
+    case KeyCommand::kDelete:
+      return outcome == O::kDeleted || outcome == O::kNotFound;
+    case KeyCommand::kIncr:
+    case KeyCommand::kDecr:
+      return outcome == O::kNumber || outcome == O::kNotFound || outcome == O::kNonNumeric;
+    case KeyCommand::kTouch:
+      return outcome == O::kTouched || outcome == O::kNotFound;
+  }
+  return false;
+}
+
+bool IsStorage(KeyCommand command) {
+  switch (command) {
+    case KeyCommand::kSet:
+    case KeyCommand::kAdd:
+    case KeyCommand::kReplace:
+    case KeyCommand::kAppend:
+    case KeyCommand::kPrepend:
+    case KeyCommand::kCas:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool Refuse(std::string* why, std::string text) {
+  if (why != nullptr) *why = std::move(text);
+  return false;
+}
+
+bool SortedContains(const std::vector<uint64_t>& sorted, uint64_t value) {
+  return std::binary_search(sorted.begin(), sorted.end(), value);
+}
+
+void SortedInsert(std::vector<uint64_t>* sorted, uint64_t value) {
+  auto at = std::lower_bound(sorted->begin(), sorted->end(), value);
+  if (at == sorted->end() || *at != value) sorted->insert(at, value);
+}
+
+void SortedErase(std::vector<uint64_t>* sorted, uint64_t value) {
+  auto at = std::lower_bound(sorted->begin(), sorted->end(), value);
+  if (at != sorted->end() && *at == value) sorted->erase(at);
+}
+
+// memcached parses exptime with strtol and keeps it in an int32.
+int32_t EffectiveExptime(int64_t exptime) {
+  return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(exptime)));
+}
+
+// The present version ends: a unique it was seen with belongs to the past.
+void EndVersion(KeyState* state) {
+  if (state->unique_known == KeyState::Unique::kBound) SortedInsert(&state->retired, state->unique);
+  state->unique_known = KeyState::Unique::kUnknown;
+  state->unique = 0;
+  state->refused.clear();
+}
+
+KeyState Vanished(const KeyState& state) {
+  KeyState out = state;
+  EndVersion(&out);
+  out.present = false;
+  out.value.clear();
+  out.flags = 0;
+  out.may_expire = false;
+  return out;
+}
+
+// A new version (every write gets a new unique). memcached stores an item
+// with a negative exptime and never shows it.
+KeyState Written(const KeyState& state, std::string value, uint32_t flags, int32_t exptime) {
+  if (exptime < 0) return Vanished(state);
+  KeyState out = state;
+  EndVersion(&out);
+  out.present = true;
+  out.value = std::move(value);
+  out.flags = flags;
+  out.may_expire = exptime != 0;
+  return out;
+}
+
+// A new version of the present item (append, prepend, incr, decr): its
+// flags and exptime are kept.
+KeyState Rewritten(const KeyState& state, std::string value) {
+  KeyState out = state;
+  EndVersion(&out);
+  out.value = std::move(value);
+  return out;
+}
+
+// Binds the present version's unique to `unique`, as a gets that returned
+// it or a cas that matched it shows.
+bool Bind(KeyState* state, uint64_t unique, std::string* why) {
+  using U = KeyState::Unique;
+  if (state->unique_known == U::kBound) {
+    if (state->unique == unique) return true;
+    return Refuse(why, "the present version's unique is " + std::to_string(state->unique) +
+                           ", not " + std::to_string(unique));
+  }
+  if (state->unique_known == U::kUnmentioned) {
+    return Refuse(why, "the present version was already seen with a unique other than " +
+                           std::to_string(unique));
+  }
+  if (SortedContains(state->retired, unique)) {
+    return Refuse(why, "unique " + std::to_string(unique) +
+                           " belongs to an earlier version (the key was written since)");
+  }
+  if (SortedContains(state->refused, unique)) {
+    return Refuse(why, "a cas with unique " + std::to_string(unique) +
+                           " was answered EXISTS on the present version");
+  }
+  state->unique_known = U::kBound;
+  state->unique = unique;
+  state->refused.clear();
+  return true;
+}
+
+std::optional<uint64_t> NumericValue(const std::string& value) {
+  // add_delta refuses an empty value; strtoull then reads the item's data,
+  // which ends in "\r\n".
+  if (value.empty()) return std::nullopt;
+  return ref::ParseU64(value + "\r\n");
+}
+
+uint64_t ApplyDelta(KeyCommand command, uint64_t value, uint64_t delta) {
+  if (command == KeyCommand::kIncr) return value + delta;  // wraps at 2^64
+  return delta > value ? 0 : value - delta;
+}
+
+// incr/decr's new item: in place, padded with spaces to the old length, when
+// the decimal fits; a new item of exact length otherwise, or when busy.
+void AppendArithmeticResults(const KeyState& state, uint64_t number, std::vector<KeyState>* next) {
+  const std::string digits = std::to_string(number);
+  if (digits.size() < state.value.size()) {
+    std::string padded = digits;
+    padded.resize(state.value.size(), ' ');
+    next->push_back(Rewritten(state, std::move(padded)));
+  }
+  next->push_back(Rewritten(state, digits));
+}
+
+std::string Holds(const KeyState& state) {
+  return state.present ? "the key holds " + DescribeState(state) : "the key is absent";
+}
+
+// Every state after `operation` with an unknown outcome: not applied, or
+// applied with whatever outcome the state gives.
+void StepUnknown(const KeyState& state, const KeyOperation& operation,
+                 std::vector<KeyState>* next) {
+  next->push_back(state);
+  const int32_t exptime = EffectiveExptime(operation.exptime);
+  switch (operation.command) {
+    case KeyCommand::kGet:
+    case KeyCommand::kGets:
+      return;
+    case KeyCommand::kSet:
+      next->push_back(Written(state, operation.data, operation.flags, exptime));
+      return;
+    case KeyCommand::kAdd:
+      if (!state.present) next->push_back(Written(state, operation.data, operation.flags, exptime));
+      return;
+    case KeyCommand::kReplace:
+      if (state.present) next->push_back(Written(state, operation.data, operation.flags, exptime));
+      return;
+    case KeyCommand::kAppend:
+    case KeyCommand::kPrepend:
+      if (state.present) {
+        const bool append = operation.command == KeyCommand::kAppend;
+        next->push_back(
+            Rewritten(state, append ? state.value + operation.data : operation.data + state.value));
+      }
+      return;
+    case KeyCommand::kCas: {
+      KeyState bound = state;
+      if (state.present && operation.cas_sent != 0 && Bind(&bound, operation.cas_sent, nullptr)) {
+        next->push_back(Written(bound, operation.data, operation.flags, exptime));
+      }
+      return;
+    }
+    case KeyCommand::kDelete:
+      if (state.present) next->push_back(Vanished(state));
+      return;
+    case KeyCommand::kIncr:
+    case KeyCommand::kDecr:
+      if (state.present) {
+        if (auto value = NumericValue(state.value)) {
+          AppendArithmeticResults(state, ApplyDelta(operation.command, *value, operation.delta),
+                                  next);
+        }
+      }
+      return;
+    case KeyCommand::kTouch:
+      if (state.present) {
+        KeyState touched = exptime < 0 ? Vanished(state) : state;
+        touched.may_expire = touched.present && exptime != 0;
+        next->push_back(std::move(touched));
+      }
+      return;
+  }
+}
+
+bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector<KeyState>* next,
+               std::string* why) {
+  using O = KeyOutcome;
+  const O outcome = operation.outcome;
+  const std::string_view said = OutcomeText(outcome);
+  const int32_t exptime = EffectiveExptime(operation.exptime);
+  const auto expect_absent = [&](O when_absent) {
+    if (outcome == when_absent) {
+      if (state.present) return Refuse(why, std::string(said) + ", but " + Holds(state));
+      next->push_back(state);
+      return true;
+    }
+    if (!state.present) return Refuse(why, std::string(said) + ", but the key is absent");
+    return true;  // the caller handles the present key
+  };
+
+  switch (operation.command) {
+    case KeyCommand::kGet:
+    case KeyCommand::kGets: {
+      if (!expect_absent(O::kMiss)) return false;
+      if (outcome == O::kMiss) return true;
+      if (state.value != operation.value || state.flags != operation.value_flags) {
+        return Refuse(why, "HIT " + QuoteBytes(operation.value) + " flags " +
+                               std::to_string(operation.value_flags) + ", but " + Holds(state));
+      }
+      KeyState seen = state;
+      // A server without CAS (-C) shows 0 for every item.
+      if (operation.unique.value_or(0) != 0) {
+        std::string problem;
+        if (!Bind(&seen, *operation.unique, &problem)) {
+          return Refuse(
+              why, "HIT with unique " + std::to_string(*operation.unique) + ", but " + problem);
+        }
+      }
+      next->push_back(std::move(seen));
+      return true;
+    }
+    case KeyCommand::kSet:
+      next->push_back(Written(state, operation.data, operation.flags, exptime));
+      return true;
+    case KeyCommand::kAdd:
+      if (outcome == O::kNotStored) {
+        if (!state.present) return Refuse(why, "NOT_STORED, but the key is absent");
+        next->push_back(state);
+        return true;
+      }
+      if (state.present) return Refuse(why, "STORED, but " + Holds(state));
+      next->push_back(Written(state, operation.data, operation.flags, exptime));
+      return true;
+    case KeyCommand::kReplace:
+    case KeyCommand::kAppend:
+    case KeyCommand::kPrepend: {
+      if (!expect_absent(O::kNotStored)) return false;
+      if (outcome == O::kNotStored) return true;
+      if (operation.command == KeyCommand::kReplace) {
+        next->push_back(Written(state, operation.data, operation.flags, exptime));
+        return true;
+      }
+      // append/prepend keep the item's flags and exptime.
+      const bool append = operation.command == KeyCommand::kAppend;
+      next->push_back(
+          Rewritten(state, append ? state.value + operation.data : operation.data + state.value));
+      return true;
+    }
+    case KeyCommand::kCas: {
+      if (!expect_absent(O::kNotFound)) return false;
+      if (outcome == O::kNotFound) return true;
+      const uint64_t sent = operation.cas_sent;
+      if (outcome == O::kStored) {
+        if (sent == 0) return Refuse(why, "STORED, but a cas with unique 0 never matches");
+        KeyState bound = state;
+        std::string problem;
+        if (!Bind(&bound, sent, &problem)) return Refuse(why, "STORED, but " + problem);
+        next->push_back(Written(bound, operation.data, operation.flags, exptime));
+        return true;
+      }
+      // EXISTS: the present version's unique is not the one sent.
+      KeyState refused = state;
+      if (state.unique_known == KeyState::Unique::kBound && state.unique == sent) {
+        return Refuse(why, "EXISTS, but the present version's unique is " + std::to_string(sent));
+      }
+      if (state.unique_known == KeyState::Unique::kUnknown && sent != 0 &&
+          !SortedContains(state.retired, sent)) {
+        SortedInsert(&refused.refused, sent);
+      }
+      next->push_back(std::move(refused));
+      return true;
+    }
+    case KeyCommand::kDelete:
+      if (!expect_absent(O::kNotFound)) return false;
+      if (outcome == O::kDeleted) next->push_back(Vanished(state));
+      return true;
+    case KeyCommand::kIncr:
+    case KeyCommand::kDecr: {
+      if (!expect_absent(O::kNotFound)) return false;
+      if (outcome == O::kNotFound) return true;
+      const std::optional<uint64_t> value = NumericValue(state.value);
+      if (outcome == O::kNonNumeric) {
+        if (value) return Refuse(why, "NON_NUMERIC, but " + Holds(state));
+        next->push_back(state);
+        return true;
+      }
+      if (!value) {
+        return Refuse(why, std::to_string(operation.number) + ", but " + Holds(state) +
+                               ", which is not a number");
+      }
+      const uint64_t expected = ApplyDelta(operation.command, *value, operation.delta);
+      if (expected != operation.number) {
+        return Refuse(why, std::to_string(operation.number) + ", but " + Holds(state) + " and " +
+                               std::string(CommandText(operation.command)) + " " +
+                               std::to_string(operation.delta) + " gives " +
+                               std::to_string(expected));
+      }
+      AppendArithmeticResults(state, expected, next);
+      return true;
+    }
+    case KeyCommand::kTouch: {
+      if (!expect_absent(O::kNotFound)) return false;
+      if (outcome == O::kNotFound) return true;
+      // touch keeps the unique.
+      KeyState touched = exptime < 0 ? Vanished(state) : state;
+      touched.may_expire = touched.present && exptime != 0;
+      next->push_back(std::move(touched));
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ObservesAbsence(KeyOutcome outcome, KeyCommand command) {
+  switch (outcome) {
+    case KeyOutcome::kMiss:
+    case KeyOutcome::kNotFound:
+      return true;
+    case KeyOutcome::kNotStored:
+      return command != KeyCommand::kAdd;
+    case KeyOutcome::kStored:
+      return command == KeyCommand::kAdd;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::optional<uint64_t> KeyOperation::MentionedUnique() const {
+  if (command == KeyCommand::kCas) return cas_sent;
+  if (outcome == KeyOutcome::kHit && unique.value_or(0) != 0) return unique;
+  return std::nullopt;
+}
+
+bool KeyOperation::MayBindUnique() const {
+  if (command == KeyCommand::kCas) {
+    return outcome == KeyOutcome::kStored || outcome == KeyOutcome::kUnknown;
+  }
+  return MentionedUnique().has_value();
+}
+
+bool ToKeyOperation(const HistoryEvent& invoke, const HistoryEvent* ok, KeyOperation* operation,
+                    std::string* error) {
+  *operation = KeyOperation{};
+  const auto command = std::find_if(kCommands.begin(), kCommands.end(),
+                                    [&](const CommandName& c) { return c.name == invoke.f; });
+  if (command == kCommands.end()) {
+    *error = "unknown operation \"" + invoke.f + "\"";
+    return false;
+  }
+  operation->command = command->command;
+  const auto missing = [&](const char* field) {
+    *error = invoke.f + " without " + field;
+    return false;
+  };
+  if (IsStorage(operation->command)) {
+    if (!invoke.value) return missing("value");
+    operation->data = *invoke.value;
+    operation->flags = invoke.flags.value_or(0);
+    operation->exptime = invoke.exptime.value_or(0);
+  }
+  if (operation->command == KeyCommand::kCas) {
+    if (!invoke.cas) return missing("cas");
+    operation->cas_sent = *invoke.cas;
+  }
+  if (operation->command == KeyCommand::kIncr || operation->command == KeyCommand::kDecr) {
+    if (!invoke.delta) return missing("delta");
+    operation->delta = *invoke.delta;
+  }
+  if (operation->command == KeyCommand::kTouch) {
+    if (!invoke.exptime) return missing("exptime");
+    operation->exptime = *invoke.exptime;
+  }
+  if (ok == nullptr) return true;
+
+  const auto outcome = std::find_if(kOutcomes.begin(), kOutcomes.end(),
+                                    [&](const OutcomeName& o) { return o.name == ok->result; });
+  if (outcome == kOutcomes.end() || !OutcomeAllowed(operation->command, outcome->outcome)) {
+    *error = "result \"" + ok->result + "\" is not one of " + invoke.f + "'s";
+    return false;
+  }
+  operation->outcome = outcome->outcome;
+  if (operation->outcome == KeyOutcome::kHit) {
+    if (!ok->value) {
+      *error = invoke.f + " HIT without value";
+      return false;
+    }
+    operation->value = *ok->value;
+    operation->value_flags = ok->flags.value_or(0);
+    operation->unique = ok->cas;
+  }
+  if (operation->outcome == KeyOutcome::kNumber) {
+    if (!ok->number) {
+      *error = invoke.f + " NUMBER without number";
+      return false;
+    }
+    operation->number = *ok->number;
+  }
+  return true;
+}
+
+std::string DescribeOperation(const KeyOperation& operation) {
+  std::string out(CommandText(operation.command));
+  if (IsStorage(operation.command)) {
+    out += " " + QuoteBytes(operation.data) + " flags " + std::to_string(operation.flags);
+    if (operation.exptime != 0) out += " exptime " + std::to_string(operation.exptime);
+  }
+  if (operation.command == KeyCommand::kCas) out += " unique " + std::to_string(operation.cas_sent);
+  if (operation.command == KeyCommand::kIncr || operation.command == KeyCommand::kDecr) {
+    out += " " + std::to_string(operation.delta);
+  }
+  if (operation.command == KeyCommand::kTouch) {
+    out += " exptime " + std::to_string(operation.exptime);
+  }
+  out += " -> ";
+  switch (operation.outcome) {
+    case KeyOutcome::kUnknown:
+      out += "?";
+      break;
+    case KeyOutcome::kHit:
+      out +=
+          "HIT " + QuoteBytes(operation.value) + " flags " + std::to_string(operation.value_flags);
+      if (operation.unique) out += " cas " + std::to_string(*operation.unique);
+      break;
+    case KeyOutcome::kNumber:
+      out += std::to_string(operation.number);
+      break;
+    default:
+      out += OutcomeText(operation.outcome);
+  }
+  return out;
+}
+
+bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyModelOptions& options,
+             std::vector<KeyState>* next, std::string* why) {
+  const bool may_vanish = state.present && (options.evictions || state.may_expire);
+  if (operation.outcome == KeyOutcome::kUnknown) {
+    StepUnknown(state, operation, next);
+    if (may_vanish) StepUnknown(Vanished(state), operation, next);
+    return true;
+  }
+  std::string problem;
+  if (StepKnown(state, operation, next, &problem)) {
+    if (may_vanish) StepKnown(Vanished(state), operation, next, nullptr);
+    return true;
+  }
+  if (may_vanish && StepKnown(Vanished(state), operation, next, nullptr)) return true;
+  if (state.present && ObservesAbsence(operation.outcome, operation.command)) {
+    problem += " (written without exptime, and evictions are not allowed)";
+  }
+  return Refuse(why, std::move(problem));
+}
+
+void ForgetPastUnique(uint64_t unique, KeyState* state) {
+  SortedErase(&state->retired, unique);
+  SortedErase(&state->refused, unique);
+}
+
+void ForgetUnique(uint64_t unique, KeyState* state) {
+  ForgetPastUnique(unique, state);
+  if (state->unique_known == KeyState::Unique::kBound && state->unique == unique) {
+    state->unique_known = KeyState::Unique::kUnmentioned;
+    state->unique = 0;
+  }
+}
+
+std::string DescribeState(const KeyState& state) {
+  if (!state.present) return "absent";
+  std::string out = QuoteBytes(state.value) + " flags " + std::to_string(state.flags);
+  if (state.unique_known == KeyState::Unique::kBound) {
+    out += " cas " + std::to_string(state.unique);
+  }
+  if (state.may_expire) out += " (may expire)";
+  return out;
+}
+
+std::string QuoteBytes(const std::string& bytes, size_t limit) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (size_t i = 0; i < bytes.size() && i < limit; ++i) {
+    const char c = bytes[i];
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (byte >= 0x20 && byte < 0x7f) {
+      out += c;
+    } else {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  out += '"';
+  if (bytes.size() > limit) out += "...(" + std::to_string(bytes.size()) + " bytes)";
+  return out;
+}
+
+}  // namespace mcspec::sim

@@ -1,0 +1,524 @@
+#include "linearizability.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+namespace mcspec::sim {
+namespace {
+
+// The model is nondeterministic; the search carries every state the key may
+// be in (sorted, without duplicates), as Porcupine's power-set models do.
+using StateSet = std::vector<KeyState>;
+
+uint64_t Mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t HashStates(const StateSet& states) {
+  uint64_t hash = states.size();
+  const auto add = [&hash](uint64_t x) { hash = Mix(hash ^ x); };
+  for (const KeyState& state : states) {
+    add(state.present);
+    add(std::hash<std::string>()(state.value));
+    add(state.flags);
+    add(state.may_expire);
+    add(static_cast<uint64_t>(state.unique_known));
+    add(state.unique);
+    for (uint64_t unique : state.retired) add(unique);
+    add(~uint64_t{0});
+    for (uint64_t unique : state.refused) add(unique);
+  }
+  return hash;
+}
+
+// A set of operations numbered in invoke order (those linearized), as a
+// bitset. Cache entries keep it compactly: search linearizes nearly in
+// invoke order, so the set is "every operation before `prefix`" plus a few
+// later ones.
+class LinearizedSet {
+ public:
+  explicit LinearizedSet(size_t size) : words_((size + 63) / 64) {}
+
+  struct Compact {
+    uint32_t prefix = 0;
+    std::vector<uint32_t> beyond;
+    bool operator==(const Compact&) const = default;
+  };
+
+  bool contains(size_t i) const { return (words_[i / 64] >> (i % 64)) & 1; }
+  uint64_t hash() const { return hash_; }
+
+  void Set(size_t i) {
+    words_[i / 64] |= uint64_t{1} << (i % 64);
+    hash_ ^= Mix(i);
+    ++count_;
+    while (prefix_ < words_.size() * 64 && contains(prefix_)) ++prefix_;
+  }
+  void Clear(size_t i) {
+    words_[i / 64] &= ~(uint64_t{1} << (i % 64));
+    hash_ ^= Mix(i);
+    --count_;
+    prefix_ = std::min(prefix_, i);
+  }
+  // Whether every member of `part` is one of `whole`.
+  static bool Includes(const Compact& whole, const Compact& part) {
+    // `whole.prefix` is not a member of `whole`.
+    if (part.prefix > whole.prefix) return false;
+    return std::all_of(part.beyond.begin(), part.beyond.end(), [&](uint32_t member) {
+      return member < whole.prefix ||
+             std::binary_search(whole.beyond.begin(), whole.beyond.end(), member);
+    });
+  }
+
+  Compact ToCompact() const {
+    Compact compact{static_cast<uint32_t>(prefix_), {}};
+    for (size_t i = prefix_ + 1; compact.prefix + compact.beyond.size() < count_; ++i) {
+      if (contains(i)) compact.beyond.push_back(static_cast<uint32_t>(i));
+    }
+    return compact;
+  }
+
+ private:
+  std::vector<uint64_t> words_;
+  uint64_t hash_ = 0;
+  size_t count_ = 0;
+  size_t prefix_ = 0;
+};
+
+// Porcupine's doubly linked list of call and return entries in history
+// order; node 0 is the head. Linearizing an operation lifts both its
+// entries out; backtracking puts them back.
+struct Node {
+  int prev = -1;
+  int next = -1;
+  int match = -1;  // a call's return entry
+  uint32_t op = 0;
+  bool call = false;
+};
+
+class EntryList {
+ public:
+  // `order`: (position in history, op, is call), sorted by position.
+  explicit EntryList(const std::vector<std::tuple<size_t, uint32_t, bool>>& order) {
+    nodes_.resize(order.size() + 1);
+    std::vector<int> call_of(order.size(), -1);
+    for (size_t i = 0; i < order.size(); ++i) {
+      const int id = static_cast<int>(i + 1);
+      Node& node = nodes_[id];
+      node.prev = id - 1;
+      node.next = i + 1 < order.size() ? id + 1 : -1;
+      node.op = std::get<1>(order[i]);
+      node.call = std::get<2>(order[i]);
+      if (node.call) {
+        call_of[node.op] = id;
+      } else {
+        nodes_[call_of[node.op]].match = id;
+      }
+    }
+    nodes_[0].next = order.empty() ? -1 : 1;
+  }
+
+  const Node& operator[](int id) const { return nodes_[id]; }
+  int first() const { return nodes_[0].next; }
+
+  void Lift(int call) {
+    Unlink(call);
+    Unlink(nodes_[call].match);
+  }
+  void Unlift(int call) {
+    Relink(nodes_[call].match);
+    Relink(call);
+  }
+
+ private:
+  void Unlink(int id) {
+    const Node& node = nodes_[id];
+    nodes_[node.prev].next = node.next;
+    if (node.next != -1) nodes_[node.next].prev = node.prev;
+  }
+  void Relink(int id) {
+    const Node& node = nodes_[id];
+    nodes_[node.prev].next = id;
+    if (node.next != -1) nodes_[node.next].prev = id;
+  }
+
+  std::vector<Node> nodes_;
+};
+
+// What the search of one key found.
+struct KeySearch {
+  Verdict verdict = Verdict::kLinearizable;
+  uint64_t steps = 0;
+  // The deepest dead end (not linearizable only), over `checked` indices.
+  std::vector<uint32_t> longest_order;
+  StateSet states_after;
+  uint32_t deadline = 0;
+  std::vector<uint32_t> candidates;  // the operations that could have gone next
+};
+
+// The search over the operations that may have taken effect, `checked`
+// (in invoke order).
+KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
+                    const CheckOptions& options) {
+  KeySearch result;
+  const size_t n = checked.size();
+
+  std::vector<std::tuple<size_t, uint32_t, bool>> order;
+  order.reserve(2 * n);
+  const size_t never = ~size_t{0};
+  for (uint32_t i = 0; i < n; ++i) {
+    const HistoryOperation& op = *checked[i];
+    order.emplace_back(op.invoke_event, i, true);
+    // Unknown outcomes may take effect any time after the invoke: their
+    // return entries go after everything, in invoke order.
+    const bool returned = op.completion == EventType::kOk;
+    order.emplace_back(returned ? op.complete_event : never - n + i, i, false);
+  }
+  std::sort(order.begin(), order.end());
+  EntryList entries(order);
+
+  // Uniques each operation mentions, numbered densely, and how many
+  // operations not yet linearized mention each, and may bind it.
+  std::map<uint64_t, uint32_t> unique_ids;
+  std::vector<int> mention(n, -1);
+  std::vector<uint64_t> unique_of;
+  std::vector<uint32_t> mentions_left;
+  std::vector<uint32_t> binders_left;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (auto unique = checked[i]->operation.MentionedUnique()) {
+      auto [it, added] = unique_ids.emplace(*unique, static_cast<uint32_t>(unique_of.size()));
+      if (added) {
+        unique_of.push_back(*unique);
+        mentions_left.push_back(0);
+        binders_left.push_back(0);
+      }
+      mention[i] = static_cast<int>(it->second);
+      ++mentions_left[it->second];
+      if (checked[i]->operation.MayBindUnique()) ++binders_left[it->second];
+    }
+  }
+  const auto count_linearized = [&](uint32_t op, int change) {
+    if (mention[op] < 0) return;
+    mentions_left[mention[op]] += change;
+    if (checked[op]->operation.MayBindUnique()) binders_left[mention[op]] += change;
+  };
+
+  // The cache of nodes explored (and, unless on the current path, failed).
+  // Operations of unknown outcome are kept apart from the linearized set:
+  // a node dominates another with the same linearized known operations and
+  // states that has consumed more of them, since unconsumed ones can still
+  // take no effect at the end. So the search need not explore every way of
+  // placing them.
+  std::vector<uint32_t> rank(n);  // among the known, or among the unknown
+  std::vector<bool> known(n);
+  size_t known_count = 0;
+  size_t unknown_count = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    known[i] = checked[i]->operation.outcome != KeyOutcome::kUnknown;
+    rank[i] = static_cast<uint32_t>(known[i] ? known_count++ : unknown_count++);
+  }
+  struct CacheEntry {
+    LinearizedSet::Compact linearized;
+    LinearizedSet::Compact consumed;
+    StateSet states;
+    // Still being explored: an ancestor of the current node, which proves
+    // nothing yet (it may have to consume more to succeed).
+    bool on_path = true;
+  };
+  std::unordered_map<uint64_t, std::vector<CacheEntry>> cache;
+  struct Frame {
+    int call;
+    StateSet states;
+    uint64_t cache_bucket;
+    size_t cache_index;
+  };
+  std::vector<Frame> calls;
+  LinearizedSet linearized(known_count);
+  LinearizedSet consumed(unknown_count);
+  const auto mark = [&](uint32_t op) {
+    if (known[op]) {
+      linearized.Set(rank[op]);
+    } else {
+      consumed.Set(rank[op]);
+    }
+  };
+  const auto unmark = [&](uint32_t op) {
+    if (known[op]) {
+      linearized.Clear(rank[op]);
+    } else {
+      consumed.Clear(rank[op]);
+    }
+  };
+  StateSet states{KeyState{}};
+  StateSet next;
+  bool recorded = false;
+
+  int entry = entries.first();
+  while (entries.first() != -1) {
+    const Node& node = entries[entry];
+    if (node.call) {
+      if (options.step_budget != 0 && result.steps >= options.step_budget) {
+        result.verdict = Verdict::kUnknown;
+        return result;
+      }
+      ++result.steps;
+      const KeyOperation& operation = checked[node.op]->operation;
+      next.clear();
+      for (const KeyState& state : states) {
+        StepKey(state, operation, options.model, &next, nullptr);
+      }
+      if (!next.empty()) {
+        count_linearized(node.op, -1);
+        if (const int id = mention[node.op]; id >= 0) {
+          if (mentions_left[id] == 0) {
+            for (KeyState& state : next) ForgetUnique(unique_of[id], &state);
+          } else if (binders_left[id] == 0) {
+            for (KeyState& state : next) ForgetPastUnique(unique_of[id], &state);
+          }
+        }
+        std::sort(next.begin(), next.end());
+        next.erase(std::unique(next.begin(), next.end()), next.end());
+        mark(node.op);
+        CacheEntry candidate{linearized.ToCompact(), consumed.ToCompact(), {}};
+        const uint64_t bucket_hash = linearized.hash() ^ Mix(HashStates(next));
+        auto& bucket = cache[bucket_hash];
+        const bool seen = std::any_of(bucket.begin(), bucket.end(), [&](const CacheEntry& e) {
+          return !e.on_path && e.linearized == candidate.linearized && e.states == next &&
+                 LinearizedSet::Includes(candidate.consumed, e.consumed);
+        });
+        if (!seen) {
+          candidate.states = next;
+          bucket.push_back(std::move(candidate));
+          calls.push_back(Frame{entry, std::move(states), bucket_hash, bucket.size() - 1});
+          states = std::move(next);
+          next = StateSet();
+          entries.Lift(entry);
+          entry = entries.first();
+          continue;
+        }
+        unmark(node.op);
+        count_linearized(node.op, +1);
+      }
+      entry = node.next;
+      continue;
+    }
+    // A return entry: its operation had to be linearized by now.
+    if (!recorded || calls.size() > result.longest_order.size()) {
+      recorded = true;
+      result.longest_order.clear();
+      for (const Frame& frame : calls) result.longest_order.push_back(entries[frame.call].op);
+      result.states_after = states;
+      result.deadline = node.op;
+      result.candidates.clear();
+      for (int at = entries.first(); at != entry; at = entries[at].next) {
+        result.candidates.push_back(entries[at].op);
+      }
+    }
+    if (calls.empty()) {
+      result.verdict = Verdict::kNotLinearizable;
+      return result;
+    }
+    Frame& top = calls.back();
+    cache[top.cache_bucket][top.cache_index].on_path = false;
+    entry = top.call;
+    states = std::move(top.states);
+    calls.pop_back();
+    const uint32_t op = entries[entry].op;
+    unmark(op);
+    count_linearized(op, +1);
+    entries.Unlift(entry);
+    entry = entries[entry].next;
+  }
+  return result;
+}
+
+std::string DescribeStates(const StateSet& states) {
+  if (states.size() == 1) return DescribeState(states[0]);
+  std::string out = "one of";
+  for (const KeyState& state : states) out += (out.size() > 6 ? "; " : " ") + DescribeState(state);
+  return out;
+}
+
+// Why `operation` cannot go next from any of `states`; empty when it can.
+std::string WhyStuck(const StateSet& states, const KeyOperation& operation,
+                     const KeyModelOptions& options) {
+  std::string out;
+  for (const KeyState& state : states) {
+    std::vector<KeyState> ignored;
+    std::string why;
+    if (StepKey(state, operation, options, &ignored, &why)) return "";
+    if (!out.empty()) out += "; ";
+    if (states.size() > 1) out += "from " + DescribeState(state) + ": ";
+    out += why;
+  }
+  return out;
+}
+
+KeyFailure ExplainFailure(const std::string& key,
+                          const std::vector<const HistoryOperation*>& key_operations,
+                          const std::vector<uint32_t>& checked_index, const KeySearch& search,
+                          const CheckOptions& options) {
+  KeyFailure failure;
+  failure.key = key;
+  for (const HistoryOperation* op : key_operations) failure.operations.push_back(*op);
+  for (uint32_t op : search.longest_order) failure.longest_order.push_back(checked_index[op]);
+  failure.states_after = search.states_after;
+  failure.deadline = checked_index[search.deadline];
+  size_t could_go = 0;
+  for (uint32_t op : search.candidates) {
+    std::string why =
+        WhyStuck(search.states_after, key_operations[checked_index[op]]->operation, options.model);
+    if (why.empty()) {
+      ++could_go;
+      continue;
+    }
+    failure.stuck.push_back(checked_index[op]);
+    failure.stuck_reasons.push_back(std::move(why));
+  }
+
+  constexpr size_t kShownOrder = 20;
+  std::string& text = failure.explanation;
+  text = "key " + QuoteBytes(key, 250) + " has no linearization.\n";
+  const size_t order_size = failure.longest_order.size();
+  text += "The longest explained prefix orders " + std::to_string(order_size) + " of its " +
+          std::to_string(key_operations.size()) + " operations";
+  if (order_size == 0) {
+    text += ".\n";
+  } else {
+    text += order_size > kShownOrder ? " (the last " + std::to_string(kShownOrder) + " shown):\n"
+                                     : ":\n";
+    for (size_t i = order_size > kShownOrder ? order_size - kShownOrder : 0; i < order_size; ++i) {
+      text += "  " + failure.operations[failure.longest_order[i]].Describe() + "\n";
+    }
+  }
+  text += "after which the key is " + DescribeStates(failure.states_after) + ".\n";
+  const HistoryOperation& deadline = failure.operations[failure.deadline];
+  text += deadline.Describe();
+  text += deadline.completion == EventType::kOk
+              ? " completed at " + std::to_string(*deadline.complete_time) +
+                    " and must have taken effect by then"
+              : " is the last to place";
+  text += failure.stuck.empty() ? ", but" : ", but no operation can go next:\n";
+  for (size_t i = 0; i < failure.stuck.size(); ++i) {
+    text += "  " + failure.operations[failure.stuck[i]].Describe() + ": " +
+            failure.stuck_reasons[i] + "\n";
+  }
+  if (could_go > 0) {
+    text += (failure.stuck.empty() ? " " : "and ") + std::to_string(could_go) +
+            " operation(s) that can go next lead to no linearization of the rest.\n";
+  } else if (failure.stuck.empty()) {
+    text += " nothing can go next.\n";
+  }
+  return failure;
+}
+
+}  // namespace
+
+std::string HistoryOperation::Describe() const {
+  std::string out = "#" + std::to_string(invoke_event) + " process " + std::to_string(process) +
+                    " [" + std::to_string(invoke_time) + ", ";
+  if (completion == EventType::kOk) {
+    out += std::to_string(*complete_time) + "]";
+  } else if (complete_time) {
+    out += std::string(EventTypeName(completion)) + " at " + std::to_string(*complete_time) + ")";
+  } else {
+    out += "never completed)";
+  }
+  return out + " " + DescribeOperation(operation);
+}
+
+bool CollectOperations(const std::vector<HistoryEvent>& events,
+                       std::vector<HistoryOperation>* operations, std::string* error) {
+  operations->clear();
+  std::map<uint64_t, size_t> pending;  // process -> index in *operations
+  std::set<uint64_t> ended;            // processes that saw an info
+  for (size_t i = 0; i < events.size(); ++i) {
+    const HistoryEvent& event = events[i];
+    const auto fail = [&](const std::string& why) {
+      *error = "event " + std::to_string(i + 1) + ": " + why;
+      return false;
+    };
+    const std::string process = "process " + std::to_string(event.process);
+    if (event.type == EventType::kInvoke) {
+      if (pending.contains(event.process)) return fail(process + " invokes while one is pending");
+      if (ended.contains(event.process)) return fail(process + " invokes after an info");
+      HistoryOperation op;
+      op.invoke_event = i + 1;
+      op.process = event.process;
+      op.key = event.key;
+      op.invoke_time = event.time;
+      std::string why;
+      if (!ToKeyOperation(event, nullptr, &op.operation, &why)) return fail(why);
+      pending[event.process] = operations->size();
+      operations->push_back(std::move(op));
+      continue;
+    }
+    auto it = pending.find(event.process);
+    if (it == pending.end()) return fail(process + " completes nothing pending");
+    HistoryOperation& op = (*operations)[it->second];
+    pending.erase(it);
+    const HistoryEvent& invoke = events[op.invoke_event - 1];
+    if (event.f != invoke.f || event.key != invoke.key) {
+      return fail(process + " completes " + event.f + " " + QuoteBytes(event.key) +
+                  " but invoked " + invoke.f + " " + QuoteBytes(invoke.key));
+    }
+    op.completion = event.type;
+    op.complete_event = i + 1;
+    op.complete_time = event.time;
+    if (event.type == EventType::kInfo) ended.insert(event.process);
+    if (event.type == EventType::kOk) {
+      std::string why;
+      if (!ToKeyOperation(invoke, &event, &op.operation, &why)) return fail(why);
+    }
+  }
+  return true;
+}
+
+CheckResult CheckOperations(const std::vector<HistoryOperation>& operations,
+                            const CheckOptions& options) {
+  CheckResult result;
+  result.operations = operations.size();
+  std::map<std::string, std::vector<const HistoryOperation*>> by_key;
+  for (const HistoryOperation& op : operations) by_key[op.key].push_back(&op);
+  result.keys = by_key.size();
+
+  for (const auto& [key, key_operations] : by_key) {
+    // Failed operations took no effect; reads of unknown outcome show
+    // nothing: neither constrains the order.
+    std::vector<const HistoryOperation*> checked;
+    std::vector<uint32_t> checked_index;
+    for (uint32_t i = 0; i < key_operations.size(); ++i) {
+      const HistoryOperation& op = *key_operations[i];
+      const bool read =
+          op.operation.command == KeyCommand::kGet || op.operation.command == KeyCommand::kGets;
+      if (op.completion == EventType::kFail) continue;
+      if (op.completion != EventType::kOk && read) continue;
+      checked.push_back(&op);
+      checked_index.push_back(i);
+    }
+    const KeySearch search = SearchKey(checked, options);
+    result.steps += search.steps;
+    if (search.verdict == Verdict::kNotLinearizable) {
+      result.failures.push_back(
+          ExplainFailure(key, key_operations, checked_index, search, options));
+    } else if (search.verdict == Verdict::kUnknown) {
+      result.unknown.push_back(key);
+    }
+  }
+  if (!result.failures.empty()) {
+    result.verdict = Verdict::kNotLinearizable;
+  } else if (!result.unknown.empty()) {
+    result.verdict = Verdict::kUnknown;
+  }
+  return result;
+}
+
+}  // namespace mcspec::sim
