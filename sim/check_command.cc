@@ -167,7 +167,7 @@ int RunCheckCommand(const std::vector<std::string>& args, std::ostream& out, std
     processes.insert(op.process);
   }
   out << "history: " << arguments.file << "\n";
-  out << "events: " << events_read << ", operations on keys: " << operations.size() << " (ok "
+  out << "events: " << events_read << ", operations: " << operations.size() << " (ok "
       << completed[static_cast<int>(EventType::kOk)] << ", fail "
       << completed[static_cast<int>(EventType::kFail)] << ", info or pending "
       << completed[static_cast<int>(EventType::kInfo)] << "), keys: " << result.keys

@@ -67,6 +67,34 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+// mcsim's histories hold operations on no single key: a bad request (always
+// failed) is left out; a flush_all lets any item vanish, so a miss after a
+// set is then no violation. Operations keep their numbers in the file.
+TEST(CheckCommand, TakesOutServerWideOperations) {
+  std::vector<HistoryEvent> events = SetThenGet(nullptr);
+  const Outcome strict = Check({WriteHistory("miss.jsonl", events)});
+  EXPECT_EQ(strict.status, 1) << strict.out;
+
+  HistoryEvent bad = Event(EventType::kInvoke, 3, "bad");
+  HistoryEvent refused = Event(EventType::kFail, 3, "bad");
+  refused.error = "ERROR";
+  events.insert(events.begin(), {bad, refused});
+  const Outcome still_strict = Check({WriteHistory("bad.jsonl", events)});
+  EXPECT_EQ(still_strict.status, 1) << still_strict.out;
+  EXPECT_TRUE(Contains(still_strict.out, "#5 process 2")) << still_strict.out;
+
+  HistoryEvent flush = Event(EventType::kInvoke, 4, "flush_all");
+  flush.key = "";
+  HistoryEvent flushed = flush;
+  flushed.type = EventType::kOk;
+  flushed.result = "OK";
+  events.insert(events.begin(), {flush, flushed});
+  const Outcome flushing = Check({WriteHistory("flush.jsonl", events)});
+  EXPECT_EQ(flushing.status, 0) << flushing.out << flushing.err;
+  EXPECT_TRUE(Contains(flushing.out, "note: flush_all in the history: any item may vanish\n"))
+      << flushing.out;
+}
+
 TEST(CheckCommand, AcceptsALinearizableHistory) {
   const std::string path = WriteHistory("ok.jsonl", SetThenGet("a"));
   const Outcome run = Check({path});
