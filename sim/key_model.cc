@@ -101,8 +101,10 @@ bool IsStorage(KeyCommand command) {
   }
 }
 
-bool Refuse(std::string* why, std::string text) {
-  if (why != nullptr) *why = std::move(text);
+// Search tries many steps that fail; the reason is only worded when asked.
+template <typename Reason>
+bool Refuse(std::string* why, Reason reason) {
+  if (why != nullptr) *why = reason();
   return false;
 }
 
@@ -171,20 +173,28 @@ bool Bind(KeyState* state, uint64_t unique, std::string* why) {
   using U = KeyState::Unique;
   if (state->unique_known == U::kBound) {
     if (state->unique == unique) return true;
-    return Refuse(why, "the present version's unique is " + std::to_string(state->unique) +
-                           ", not " + std::to_string(unique));
+    return Refuse(why, [&] {
+      return std::string("the present version's unique is " + std::to_string(state->unique) +
+                         ", not " + std::to_string(unique));
+    });
   }
   if (state->unique_known == U::kUnmentioned) {
-    return Refuse(why, "the present version was already seen with a unique other than " +
-                           std::to_string(unique));
+    return Refuse(why, [&] {
+      return std::string("the present version was already seen with a unique other than " +
+                         std::to_string(unique));
+    });
   }
   if (SortedContains(state->retired, unique)) {
-    return Refuse(why, "unique " + std::to_string(unique) +
-                           " belongs to an earlier version (the key was written since)");
+    return Refuse(why, [&] {
+      return std::string("unique " + std::to_string(unique) +
+                         " belongs to an earlier version (the key was written since)");
+    });
   }
   if (SortedContains(state->refused, unique)) {
-    return Refuse(why, "a cas with unique " + std::to_string(unique) +
-                           " was answered EXISTS on the present version");
+    return Refuse(why, [&] {
+      return std::string("a cas with unique " + std::to_string(unique) +
+                         " was answered EXISTS on the present version");
+    });
   }
   state->unique_known = U::kBound;
   state->unique = unique;
@@ -284,11 +294,15 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
   const int32_t exptime = EffectiveExptime(operation.exptime);
   const auto expect_absent = [&](O when_absent) {
     if (outcome == when_absent) {
-      if (state.present) return Refuse(why, std::string(said) + ", but " + Holds(state));
+      if (state.present)
+        return Refuse(why,
+                      [&] { return std::string(std::string(said) + ", but " + Holds(state)); });
       next->push_back(state);
       return true;
     }
-    if (!state.present) return Refuse(why, std::string(said) + ", but the key is absent");
+    if (!state.present)
+      return Refuse(why,
+                    [&] { return std::string(std::string(said) + ", but the key is absent"); });
     return true;  // the caller handles the present key
   };
 
@@ -298,16 +312,19 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       if (!expect_absent(O::kMiss)) return false;
       if (outcome == O::kMiss) return true;
       if (state.value != operation.value || state.flags != operation.value_flags) {
-        return Refuse(why, "HIT " + QuoteBytes(operation.value) + " flags " +
-                               std::to_string(operation.value_flags) + ", but " + Holds(state));
+        return Refuse(why, [&] {
+          return std::string("HIT " + QuoteBytes(operation.value) + " flags " +
+                             std::to_string(operation.value_flags) + ", but " + Holds(state));
+        });
       }
       KeyState seen = state;
       // A server without CAS (-C) shows 0 for every item.
       if (operation.unique.value_or(0) != 0) {
         std::string problem;
-        if (!Bind(&seen, *operation.unique, &problem)) {
-          return Refuse(
-              why, "HIT with unique " + std::to_string(*operation.unique) + ", but " + problem);
+        if (!Bind(&seen, *operation.unique, why != nullptr ? &problem : nullptr)) {
+          return Refuse(why, [&] {
+            return "HIT with unique " + std::to_string(*operation.unique) + ", but " + problem;
+          });
         }
       }
       next->push_back(std::move(seen));
@@ -318,11 +335,13 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       return true;
     case KeyCommand::kAdd:
       if (outcome == O::kNotStored) {
-        if (!state.present) return Refuse(why, "NOT_STORED, but the key is absent");
+        if (!state.present)
+          return Refuse(why, [&] { return std::string("NOT_STORED, but the key is absent"); });
         next->push_back(state);
         return true;
       }
-      if (state.present) return Refuse(why, "STORED, but " + Holds(state));
+      if (state.present)
+        return Refuse(why, [&] { return std::string("STORED, but " + Holds(state)); });
       next->push_back(Written(state, operation.data, operation.flags, exptime));
       return true;
     case KeyCommand::kReplace:
@@ -345,17 +364,22 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       if (outcome == O::kNotFound) return true;
       const uint64_t sent = operation.cas_sent;
       if (outcome == O::kStored) {
-        if (sent == 0) return Refuse(why, "STORED, but a cas with unique 0 never matches");
+        if (sent == 0)
+          return Refuse(
+              why, [&] { return std::string("STORED, but a cas with unique 0 never matches"); });
         KeyState bound = state;
         std::string problem;
-        if (!Bind(&bound, sent, &problem)) return Refuse(why, "STORED, but " + problem);
+        if (!Bind(&bound, sent, why != nullptr ? &problem : nullptr))
+          return Refuse(why, [&] { return std::string("STORED, but " + problem); });
         next->push_back(Written(bound, operation.data, operation.flags, exptime));
         return true;
       }
       // EXISTS: the present version's unique is not the one sent.
       KeyState refused = state;
       if (state.unique_known == KeyState::Unique::kBound && state.unique == sent) {
-        return Refuse(why, "EXISTS, but the present version's unique is " + std::to_string(sent));
+        return Refuse(why, [&] {
+          return std::string("EXISTS, but the present version's unique is " + std::to_string(sent));
+        });
       }
       if (state.unique_known == KeyState::Unique::kUnknown && sent != 0 &&
           !SortedContains(state.retired, sent)) {
@@ -374,20 +398,25 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       if (outcome == O::kNotFound) return true;
       const std::optional<uint64_t> value = NumericValue(state.value);
       if (outcome == O::kNonNumeric) {
-        if (value) return Refuse(why, "NON_NUMERIC, but " + Holds(state));
+        if (value)
+          return Refuse(why, [&] { return std::string("NON_NUMERIC, but " + Holds(state)); });
         next->push_back(state);
         return true;
       }
       if (!value) {
-        return Refuse(why, std::to_string(operation.number) + ", but " + Holds(state) +
-                               ", which is not a number");
+        return Refuse(why, [&] {
+          return std::string(std::to_string(operation.number) + ", but " + Holds(state) +
+                             ", which is not a number");
+        });
       }
       const uint64_t expected = ApplyDelta(operation.command, *value, operation.delta);
       if (expected != operation.number) {
-        return Refuse(why, std::to_string(operation.number) + ", but " + Holds(state) + " and " +
-                               std::string(CommandText(operation.command)) + " " +
-                               std::to_string(operation.delta) + " gives " +
-                               std::to_string(expected));
+        return Refuse(why, [&] {
+          return std::string(std::to_string(operation.number) + ", but " + Holds(state) + " and " +
+                             std::string(CommandText(operation.command)) + " " +
+                             std::to_string(operation.delta) + " gives " +
+                             std::to_string(expected));
+        });
       }
       AppendArithmeticResults(state, expected, next);
       return true;
@@ -535,7 +564,7 @@ bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyMode
     return true;
   }
   std::string problem;
-  if (StepKnown(state, operation, next, &problem)) {
+  if (StepKnown(state, operation, next, why != nullptr ? &problem : nullptr)) {
     if (may_vanish) StepKnown(Vanished(state), operation, next, nullptr);
     return true;
   }
@@ -543,7 +572,7 @@ bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyMode
   if (state.present && ObservesAbsence(operation.outcome, operation.command)) {
     problem += " (written without exptime, and evictions are not allowed)";
   }
-  return Refuse(why, std::move(problem));
+  return Refuse(why, [&] { return std::move(problem); });
 }
 
 void ForgetPastUnique(uint64_t unique, KeyState* state) {

@@ -259,7 +259,11 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   };
   StateSet states{KeyState{}};
   StateSet next;
+  // The deepest dead end so far: its order shares the first
+  // `recorded_prefix` operations with the current path, so recording a
+  // deeper one copies only what was linearized since.
   bool recorded = false;
+  size_t recorded_prefix = 0;
 
   int entry = entries.first();
   while (entries.first() != -1) {
@@ -313,8 +317,11 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     // A return entry: its operation had to be linearized by now.
     if (!recorded || calls.size() > result.longest_order.size()) {
       recorded = true;
-      result.longest_order.clear();
-      for (const Frame& frame : calls) result.longest_order.push_back(entries[frame.call].op);
+      result.longest_order.resize(recorded_prefix);
+      for (size_t i = recorded_prefix; i < calls.size(); ++i) {
+        result.longest_order.push_back(entries[calls[i].call].op);
+      }
+      recorded_prefix = calls.size();
       result.states_after = states;
       result.deadline = node.op;
       result.candidates.clear();
@@ -331,6 +338,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     entry = top.call;
     states = std::move(top.states);
     calls.pop_back();
+    recorded_prefix = std::min(recorded_prefix, calls.size());
     const uint32_t op = entries[entry].op;
     unmark(op);
     count_linearized(op, +1);
