@@ -63,7 +63,10 @@ class EchoTarget : public Target {
     *error = "echo has no UDP port";
     return nullptr;
   }
-  bool AdvanceClock(int64_t, std::string*) override { return false; }
+  ClockMove AdvanceClock(int64_t, std::string* error) override {
+    *error = "echo has no clock";
+    return ClockMove::kFailed;
+  }
 
  private:
   Overlap& overlap_;

@@ -161,9 +161,9 @@ std::unique_ptr<Connection> EmbeddedTarget::ConnectDatagram(std::string* error) 
   return std::make_unique<DatagramConnection>(udp_port_);
 }
 
-bool EmbeddedTarget::AdvanceClock(int64_t seconds, std::string*) {
+Target::ClockMove EmbeddedTarget::AdvanceClock(int64_t seconds, std::string*) {
   server_->AdvanceClock(seconds);
-  return true;
+  return ClockMove::kMoved;
 }
 
 }  // namespace mcspec::conformance

@@ -31,7 +31,7 @@ class EmbeddedTarget : public Target {
   bool BeginCase(const CaseNeeds& needs, std::string* skip_reason, std::string* error) override;
   std::unique_ptr<Connection> Connect(std::string* error) override;
   std::unique_ptr<Connection> ConnectDatagram(std::string* error) override;
-  bool AdvanceClock(int64_t seconds, std::string* error) override;
+  ClockMove AdvanceClock(int64_t seconds, std::string* error) override;
 
  private:
   std::vector<std::string> base_flags_;

@@ -324,29 +324,34 @@ bool NetworkTarget::AwaitServerTime(int64_t time, bool after_change, int64_t* re
   }
 }
 
-bool NetworkTarget::AdvanceClock(int64_t seconds, std::string* error) {
+Target::ClockMove NetworkTarget::AdvanceClock(int64_t seconds, std::string* error) {
   std::string answer;
   if (!debugtime_) {
     if (clock_ != ClockMode::kSleep) {
       *error = name() + " has no clock control";
-      return false;
+      return ClockMove::kFailed;
     }
     advanced_ += seconds;
     int64_t reached = 0;
-    if (!AwaitServerTime(case_start_time_ + advanced_, false, &reached, error)) return false;
+    if (!AwaitServerTime(case_start_time_ + advanced_, false, &reached, error)) {
+      return ClockMove::kFailed;
+    }
     if (reached != case_start_time_ + advanced_) {
       *error = name() + "'s clock jumped to " + std::to_string(reached - case_start_time_) +
                " s after the case's start; the case wanted " + std::to_string(advanced_);
-      return false;
+      return ClockMove::kOvershot;
     }
-    return true;
+    return ClockMove::kMoved;
   }
   if (!Ask("debugtime " + std::to_string(seconds) + "\r\n", {"OK\r\n", "ERROR\r\n"}, &answer,
            error)) {
-    return false;
+    return ClockMove::kFailed;
   }
-  if (answer != "OK\r\n") *error = name() + " refused debugtime";
-  return answer == "OK\r\n";
+  if (answer != "OK\r\n") {
+    *error = name() + " refused debugtime";
+    return ClockMove::kFailed;
+  }
+  return ClockMove::kMoved;
 }
 
 }  // namespace mcspec::conformance

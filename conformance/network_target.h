@@ -47,7 +47,7 @@ class NetworkTarget : public Target {
   std::unique_ptr<Connection> Connect(std::string* error) override;
   // To the UDP port the server names in `stats settings` (udpport).
   std::unique_ptr<Connection> ConnectDatagram(std::string* error) override;
-  bool AdvanceClock(int64_t seconds, std::string* error) override;
+  ClockMove AdvanceClock(int64_t seconds, std::string* error) override;
 
   // Credentials the control connection authenticates with (for a server
   // started with -Y); the cases' own connections never do it for them.

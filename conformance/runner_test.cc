@@ -110,6 +110,56 @@ class NoClockTarget : public EmbeddedTarget {
   TargetCapabilities capabilities() override { return {false, true, false}; }
 };
 
+// A clock that overshoots (a server waited for in real seconds, under load)
+// makes the case start over; it fails only when every run overshoots.
+class OvershootingTarget : public EmbeddedTarget {
+ public:
+  explicit OvershootingTarget(int overshoots) : overshoots_(overshoots) {}
+  bool BeginCase(const CaseNeeds& needs, std::string* skip_reason, std::string* error) override {
+    ++begun;
+    return EmbeddedTarget::BeginCase(needs, skip_reason, error);
+  }
+  ClockMove AdvanceClock(int64_t seconds, std::string* error) override {
+    if (overshoots_-- > 0) {
+      *error = "the clock jumped";
+      return ClockMove::kOvershot;
+    }
+    return EmbeddedTarget::AdvanceClock(seconds, error);
+  }
+  int begun = 0;
+
+ private:
+  int overshoots_;
+};
+
+TEST(Runner, RunsACaseAgainWhenTheClockOvershoots) {
+  const TestCase test = Load(R"(
+cases:
+  - id: a
+    spec: Touch
+    requires: [clock-control]
+    steps:
+      - send: 'set ${ns}k 0 2 1\r\nA\r\n'
+        expect: 'STORED\r\n'
+      - advance: 2s
+      - send: 'get ${ns}k\r\n'
+        expect: 'END\r\n'
+)");
+  OvershootingTarget twice(2);
+  const CaseResult passed = RunCase(test, twice, RunnerOptions{});
+  EXPECT_EQ(passed.outcome, CaseResult::Outcome::kPassed) << passed.detail;
+  EXPECT_EQ(twice.begun, 3);
+
+  OvershootingTarget always(3);
+  const CaseResult failed = RunCase(test, always, RunnerOptions{});
+  EXPECT_EQ(failed.outcome, CaseResult::Outcome::kFailed);
+  EXPECT_EQ(failed.failed_step, 2);
+  EXPECT_NE(failed.detail.find("the clock jumped\n  (the clock overshot on all 3 runs)\n"),
+            std::string::npos)
+      << failed.detail;
+  EXPECT_EQ(always.begun, 3);
+}
+
 TEST(Runner, SkipsWhatTheTargetLacks) {
   NoClockTarget target;
   const CaseResult result = RunCase(Load(R"(

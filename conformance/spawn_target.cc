@@ -168,10 +168,10 @@ std::unique_ptr<Connection> SpawnTarget::ConnectDatagram(std::string* error) {
   return server_->ConnectDatagram(error);
 }
 
-bool SpawnTarget::AdvanceClock(int64_t seconds, std::string* error) {
+Target::ClockMove SpawnTarget::AdvanceClock(int64_t seconds, std::string* error) {
   if (!server_) {
     *error = "no server is running";
-    return false;
+    return ClockMove::kFailed;
   }
   return server_->AdvanceClock(seconds, error);
 }

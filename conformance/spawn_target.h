@@ -36,7 +36,7 @@ class SpawnTarget : public Target {
   bool BeginCase(const CaseNeeds& needs, std::string* skip_reason, std::string* error) override;
   std::unique_ptr<Connection> Connect(std::string* error) override;
   std::unique_ptr<Connection> ConnectDatagram(std::string* error) override;
-  bool AdvanceClock(int64_t seconds, std::string* error) override;
+  ClockMove AdvanceClock(int64_t seconds, std::string* error) override;
 
  private:
   SpawnTarget(std::string command, std::vector<std::string> words,

@@ -65,9 +65,14 @@ class Target {
   // capabilities().udp; the case's needs said `udp`): each Send is one
   // datagram, and Receive appends whole datagrams, headers included.
   virtual std::unique_ptr<Connection> ConnectDatagram(std::string* error) = 0;
-  // Moves the server's clock (only with capabilities().clock_control); false
-  // with *error set when it failed.
-  virtual bool AdvanceClock(int64_t seconds, std::string* error) = 0;
+  // Moves the server's clock (only with capabilities().clock_control).
+  // kFailed, with *error set, when it could not. kOvershot, with *error set,
+  // when a server whose clock is waited for in real seconds (--clock sleep)
+  // went past the wanted time: a late tick of the server, or a late poll of
+  // the runner on a loaded machine, which says nothing of the case; the
+  // runner then runs the case again.
+  enum class ClockMove { kMoved, kFailed, kOvershot };
+  virtual ClockMove AdvanceClock(int64_t seconds, std::string* error) = 0;
 };
 
 }  // namespace mcspec::conformance
