@@ -11,83 +11,71 @@
 
 namespace mcspec::ref {
 
-// An open-addressing (linear probing) map from key to ItemId. Slots hold item
-// ids; keys are read from the items themselves, so a key is stored once.
-// Deletion shifts the following run back, so there are no tombstones.
+// memcached's hash table: 2^hash_power buckets, each the head of a chain of
+// items linked through Item::h_next, newest first. A pointer per bucket and
+// an id per item, so that the index costs about what memcached's does in
+// memory (the goal is mcref's resident memory within 10% of memcached's);
+// the bucket count follows the cache's hash_power().
 class Cache::KeyIndex {
  public:
-  explicit KeyIndex(const std::vector<Item*>& items) : items_(items) { Resize(1u << 10); }
+  KeyIndex(const std::vector<Item*>& items, uint32_t power) : items_(items) { Rehash(power); }
 
   size_t size() const { return count_; }
 
   ItemId Find(std::string_view key, uint32_t hash) const {
-    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
-      const Slot& slot = slots_[i];
-      if (slot.id == kNoItem) return kNoItem;
-      if (slot.hash == hash && slot.item->key() == key) return slot.id;
+    for (const Item* it = buckets_[hash & mask_]; it != nullptr; it = Next(it)) {
+      if (it->hash == hash && it->key() == key) return it->id;
     }
+    return kNoItem;
   }
 
-  void PrefetchSlot(uint32_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+  void PrefetchSlot(uint32_t hash) const { __builtin_prefetch(&buckets_[hash & mask_]); }
 
-  // The first item whose hash matches, without comparing keys.
-  const Item* Candidate(uint32_t hash) const {
-    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
-      const Slot& slot = slots_[i];
-      if (slot.id == kNoItem) return nullptr;
-      if (slot.hash == hash) return slot.item;
-    }
-  }
+  // The bucket's newest item, without comparing keys or hashes.
+  const Item* Candidate(uint32_t hash) const { return buckets_[hash & mask_]; }
 
-  void Insert(ItemId id) {
-    if ((count_ + 1) * 2 > slots_.size()) Resize(slots_.size() * 2);
-    Place(Slot{items_[id]->hash, id, items_[id]});
+  void Insert(Item* item) {
+    Item*& head = buckets_[item->hash & mask_];
+    item->h_next = head == nullptr ? kNoItem : head->id;
+    head = item;
     ++count_;
   }
 
-  void Erase(ItemId id) {
-    size_t i = items_[id]->hash & mask_;
-    while (slots_[i].id != id) i = (i + 1) & mask_;
-    slots_[i].id = kNoItem;
+  void Erase(const Item* item) {
+    Item*& head = buckets_[item->hash & mask_];
+    if (head == item) {
+      head = Next(item);
+    } else {
+      Item* before = head;
+      while (before->h_next != item->id) before = items_[before->h_next];
+      before->h_next = item->h_next;
+    }
     --count_;
-    // Shift back every entry of the run that would no longer be reachable.
-    for (size_t j = (i + 1) & mask_; slots_[j].id != kNoItem; j = (j + 1) & mask_) {
-      const size_t home = slots_[j].hash & mask_;
-      const bool reachable = (j > i) ? (home > i && home <= j) : (home > i || home <= j);
-      if (!reachable) {
-        slots_[i] = slots_[j];
-        slots_[j].id = kNoItem;
-        i = j;
+  }
+
+  // Spreads the chains over 2^power buckets (memcached's assoc_expand, done
+  // at once rather than bucket by bucket in a thread).
+  void Rehash(uint32_t power) {
+    std::vector<Item*> old = std::move(buckets_);
+    buckets_.assign(size_t{1} << power, nullptr);
+    mask_ = buckets_.size() - 1;
+    for (Item* head : old) {
+      while (head != nullptr) {
+        Item* next = Next(head);
+        Insert(head);
+        --count_;
+        head = next;
       }
     }
   }
 
  private:
-  // The hash is kept beside the item so that probing touches no other item,
-  // and the item's address so that a match leads straight to it.
-  struct Slot {
-    uint32_t hash = 0;
-    ItemId id = kNoItem;
-    const Item* item = nullptr;
-  };
-
-  void Place(Slot slot) {
-    size_t i = slot.hash & mask_;
-    while (slots_[i].id != kNoItem) i = (i + 1) & mask_;
-    slots_[i] = slot;
-  }
-
-  void Resize(size_t size) {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(size, Slot{});
-    mask_ = size - 1;
-    for (const Slot& slot : old) {
-      if (slot.id != kNoItem) Place(slot);
-    }
+  Item* Next(const Item* item) const {
+    return item->h_next == kNoItem ? nullptr : items_[item->h_next];
   }
 
   const std::vector<Item*>& items_;
-  std::vector<Slot> slots_;
+  std::vector<Item*> buckets_;
   size_t mask_ = 0;
   size_t count_ = 0;
 };
@@ -122,9 +110,9 @@ Cache::Cache(const Settings& settings, const Clock& clock, CommandCounters& coun
       clock_(clock),
       counters_(counters),
       slabs_(settings),
-      index_(std::make_unique<KeyIndex>(items_)),
       hash_power_(settings.hashpower_init != 0 ? settings.hashpower_init : kHashPowerDefault),
       item_lock_mask_(ItemLockMask(settings.num_threads)) {
+  index_ = std::make_unique<KeyIndex>(items_, hash_power_);
   for (auto& per_class : heads_) per_class.fill(kNoItem);
   for (auto& per_class : tails_) per_class.fill(kNoItem);
 }
@@ -260,6 +248,7 @@ ItemId Cache::Alloc(KeyRef ref, uint32_t flags, RelTime exptime, uint32_t nbytes
 
   ItemId id = NewSlot();
   items_[id] = Item::Create(key, nbytes);
+  items_[id]->id = id;
   slabs_.set_owner(chunk, id);
   Item& it = At(id);
   it.chunk = chunk;
@@ -338,10 +327,12 @@ void Cache::Link(ItemId id) {
   totals_.curr_items++;
   totals_.total_items++;
   // memcached grows its table on the next clock tick; the reference at once.
+  const uint32_t power = hash_power_;
   while (totals_.curr_items > (uint64_t{3} << hash_power_) / 2) ++hash_power_;
+  if (hash_power_ != power) index_->Rehash(hash_power_);
   peak_bytes_ = std::max(peak_bytes_, totals_.curr_bytes + hash_bytes());
   it.cas = settings_.use_cas ? NextCas() : 0;
-  index_->Insert(id);
+  index_->Insert(&it);
   LinkQ(id);
   it.refcount++;
   SizesAdd(it);
@@ -354,7 +345,7 @@ void Cache::UnlinkLocked(ItemId id) {
   totals_.curr_bytes -= TotalSize(it);
   totals_.curr_items--;
   SizesRemove(it);
-  index_->Erase(id);
+  index_->Erase(&it);
   UnlinkQ(id);
   Release(id);
 }

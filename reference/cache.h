@@ -41,7 +41,9 @@ inline constexpr size_t kLruCount = size_t{kMaxSlabClasses} * kLruTypes;
 
 // An item: its header, then its key, then its value followed by "\r\n", in
 // one allocation as in memcached, so that the lookup which matches a key has
-// already brought in the value it returns.
+// already brought in the value it returns. The header is kept at 64 bytes:
+// with the allocator's own 8, a 16-byte key and a 100-byte value then fill a
+// 192-byte block, the chunk memcached gives the same item.
 struct Item {
   ItemId prev = kNoItem;
   ItemId next = kNoItem;
@@ -55,19 +57,21 @@ struct Item {
   uint8_t nkey = 0;
   uint8_t clsid = 0;  // slab class whose LRU holds the item
   uint8_t lru = kColdLru;
-  bool linked = false;
-  bool fetched = false;
-  bool active = false;
+  bool linked : 1 = false;
+  bool fetched : 1 = false;
+  bool active : 1 = false;
   // Meta protocol marks (memcached's ITEM_KEY_BINARY, ITEM_STALE and
   // ITEM_TOKEN_SENT): the key was given base64-encoded; the item was
   // invalidated by `md I`; a client was handed the recache token (W).
-  bool key_binary = false;
-  bool stale = false;
-  bool token_sent = false;
+  bool key_binary : 1 = false;
+  bool stale : 1 = false;
+  bool token_sent : 1 = false;
   // A chunked (larger than slab_chunk_max) item: a header chunk (`chunk`, of
   // a smaller class than `clsid`) and the data chunks in `data_chunks`.
-  bool chunked = false;
+  bool chunked : 1 = false;
   ChunkId chunk = kNoChunk;  // the chunk holding the item (its header)
+  ItemId id = kNoItem;
+  ItemId h_next = kNoItem;  // the next item of its hash bucket
   std::unique_ptr<std::vector<ChunkId>> data_chunks;
 
   // A new item with room for `key` and a value of `nbytes` bytes.
@@ -83,6 +87,8 @@ struct Item {
   char* bytes() { return reinterpret_cast<char*>(this + 1); }
   const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
 };
+
+static_assert(sizeof(Item) == 64, "the header size decides the items' resident memory");
 
 // A key and its hash (memcached's hv), computed once per request.
 struct KeyRef {
