@@ -42,6 +42,8 @@ void Session::ProcessLruCrawler(const Tokens& tokens) {
       OutString("ERROR an unknown error happened");
       return;
     }
+    // memcached's crawler thread logs its reclaims after the OK.
+    server_.verbose_log().DeferBackground();
     switch (cache_.CrawlExpired(*lrus, settings.lru_crawler_tocrawl)) {
       case Cache::CrawlResult::kOk:
         OutString("OK");
@@ -56,6 +58,7 @@ void Session::ProcessLruCrawler(const Tokens& tokens) {
         OutString("ERROR an unknown error happened");
         break;
     }
+    server_.verbose_log().FlushBackground();
   } else if (ntokens == 4 && (what == "tocrawl" || what == "sleep")) {
     std::optional<uint32_t> value = ParseU32(tokens[2]);
     if (!value) {

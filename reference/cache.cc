@@ -7,6 +7,7 @@
 
 #include "key_hash.h"
 #include "number_parse.h"
+#include "verbose_log.h"
 #include "watch_log.h"
 
 namespace mcspec::ref {
@@ -126,6 +127,20 @@ Cache::~Cache() {
 uint64_t Cache::TotalSize(const Item& it) const {
   return kItemHeaderSize + it.nkey + 1 + it.nbytes() + (it.client_flags != 0 ? 4 : 0) +
          (settings_.use_cas ? 8 : 0);
+}
+
+uint32_t Cache::MemcachedItemFlags(const Item& it) const {
+  uint32_t flags = 0;
+  if (it.linked) flags |= 1;               // ITEM_LINKED
+  if (settings_.use_cas) flags |= 2;       // ITEM_CAS
+  if (it.fetched) flags |= 8;              // ITEM_FETCHED
+  if (it.active) flags |= 16;              // ITEM_ACTIVE
+  if (it.chunked) flags |= 32;             // ITEM_CHUNKED
+  if (it.client_flags != 0) flags |= 256;  // ITEM_CFLAGS
+  if (it.token_sent) flags |= 512;         // ITEM_TOKEN_SENT
+  if (it.stale) flags |= 2048;             // ITEM_STALE
+  if (it.key_binary) flags |= 4096;        // ITEM_KEY_BINARY
+  return flags;
 }
 
 uint32_t Cache::HashKey(std::string_view key) const {
@@ -329,7 +344,13 @@ void Cache::Link(ItemId id) {
   // memcached grows its table on the next clock tick; the reference at once.
   const uint32_t power = hash_power_;
   while (totals_.curr_items > (uint64_t{3} << hash_power_) / 2) ++hash_power_;
-  if (hash_power_ != power) index_->Rehash(hash_power_);
+  if (hash_power_ != power) {
+    index_->Rehash(hash_power_);
+    // memcached's expansion thread announces its start and its end.
+    if (verbose_log_ != nullptr && verbose_log_->enabled(2)) {
+      verbose_log_->Write("Hash table expansion starting\nHash table expansion done\n");
+    }
+  }
   peak_bytes_ = std::max(peak_bytes_, totals_.curr_bytes + hash_bytes());
   it.cas = settings_.use_cas ? NextCas() : 0;
   index_->Insert(&it);
@@ -658,6 +679,10 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm, bool allow_stale, uint64_
           do_store = true;
         } else {
           counters_.slab[At(old_id).clsid].cas_badval++;
+          if (verbose_log_ != nullptr && verbose_log_->enabled(2)) {
+            verbose_log_->Write("CAS:  failure: expected " + std::to_string(At(old_id).cas) +
+                                ", got " + std::to_string(it->cas) + "\n");
+          }
           stored = StoreResult::kExists;
         }
         break;

@@ -104,6 +104,7 @@ enum class StoreResult { kNotStored, kStored, kExists, kNotFound };
 enum class StoreOutcome { kNotStored, kStored, kExists, kNotFound, kTooLarge, kNoMemory };
 enum class DeltaResult { kOk, kNonNumeric, kOutOfMemory, kNotFound, kCasMismatch };
 
+class VerboseLog;
 class WatchLog;
 
 class Cache {
@@ -161,6 +162,7 @@ class Cache {
   // prints the client's file descriptor).
   void set_watch_log(WatchLog* log) { watch_log_ = log; }
   void set_connection_fd(int fd) { connection_fd_ = fd; }
+  void set_verbose_log(VerboseLog* log) { verbose_log_ = log; }
   void LogStore(std::string_view key, StoreOutcome outcome, StoreCommand comm, const Item* it);
   // Hints for pipelined input: start loading the index slot of a key, or,
   // once that slot is cached, the item it points to. No effect on behaviour.
@@ -208,6 +210,8 @@ class Cache {
 
   Item& item(ItemId id) { return *items_[id]; }
   const Item& item(ItemId id) const { return *items_[id]; }
+  // memcached's it_flags bits for the item, as its diagnostics print them.
+  uint32_t MemcachedItemFlags(const Item& it) const;
   // ITEM_ntotal: the size memcached accounts for an item.
   uint64_t TotalSize(const Item& it) const;
 
@@ -315,6 +319,7 @@ class Cache {
   ItemTotals totals_;
   std::vector<ItemId> deferred_bumps_;
   WatchLog* watch_log_ = nullptr;
+  VerboseLog* verbose_log_ = nullptr;
   int connection_fd_ = 0;
   uint64_t maintainer_juggles_ = 0;
   // memcached's per-thread bump buffer holds 8192 entries.

@@ -21,6 +21,7 @@
 
 #include "cache.h"
 #include "number_parse.h"
+#include "verbose_log.h"
 #include "watch_log.h"
 
 namespace mcspec::ref {
@@ -37,7 +38,9 @@ int LruIndex(int clsid, int lru) {
 
 }  // namespace
 
-void Cache::FinishRequest() { SlabMoveAfterRequest(); }
+void Cache::FinishRequest() {
+  SlabMoveAfterRequest();
+}
 
 // One round of memcached's maintainer thread, in its order: juggle every
 // class, apply the queued COLD hits, check the crawler, run automove.
@@ -241,6 +244,11 @@ Cache::CrawlResult Cache::CrawlExpired(const LruSet& lrus, uint32_t remaining, b
     if ((it.exptime != 0 && it.exptime < now) || flushed) {
       (*reclaimed)++;
       if (s != nullptr) s->reclaimed++;
+      if (verbose_log_ != nullptr && verbose_log_->enabled(2)) {
+        verbose_log_->WriteBackground(
+            "LRU crawler found an expired item (flags: " + std::to_string(MemcachedItemFlags(it)) +
+            ", slab: " + std::to_string(lru) + "): " + std::string(it.key()) + "\n");
+      }
       if (!it.fetched && !flushed) (*unfetched)++;
       UnlinkLocked(id);
       return;

@@ -297,7 +297,7 @@ void Session::ProcessMetaGet(const Tokens& tokens) {
         AppendKeyFlag(flags.key, flags.key_binary, &line);
       }
     }
-    OutString(line);
+    MetaReply(line);
     return;
   }
 
@@ -544,7 +544,7 @@ void Session::CompleteMetaSet(ItemId id) {
     }
   }
   if (result != StoreResult::kStored) noreply_ = false;
-  OutString(line);
+  MetaReply(line);
 }
 
 bool Session::ReadKeyedMetaRequest(const Tokens& tokens, MetaFlags* flags,
@@ -609,7 +609,7 @@ void Session::ProcessMetaDelete(const Tokens& tokens) {
   }
   if (id != kNoItem) cache_.Release(id);
   if (line != "HD") noreply_ = false;
-  OutString(line.append(return_flags));
+  MetaReply(line.append(return_flags));
 }
 
 void Session::ProcessMetaArithmetic(const Tokens& tokens) {
@@ -687,7 +687,7 @@ void Session::ProcessMetaArithmetic(const Tokens& tokens) {
       }
     }
     noreply_ = false;
-    OutString(line);
+    MetaReply(line);
     return;
   }
 
@@ -738,7 +738,7 @@ void Session::ProcessMetaArithmetic(const Tokens& tokens) {
   }
   if (flags.value) line.append("\r\n").append(result);
   cache_.Release(id);
-  OutString(line);
+  MetaReply(line);
 }
 
 void Session::ProcessMetaDebug(const Tokens& tokens) {
@@ -781,7 +781,7 @@ void Session::ProcessMetaDebug(const Tokens& tokens) {
     AppendNumber(&line, it.clsid);
     line.append(" size=");
     AppendNumber(&line, cache_.TotalSize(it));
-    OutString(line);
+    MetaReply(line);
     cache_.Release(id);
   }
   server_.counters().meta_cmds++;

@@ -67,6 +67,12 @@ std::string LocalAddress(int fd, bool udp) {
   return ConnAddressText(reinterpret_cast<sockaddr*>(&addr), udp);
 }
 
+// The protocol listeners speak, as memcached's -vv names it: -Y makes every
+// connection ASCII.
+std::string ProtocolNameFor(const Server& server) {
+  return server.settings().auth_file.empty() ? "auto-negotiate" : "ascii";
+}
+
 void Verbose(const Server& server, uint32_t level, const std::string& line) {
   if (server.settings().verbose >= level) std::fputs(line.c_str(), stderr);
 }
@@ -94,10 +100,13 @@ NetServer::NetServer(Server& server, bool real_clock)
       started_(std::chrono::steady_clock::now()) {
   signals_.add(SIGHUP);
   server_.set_host([this] { return Figures(); }, [this] { ResetFigures(); });
+  server_.verbose_log().set_sink(
+      [](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stderr); });
 }
 
 NetServer::~NetServer() {
   server_.set_host(nullptr);
+  server_.verbose_log().set_sink(nullptr);
   for (int fd : extra_udp_fds_) close(fd);
 }
 
@@ -209,7 +218,8 @@ bool NetServer::ListenUnix(std::string* error) {
   acceptors_.push_back(
       std::make_unique<StreamAcceptor>(io_, boost::asio::generic::stream_protocol(AF_UNIX, 0), fd));
   AddConnection(fd);
-  Verbose(server_, 2, "<" + std::to_string(fd) + " server listening (auto-negotiate)\n");
+  Verbose(server_, 2,
+          "<" + std::to_string(fd) + " server listening (" + ProtocolNameFor(server_) + ")\n");
   return true;
 }
 
@@ -287,7 +297,8 @@ bool NetServer::ListenInet(const char* host, int port, bool udp, size_t udp_conn
       acceptors_.push_back(std::make_unique<StreamAcceptor>(
           io_, boost::asio::generic::stream_protocol(ai->ai_family, IPPROTO_TCP), fd));
       AddConnection(fd);
-      Verbose(server_, 2, "<" + std::to_string(fd) + " server listening (auto-negotiate)\n");
+      Verbose(server_, 2,
+              "<" + std::to_string(fd) + " server listening (" + ProtocolNameFor(server_) + ")\n");
     }
   }
   freeaddrinfo(list);
@@ -409,7 +420,11 @@ void NetServer::OnAccepted(StreamAcceptor& acceptor, StreamSocket socket) {
   AddConnection(fd);
   LogConnEvent("type=conn_new " + connection->log_endpoint() +
                " transport=" + std::string(connection->transport()) + " cfd=" + std::to_string(fd));
-  Verbose(server_, 2, "<" + std::to_string(fd) + " new auto-negotiating client connection\n");
+  // -Y makes every connection ASCII; otherwise memcached negotiates.
+  Verbose(server_, 2,
+          "<" + std::to_string(fd) +
+              (server_.settings().auth_file.empty() ? " new auto-negotiating client connection\n"
+                                                    : " new ascii client connection.\n"));
   connection->Start();
 }
 

@@ -11,6 +11,7 @@ Server::Server(const Settings& settings)
       prefix_stats_(settings.prefix_delimiter,
                     [this](std::string_view prefix) { return cache_.Key(prefix).hash; }) {
   cache_.set_watch_log(&watch_log_);
+  cache_.set_verbose_log(&verbose_log_);
   // memcached's maintainer thread wakes as soon as the server starts.
   cache_.MaintainerWake();
 }

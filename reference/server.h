@@ -18,6 +18,7 @@
 #include "prefix_stats.h"
 #include "settings.h"
 #include "stats.h"
+#include "verbose_log.h"
 #include "watch_log.h"
 
 namespace mcspec::ref {
@@ -72,6 +73,9 @@ class Server {
   const CommandCounters& counters() const { return counters_; }
   PrefixStats& prefix_stats() { return prefix_stats_; }
   WatchLog& watch_log() { return watch_log_; }
+  // memcached's -vv lines; the front end sets where they go (verbose_log.h).
+  VerboseLog& verbose_log() { return verbose_log_; }
+  const VerboseLog& verbose_log() const { return verbose_log_; }
   const WatchLog& watch_log() const { return watch_log_; }
   // The number a new session is known by in watch lines (1, 2, ...).
   int NextConnectionNumber() { return ++connections_; }
@@ -123,6 +127,7 @@ class Server {
   Cache cache_;
   PrefixStats prefix_stats_;
   WatchLog watch_log_;
+  VerboseLog verbose_log_{settings_};
   int connections_ = 0;
   std::map<int, Listener> listeners_;  // by fd
   std::map<int, RelTime> listener_since_;

@@ -98,6 +98,14 @@ void Session::Receive(std::string_view bytes, std::string* out) {
   }
   server_.counters().bytes_read += bytes.size();
   received_ = true;
+  // A TCP connection's first bytes settle its protocol (memcached's
+  // negotiation), unless -Y made every connection ASCII from the start.
+  if (!negotiated_ && !bytes.empty() && !datagram_mode_) {
+    negotiated_ = true;
+    if (Verbose() && server_.settings().auth_file.empty()) {
+      server_.verbose_log().Write(std::to_string(fd_) + ": Client using the ascii protocol\n");
+    }
+  }
   if (input_.empty()) {
     in_ = bytes;
   } else {
@@ -387,6 +395,9 @@ bool Session::ReadLine() {
   noreply_ = false;
   last_command_time_ = server_.clock().now();
   cache_.set_connection_fd(fd_);
+  if (Verbose()) {
+    server_.verbose_log().Write("<" + std::to_string(fd_) + " " + std::string(line) + "\n");
+  }
   ProcessCommand(line);
   if (state_ == State::kCommand) CommandDone();
   return true;
@@ -413,6 +424,14 @@ void Session::CommandDone() {
 }
 
 void Session::OutString(std::string_view text) {
+  if (Verbose()) {
+    server_.verbose_log().Write(">" + std::to_string(fd_) + (noreply_ ? " NOREPLY " : " ") +
+                                std::string(text) + "\n");
+  }
+  MetaReply(text);
+}
+
+void Session::MetaReply(std::string_view text) {
   if (noreply_) return;
   out_->append(text);
   out_->append("\r\n");
@@ -586,6 +605,10 @@ void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
         continue;
       }
       const Item& it = cache_.item(id);
+      if (Verbose()) {
+        server_.verbose_log().Write(">" + std::to_string(fd_) + " sending key " +
+                                    std::string(it.key()) + "\n");
+      }
       out_->append("VALUE ");
       out_->append(it.key());
       out_->push_back(' ');
@@ -613,6 +636,7 @@ void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
     batch_first = 0;
     StartResponse();
   }
+  if (Verbose()) server_.verbose_log().Write(">" + std::to_string(fd_) + " END\n");
   if (failed) {
     // memcached drops every response it has not transmitted yet.
     DiscardQueued();

@@ -109,7 +109,12 @@ class Session {
   bool ReadLine();
   void ProcessCommand(std::string_view line);
   void CommandDone();
+  // memcached's out_string: a reply line, logged at -vv.
   void OutString(std::string_view text);
+  // A meta command's reply line, which memcached builds without out_string
+  // (so not logged); silenced in quiet mode like OutString.
+  void MetaReply(std::string_view text);
+  bool Verbose() const { return server_.verbose_log().enabled(2); }
   void Transmit();
   // Drops queued responses (memcached's conn_release_items).
   void DiscardQueued();
@@ -169,7 +174,8 @@ class Session {
   std::string listen_addr_;
   RelTime last_command_time_;
   State state_ = State::kCommand;
-  bool received_ = false;  // memcached shows conn_new_cmd until the first read
+  bool received_ = false;    // memcached shows conn_new_cmd until the first read
+  bool negotiated_ = false;  // the first bytes have arrived (-vv says so)
   std::string_view close_reason_ = "error";
   bool stop_at_yield_ = false;
   bool yielded_ = false;
