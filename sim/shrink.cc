@@ -82,6 +82,7 @@ class Shrinker {
   bool ShortenClockJumps();
   bool DropGetKeys();
   bool ShortenValues();
+  bool ZeroNumbers();
   bool RenameKeys();
 
   const ShrinkOptions& options_;
@@ -314,6 +315,31 @@ bool Shrinker::ShortenValues() {
   return saved > 0;
 }
 
+bool Shrinker::ZeroNumbers() {
+  size_t zeroed = 0;
+  for (size_t r = 0; r < current_.requests.size() && Budget(); ++r) {
+    Operation op;
+    if (!OperationOf(current_.requests[r], &op)) continue;
+    for (int field = 0; field < 2 && Budget(); ++field) {
+      Operation simpler = op;
+      if (field == 0 && IsStorage(op.kind) && op.flags != 0) {
+        simpler.flags = 0;
+      } else if (field == 1 && op.exptime != 0) {
+        simpler.exptime = 0;
+      } else {
+        continue;
+      }
+      TraceInputs candidate = current_;
+      if (Rewrite(&candidate, r, simpler) && Try(std::move(candidate))) {
+        op = std::move(simpler);
+        zeroed++;
+      }
+    }
+  }
+  if (zeroed > 0) Log("set " + std::to_string(zeroed) + " flags or exptimes to 0");
+  return zeroed > 0;
+}
+
 bool Shrinker::RenameKeys() {
   std::vector<std::string> keys;  // in order of first use
   std::set<std::string> used;
@@ -362,8 +388,9 @@ void Shrinker::Run(const TraceInputs& inputs) {
                                          : "the trace passes, its injected bugs switched on";
     return;
   }
-  if (JudgeInputs(inputs, false).failed) {
-    result_->error = "the trace fails without its injected bugs too: " + original.failure;
+  const Judgement without_bugs = JudgeInputs(inputs, false);
+  if (without_bugs.failed) {
+    result_->error = "the trace fails without its injected bugs too: " + without_bugs.failure;
     return;
   }
   result_->signature = original.signature;
@@ -381,10 +408,11 @@ void Shrinker::Run(const TraceInputs& inputs) {
         current_.Summary());
   }
   using Pass = bool (Shrinker::*)();
-  constexpr Pass kPasses[] = {
-      &Shrinker::DropConnections, &Shrinker::DropRequests,    &Shrinker::DropClockJumps,
-      &Shrinker::MergePieces,     &Shrinker::MergeClockJumps, &Shrinker::ShortenClockJumps,
-      &Shrinker::DropGetKeys,     &Shrinker::ShortenValues,   &Shrinker::RenameKeys};
+  constexpr Pass kPasses[] = {&Shrinker::DropConnections, &Shrinker::DropRequests,
+                              &Shrinker::DropClockJumps,  &Shrinker::MergePieces,
+                              &Shrinker::MergeClockJumps, &Shrinker::ShortenClockJumps,
+                              &Shrinker::DropGetKeys,     &Shrinker::ShortenValues,
+                              &Shrinker::ZeroNumbers,     &Shrinker::RenameKeys};
   bool changed = true;
   while (changed && Budget()) {
     changed = false;

@@ -14,8 +14,8 @@
 //     place, else at its first), fewer byte boundaries;
 //   - clock jumps merged when nothing arrives between them, and each made
 //     as short as possible;
-//   - keys dropped from multi-key gets; values shortened; keys renamed to
-//     one letter throughout.
+//   - keys dropped from multi-key gets; values shortened; flags and
+//     exptimes set to 0; keys renamed to one letter throughout.
 #ifndef MCSPEC_SIM_SHRINK_H_
 #define MCSPEC_SIM_SHRINK_H_
 

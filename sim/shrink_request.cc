@@ -26,6 +26,17 @@ std::vector<std::string_view> Words(std::string_view line) {
   return words;
 }
 
+// memcached's keys: at most 250 bytes, no control characters (a longer
+// key makes the request one of mcsim's bad ones).
+bool ValidKey(std::string_view key) {
+  constexpr size_t kKeyMaxLength = 250;
+  if (key.empty() || key.size() > kKeyMaxLength) return false;
+  for (const char c : key) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return false;
+  }
+  return true;
+}
+
 bool KindOf(std::string_view name, OpKind* kind) {
   for (int k = 0; k < static_cast<int>(OpKind::kBadInput); ++k) {
     if (name == OpName(static_cast<OpKind>(k))) {
@@ -44,6 +55,12 @@ bool ParseWords(std::vector<std::string_view> words, std::string_view rest, Oper
     words.pop_back();
   }
   auto key = [&](size_t i) { op->keys.emplace_back(words[i]); };
+  if (op->kind != OpKind::kFlushAll && (words.empty() || !ValidKey(words[0]))) return false;
+  if (IsRetrieval(op->kind)) {
+    for (std::string_view word : words) {
+      if (!ValidKey(word)) return false;
+    }
+  }
   switch (op->kind) {
     case OpKind::kGet:
     case OpKind::kGets:
