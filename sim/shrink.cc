@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 #include <utility>
 #include <vector>
@@ -57,6 +58,25 @@ bool Rewrite(TraceInputs* inputs, size_t r, const Operation& op) {
   return true;
 }
 
+// Gives each cas the gets request whose reply last showed, before the cas
+// executed, the unique it sends for its key.
+TraceInputs WithCasSources(const TraceInputs& inputs, const Judgement& judged) {
+  TraceInputs anchored = inputs;
+  std::map<std::pair<std::string, uint64_t>, size_t> shown_by;
+  for (const size_t r : judged.executed) {
+    Operation op;
+    const TraceRequest& request = inputs.requests[r];
+    if (request.peer.empty() && ParseRequest(request.bytes, &op) && op.kind == OpKind::kCas) {
+      auto it = shown_by.find({op.key(), op.cas});
+      if (it != shown_by.end()) anchored.requests[r].cas_source = it->second;
+    }
+    if (auto shown = judged.uniques_shown.find(r); shown != judged.uniques_shown.end()) {
+      for (const auto& [key, unique] : shown->second) shown_by[{key, unique}] = r;
+    }
+  }
+  return anchored;
+}
+
 class Shrinker {
  public:
   Shrinker(const ShrinkOptions& options, ShrinkResult* result)
@@ -91,6 +111,7 @@ class Shrinker {
 };
 
 bool Shrinker::Try(TraceInputs candidate) {
+  if (candidate == current_) return false;  // what was asked to go must stay
   result_->checks++;
   const Judgement with_bugs = JudgeInputs(candidate, true);
   if (!with_bugs.failed || with_bugs.signature != result_->signature) return false;
@@ -145,7 +166,8 @@ bool Shrinker::DropConnections() {
     return std::lower_bound(senders.begin(), senders.end(), std::make_pair(conn, peer)) -
            senders.begin();
   };
-  const size_t removed = Ddmin(senders.size(), [&](const std::vector<bool>& keep) {
+  const size_t connections_before = base.connections();
+  Ddmin(senders.size(), [&](const std::vector<bool>& keep) {
     std::vector<bool> keep_request(base.requests.size());
     for (size_t r = 0; r < base.requests.size(); ++r) {
       keep_request[r] = keep[index(base.requests[r].conn, base.requests[r].peer)];
@@ -159,8 +181,9 @@ bool Shrinker::DropConnections() {
     }
     return Keep(base, keep_request, keep_step);
   });
+  const size_t removed = connections_before - current_.connections();
   if (removed > 0) {
-    Log("removed " + std::to_string(removed) + " of " + std::to_string(senders.size()) +
+    Log("removed " + std::to_string(removed) + " of " + std::to_string(connections_before) +
         " connections");
   }
   return removed > 0;
@@ -169,9 +192,10 @@ bool Shrinker::DropConnections() {
 bool Shrinker::DropRequests() {
   const TraceInputs base = current_;
   const std::vector<bool> all_steps(base.steps.size(), true);
-  const size_t removed = Ddmin(base.requests.size(), [&](const std::vector<bool>& keep) {
-    return Keep(base, keep, all_steps);
-  });
+  Ddmin(base.requests.size(),
+        [&](const std::vector<bool>& keep) { return Keep(base, keep, all_steps); });
+  // A cas's source stays with it, whatever the chunk asked.
+  const size_t removed = base.requests.size() - current_.requests.size();
   if (removed > 0) {
     Log("removed " + std::to_string(removed) + " of " + std::to_string(base.requests.size()) +
         " requests");
@@ -399,11 +423,13 @@ void Shrinker::Run(const TraceInputs& inputs) {
   Log("failure: " + original.failure.substr(0, 300));
   Log("fails as: " + original.signature);
   Log("before: " + inputs.Summary());
+  // cas uniques follow the gets that showed them, as later stores go.
+  if (Try(WithCasSources(inputs, original))) Log("cas uniques follow the gets that showed them");
   // Nothing after the failing reply matters.
   std::vector<bool> keep_step(inputs.steps.size());
   for (size_t i = 0; i < inputs.steps.size(); ++i) keep_step[i] = i < original.steps_run;
   if (original.steps_run < inputs.steps.size() &&
-      Try(Keep(inputs, std::vector<bool>(inputs.requests.size(), true), keep_step))) {
+      Try(Keep(current_, std::vector<bool>(inputs.requests.size(), true), keep_step))) {
     Log("cut everything after step " + std::to_string(original.steps_run) + ": " +
         current_.Summary());
   }

@@ -175,8 +175,13 @@ bool ParseTraceInputs(std::istream& in, TraceInputs* inputs, std::string* error)
   return true;
 }
 
-TraceInputs Keep(const TraceInputs& inputs, const std::vector<bool>& keep_request,
+TraceInputs Keep(const TraceInputs& inputs, const std::vector<bool>& requested,
                  const std::vector<bool>& keep_step) {
+  std::vector<bool> keep_request = requested;
+  for (size_t r = 0; r < inputs.requests.size(); ++r) {
+    const size_t source = inputs.requests[r].cas_source;
+    if (keep_request[r] && source != TraceRequest::kNoSource) keep_request[source] = true;
+  }
   TraceInputs kept;
   kept.command = inputs.command;
   kept.flags = inputs.flags;
@@ -220,6 +225,9 @@ TraceInputs Keep(const TraceInputs& inputs, const std::vector<bool>& keep_reques
     const bool whole = request.bytes.size() == original.bytes.size();
     request.complete = original.complete && whole;
     request.header = original.header <= request.bytes.size() ? original.header : 0;
+    if (original.cas_source != TraceRequest::kNoSource) {
+      request.cas_source = renumbered[original.cas_source];  // kNone is kNoSource
+    }
   }
   return kept;
 }

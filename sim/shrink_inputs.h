@@ -26,6 +26,14 @@ struct TraceRequest {
   size_t header = 0;      // storage: its command line's length; 0: not marked
   bool complete = false;  // its `request` record was seen
   std::string peer;       // a datagram's sender; empty over TCP
+  // A cas over TCP: the gets request whose reply showed the unique it sends
+  // (shrink.h finds it). A judge sends the unique that reply shows then, so
+  // that removing other stores, which shifts every later unique, keeps the
+  // cas's relation to its item. kNoSource: the unique is literal.
+  static constexpr size_t kNoSource = static_cast<size_t>(-1);
+  size_t cas_source = kNoSource;
+
+  bool operator==(const TraceRequest&) const = default;
 };
 
 struct TraceStep {
@@ -35,6 +43,8 @@ struct TraceStep {
   size_t request = 0;   // kPiece, kDatagram: index in TraceInputs::requests
   size_t size = 0;      // kPiece: how many of the request's bytes arrive
   int64_t seconds = 0;  // kClock
+
+  bool operator==(const TraceStep&) const = default;
 };
 
 struct TraceInputs {
@@ -51,6 +61,8 @@ struct TraceInputs {
   int64_t clock_seconds() const;
   // "N connections, N requests, N bytes in N pieces, N clock jumps (N s)".
   std::string Summary() const;
+
+  bool operator==(const TraceInputs&) const = default;
 };
 
 // Reads a trace; false with *error (naming the line) when it does not parse.
@@ -59,6 +71,7 @@ bool ParseTraceInputs(std::istream& trace, TraceInputs* inputs, std::string* err
 // The inputs with only the requests and steps kept (`keep_request`,
 // `keep_step`, one flag each); a request's pieces go with it, and a request
 // of which only the first pieces remain is cut to their bytes (incomplete).
+// A kept cas keeps its source.
 TraceInputs Keep(const TraceInputs& inputs, const std::vector<bool>& keep_request,
                  const std::vector<bool>& keep_step);
 

@@ -41,6 +41,18 @@ class Judge {
  private:
   bool Failed() const { return feed_.failure().has_value() || !failure_.empty(); }
   void Piece(const TraceStep& step, size_t offset, StepOutput* out);
+  // Request r's bytes as sent: a cas with a source gets its unique then.
+  // Request r's bytes as sent: a cas with a source sends the unique the
+  // source's reply showed; offsets in the trace's bytes map to them.
+  struct Rewritten {
+    const std::string* bytes = nullptr;  // the trace's, or `rewritten`
+    std::string rewritten;
+    size_t unique_begin = std::string::npos;  // npos: sent as in the trace
+    size_t unique_size = 0;
+    size_t new_unique_size = 0;
+    size_t Map(size_t offset) const;
+  };
+  const Rewritten& Sent(size_t r);
   void Datagram(const TraceStep& step, StepOutput* out);
   // The operation of request r, added to the feed (ids by request).
   uint64_t Add(size_t r, const Operation& op);
@@ -58,12 +70,16 @@ class Judge {
   std::map<uint32_t, Conn> conns_;
   std::map<uint32_t, std::unique_ptr<ref::UdpConnection>> udp_;
   std::map<size_t, uint64_t> op_of_request_;
+  std::map<uint64_t, size_t> request_of_op_;
+  std::map<size_t, Rewritten> sent_;
   std::string failure_;
 };
 
 uint64_t Judge::Add(size_t r, const Operation& op) {
   const uint64_t id = feed_.Add(op);
   op_of_request_[r] = id;
+  request_of_op_[id] = r;
+  judgement_->executed.push_back(r);
   if (op.noreply) feed_.NoReply(id);
   return id;
 }
@@ -83,6 +99,10 @@ void Judge::Drain(uint32_t id, Conn& conn, bool orphans) {
     if (n == 0) break;
     used += n;
     conn.awaiting.pop_front();
+    if (feed_.operation(op).kind == OpKind::kGets) {
+      auto& shown = judgement_->uniques_shown[request_of_op_[op]];
+      for (const Hit& hit : reply.hits) shown[hit.key] = hit.cas;
+    }
     feed_.Replied(op, std::move(reply));
   }
   conn.unparsed.erase(0, used);
@@ -126,17 +146,54 @@ void Judge::Close(uint32_t id) {
   conns_.erase(it);
 }
 
+const Judge::Rewritten& Judge::Sent(size_t r) {
+  if (auto it = sent_.find(r); it != sent_.end()) return it->second;
+  const TraceRequest& request = inputs_.requests[r];
+  Rewritten& sent = sent_[r];
+  sent.bytes = &request.bytes;
+  const auto shown = judgement_->uniques_shown.find(request.cas_source);
+  Operation op;
+  if (request.cas_source == TraceRequest::kNoSource || shown == judgement_->uniques_shown.end() ||
+      !ParseRequest(request.bytes, &op)) {
+    return sent;
+  }
+  const auto unique = shown->second.find(op.key());
+  if (unique == shown->second.end()) return sent;
+  // The unique is the command line's sixth word.
+  size_t begin = 0;
+  for (int word = 0; word < 5; ++word) begin = request.bytes.find(' ', begin) + 1;
+  sent.unique_begin = begin;
+  sent.unique_size = request.bytes.find_first_of(" \r", begin) - begin;
+  op.cas = unique->second;
+  EncodeRequest(op, &sent.rewritten);
+  sent.bytes = &sent.rewritten;
+  sent.new_unique_size = sent.rewritten.size() + sent.unique_size - request.bytes.size();
+  return sent;
+}
+
+size_t Judge::Rewritten::Map(size_t offset) const {
+  if (offset <= unique_begin) return offset;
+  if (offset >= unique_begin + unique_size) return offset - unique_size + new_unique_size;
+  return unique_begin + std::min(offset - unique_begin, new_unique_size);
+}
+
 void Judge::Piece(const TraceStep& step, size_t offset, StepOutput* out) {
   auto it = conns_.find(step.conn);
   if (it == conns_.end() || it->second.session->closed()) return;
   Conn& conn = it->second;
   const TraceRequest& request = inputs_.requests[step.request];
-  conn.session->Receive(std::string_view(request.bytes).substr(offset, step.size), &out->bytes);
+  // Decided when the request's first piece arrives (its source has answered).
+  const Rewritten& sent = Sent(step.request);
+  const std::string& bytes = *sent.bytes;
+  const size_t begin = sent.Map(offset);
+  const size_t end = sent.Map(offset + step.size);
+  out->sent = bytes.substr(begin, end - begin);
+  conn.session->Receive(out->sent, &out->bytes);
   conn.unparsed += out->bytes;
   PollWatchers(out);
-  const size_t end = offset + step.size;
-  const bool header_read = request.header != 0 && end == request.header;
-  const bool executed = request.complete && end == request.bytes.size();
+  const size_t header = request.header == 0 ? 0 : sent.Map(request.header);
+  const bool header_read = header != 0 && end == header;
+  const bool executed = request.complete && end == bytes.size();
   if (header_read || executed) {
     Drain(step.conn, conn, false);
     uint64_t id = 0;
@@ -144,9 +201,9 @@ void Judge::Piece(const TraceStep& step, size_t offset, StepOutput* out) {
       id = known->second;
     } else {
       Operation op;
-      if (!ParseRequest(request.bytes, &op)) {
+      if (!ParseRequest(bytes, &op)) {
         op.kind = OpKind::kBadInput;
-        op.bad_request = request.bytes;
+        op.bad_request = bytes;
         const std::string_view unparsed = conn.unparsed;
         const std::string_view line = unparsed.substr(0, unparsed.find("\r\n"));
         op.expected_error = IsErrorLine(line) ? line : "an error line";
@@ -169,6 +226,7 @@ void Judge::Datagram(const TraceStep& step, StepOutput* out) {
   if (it == udp_.end()) return;
   const TraceRequest& request = inputs_.requests[step.request];
   std::vector<std::string> replies;
+  out->sent = request.bytes;
   it->second->Receive(request.bytes, request.peer, &replies);
   std::string payload;
   for (const std::string& datagram : replies) {

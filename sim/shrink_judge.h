@@ -6,6 +6,9 @@
 // evictions reported by any `watch` connection included: the check `mcsim
 // run` applies, fed from bytes instead of clients.
 //
+// A cas with a source (shrink_inputs.h) sends the unique its source's reply
+// showed for its key, when its command line arrives in its first piece.
+//
 // Requests that are not operations (mcsim's bad requests) are only held to
 // being answered by one error line (ERROR, CLIENT_ERROR, SERVER_ERROR): they
 // change nothing, and which error they get is not what a shrink is about.
@@ -13,6 +16,7 @@
 #define MCSPEC_SIM_SHRINK_JUDGE_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +27,7 @@
 namespace mcspec::sim {
 
 struct StepOutput {
+  std::string sent;   // the bytes the step delivered (a cas's unique as it was sent)
   std::string bytes;  // what the step's connection sent back (datagrams one after another)
   // Lines watcher connections sent because of the step: (conn, bytes).
   std::vector<std::pair<uint32_t, std::string>> watched;
@@ -36,6 +41,9 @@ struct Judgement {
   size_t steps_run = 0;
   uint64_t checked = 0;             // replies the oracle checked
   std::vector<StepOutput> outputs;  // one per step run
+  std::vector<size_t> executed;     // requests, in the order they executed
+  // Per gets request answered: each key's unique, as its reply showed it.
+  std::map<size_t, std::map<std::string, uint64_t>> uniques_shown;
 };
 
 // `with_bugs`: the trace's injected bugs switched on (else memcached).
