@@ -65,6 +65,49 @@ TEST(ShrinkJudgeTest, ExpiryIsCheckedOnTheServerClock) {
   EXPECT_FALSE(JudgeInputs(inputs, false).failed);
 }
 
+TEST(ShrinkJudgeTest, ACasWithASourceSendsTheUniqueItsGetsShowed) {
+  // set b, set a, gets a (unique 2), cas a with 2: STORED.
+  TraceInputs inputs = OneConnection(
+      {"set b 0 0 1\r\nx\r\n", "set a 0 0 1\r\nx\r\n", "gets a\r\n", "cas a 0 0 1 2\r\ny\r\n"}, {});
+  inputs.requests[3].cas_source = 2;
+  Judgement judgement = JudgeInputs(inputs, false);
+  EXPECT_FALSE(judgement.failed) << judgement.failure;
+  EXPECT_EQ(judgement.uniques_shown[2]["a"], 2u);
+  EXPECT_EQ(judgement.outputs[4].bytes, "STORED\r\n");
+  EXPECT_EQ(judgement.executed, (std::vector<size_t>{0, 1, 2, 3}));
+  // Without set b, a's unique is 1: the cas follows, and still stores.
+  std::vector<bool> keep_request = {false, true, true, true};
+  const TraceInputs fewer =
+      Keep(inputs, keep_request, std::vector<bool>(inputs.steps.size(), true));
+  ASSERT_EQ(fewer.requests[2].cas_source, 1u);
+  judgement = JudgeInputs(fewer, false);
+  EXPECT_FALSE(judgement.failed) << judgement.failure;
+  EXPECT_EQ(judgement.outputs[3].sent, "cas a 0 0 1 1\r\ny\r\n");
+  EXPECT_EQ(judgement.outputs[3].bytes, "STORED\r\n");
+  // Keep keeps a cas's source.
+  keep_request = {true, true, false, true};
+  EXPECT_EQ(Keep(inputs, keep_request, std::vector<bool>(inputs.steps.size(), true)), inputs);
+}
+
+TEST(ShrinkJudgeTest, ACasSplitInsideItsUniqueIsRewrittenAcrossItsPieces) {
+  std::istringstream in(
+      "mcsim-trace 1\ncommand test\nflags -m 64\n0 open 1\n"
+      "1 in 1 set a 0 0 1\\r\\nx\\r\\n\n1 request 1 1\n"
+      "2 in 1 gets a\\r\\n\n2 request 1 2\n"
+      "3 in 1 cas a 0 0 1 1\n4 in 1 00\\r\\n\n4 header 1 3\n5 in 1 y\\r\\n\n5 request 1 3\n");
+  TraceInputs inputs;
+  std::string error;
+  ASSERT_TRUE(ParseTraceInputs(in, &inputs, &error)) << error;
+  inputs.requests[2].cas_source = 1;  // "cas a 0 0 1 100" sends gets's 1 instead
+  const Judgement judgement = JudgeInputs(inputs, false);
+  EXPECT_FALSE(judgement.failed) << judgement.failure;
+  ASSERT_EQ(judgement.outputs.size(), 6u);
+  EXPECT_EQ(judgement.outputs[3].sent, "cas a 0 0 1 1");
+  EXPECT_EQ(judgement.outputs[4].sent, "\r\n");
+  EXPECT_EQ(judgement.outputs[5].sent, "y\r\n");
+  EXPECT_EQ(judgement.outputs[5].bytes, "STORED\r\n");
+}
+
 TEST(ShrinkJudgeTest, FailureSignaturesNameTheCommandAndTheReplyKind) {
   EXPECT_EQ(FailureSignature("op `cas k0 0 2 3 7\\r\\nabc\\r\\n` key k0 at server time 62: "
                              "expected SERVER_ERROR out of memory storing object | EXISTS but got "
