@@ -444,7 +444,8 @@ void Shrinker::Run(const TraceInputs& inputs) {
     changed = false;
     for (Pass pass : kPasses) changed |= (this->*pass)();
   }
-  result_->minimal = !changed;
+  // A round cut short by the budget proves nothing.
+  result_->minimal = !changed && Budget();
   result_->inputs = current_;
   result_->ok = true;
   Log("after: " + current_.Summary() + " (" + std::to_string(result_->checks) +

@@ -7,6 +7,8 @@
 // deterministic, repeat until none removes anything (the result is then
 // 1-minimal for each: no single connection, request, clock jump, ... can go)
 // or the budget of judged candidates runs out:
+//   - first, each cas is given its source (shrink_inputs.h), the gets that
+//     showed the unique it sends, so that its unique follows removals;
 //   - everything after the step whose reply failed;
 //   - whole connections (a UDP sender counts as one), then whole requests,
 //     then clock jumps: halving chunks, then one at a time (ddmin);

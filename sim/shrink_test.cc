@@ -93,6 +93,20 @@ TEST_P(ShrinkTest, ShrunkCaseIsSmallPassesWithoutTheBugAndFailsWithIt) {
 INSTANTIATE_TEST_SUITE_P(AllBugs, ShrinkTest, ::testing::ValuesIn(ref::kInjectedBugNames),
                          [](const auto& info) { return std::string(info.param); });
 
+TEST(ShrinkBudgetTest, ABudgetStopsEarlyWithInputsThatStillFail) {
+  uint64_t seed = 0;
+  const TraceInputs inputs = FailingTrace("cas_off_by_one", &seed);
+  ShrinkOptions options;
+  options.max_checks = 3;
+  const ShrinkResult result = Shrink(inputs, options);
+  ASSERT_TRUE(result.ok) << result.error;
+  EXPECT_FALSE(result.minimal);
+  EXPECT_LE(result.checks, 3u);
+  const Judgement judged = JudgeInputs(result.inputs, true);
+  EXPECT_EQ(judged.signature, result.signature);
+  EXPECT_FALSE(JudgeInputs(result.inputs, false).failed);
+}
+
 TEST(ShrinkErrorsTest, APassingTraceIsNotShrunk) {
   std::istringstream in(
       "mcsim-trace 1\ncommand test\nflags -m 64\nbug lost_append\n0 open 1\n"
