@@ -107,6 +107,7 @@ class SessionConnection : public Connection {
 std::string EmbeddedTarget::name() const {
   std::string name = "embedded";
   for (const std::string& flag : base_flags_) name += " " + flag;
+  if (injected_bugs_.any()) name += " (with injected bugs)";
   return name;
 }
 
@@ -124,7 +125,9 @@ bool EmbeddedTarget::BeginCase(const CaseNeeds& needs, std::string* skip_reason,
     *error = "the reference refuses the settings: " + parsed.error;
     return false;
   }
-  server_ = std::make_unique<ref::Server>(parsed.settings);
+  ref::Settings settings = parsed.settings;
+  settings.injected_bugs = injected_bugs_;
+  server_ = std::make_unique<ref::Server>(settings);
   auto counts = std::make_shared<ConnectionCounts>();
   counts_ = counts;  // the host figures below see the connections it counts
   server_->set_host(

@@ -4,6 +4,8 @@
 // AdvanceClock. Connections are `ref::Session`s; nothing ever waits, so a run
 // is fast and deterministic. A case that sends datagrams gets a server as if
 // started with -U: one `ref::UdpConnection` shared by the case's UDP sockets.
+// For tests of the cases mcsim shrinks, the servers may carry injected bugs
+// (reference/injected_bugs.h; `mcconform --inject-bug NAME`).
 #ifndef MCSPEC_CONFORMANCE_EMBEDDED_TARGET_H_
 #define MCSPEC_CONFORMANCE_EMBEDDED_TARGET_H_
 
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "injected_bugs.h"
 #include "server.h"
 #include "target.h"
 
@@ -22,8 +25,9 @@ class EmbeddedUdpPort;
 class EmbeddedTarget : public Target {
  public:
   // `base_flags`: the settings of cases that declare none.
-  explicit EmbeddedTarget(std::vector<std::string> base_flags = {})
-      : base_flags_(std::move(base_flags)) {}
+  explicit EmbeddedTarget(std::vector<std::string> base_flags = {},
+                          ref::InjectedBugs injected_bugs = {})
+      : base_flags_(std::move(base_flags)), injected_bugs_(injected_bugs) {}
 
   std::string name() const override;
   TargetCapabilities capabilities() override { return {true, true, true, true}; }
@@ -35,6 +39,7 @@ class EmbeddedTarget : public Target {
 
  private:
   std::vector<std::string> base_flags_;
+  ref::InjectedBugs injected_bugs_;
   std::shared_ptr<ConnectionCounts> counts_;
   std::unique_ptr<ref::Server> server_;
   std::shared_ptr<EmbeddedUdpPort> udp_port_;  // after server_: it holds a Session of it

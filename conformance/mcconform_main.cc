@@ -18,6 +18,7 @@
 #include "case_scheduler.h"
 #include "coverage.h"
 #include "embedded_target.h"
+#include "injected_bugs.h"
 #include "memory_probe.h"
 #include "network_target.h"
 #include "report_formats.h"
@@ -45,6 +46,9 @@ constexpr const char* kUsage =
     "                     they change); with -j, one server per job\n"
     "  --settings FLAGS   embedded and --spawn: the memcached flags of cases that\n"
     "                     name none\n"
+    "  --inject-bug NAME  embedded, for tests: servers with the reference's injected\n"
+    "                     bug NAME (cas_off_by_one, lost_append, late_expiry,\n"
+    "                     evict_without_unlink), which a case from mcsim shrink fails\n"
     "  --clock sleep      on a server without debugtime, run the cases that move\n"
     "                     the clock by waiting for real seconds (at most 60 s per\n"
     "                     case); without it they are skipped\n"
@@ -104,6 +108,7 @@ struct TargetOptions {
   std::string spawn;
   std::string settings;
   ClockMode clock = ClockMode::kSkip;
+  ref::InjectedBugs injected_bugs;  // embedded only
 };
 
 // Makes the targets the options describe, one per call.
@@ -115,7 +120,9 @@ TargetFactory MakeTargetFactory(const TargetOptions& options) {
     if (!options.spawn.empty()) {
       return SpawnTarget::Create(options.spawn, std::move(flags), options.clock, error);
     }
-    if (options.target == "embedded") return std::make_unique<EmbeddedTarget>(std::move(flags));
+    if (options.target == "embedded") {
+      return std::make_unique<EmbeddedTarget>(std::move(flags), options.injected_bugs);
+    }
     return NetworkTarget::Create(options.target, options.clock, error);
   };
 }
@@ -182,6 +189,10 @@ int RunMain(const std::vector<std::string>& args) {
     } else if (arg == "--clock") {
       if (!value(&text) || text != "sleep") return Usage("--clock takes `sleep`");
       target_options.clock = ClockMode::kSleep;
+    } else if (arg == "--inject-bug") {
+      if (!value(&text) || !target_options.injected_bugs.Enable(text)) {
+        return Usage("--inject-bug needs the name of an injected bug");
+      }
     } else if (arg == "--tags") {
       if (!value(&tags)) return Usage("--tags needs a value");
     } else if (arg == "--filter") {
@@ -236,6 +247,10 @@ int RunMain(const std::vector<std::string>& args) {
   }
   if (!target_options.settings.empty() && target_options.target != "embedded") {
     return Usage("--settings is for the embedded target and --spawn");
+  }
+  if (target_options.injected_bugs.any() &&
+      (target_options.target != "embedded" || !target_options.spawn.empty())) {
+    return Usage("--inject-bug is for the embedded target");
   }
   const int readable_outputs = (junit_path == "-") + (json_path == "-") + (tap_path == "-");
   if (readable_outputs > 1) return Usage("only one report can go to standard output");

@@ -4,6 +4,7 @@
 //   mcsim run --seed N [--seeds A..B] [--ops N] [--clients N] [--history FILE]
 //             [--trace FILE] [--check-determinism] [--inject-bug NAME]... [--quiet]
 //   mcsim replay TRACE
+//   mcsim shrink TRACE [--out FILE] [--id ID] [--budget N]
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -15,6 +16,7 @@
 
 #include "check_command.h"
 #include "injected_bugs.h"
+#include "shrink_command.h"
 #include "simulation.h"
 #include "trace.h"
 
@@ -33,6 +35,7 @@ int Usage(const char* why) {
             << "                 [--history FILE] [--trace FILE] [--check-determinism]\n"
             << "                 [--inject-bug NAME]... [--quiet]\n"
             << "       mcsim replay TRACE\n"
+            << "       mcsim shrink TRACE [--out FILE] [--id ID] [--budget N]\n"
             << "       mcsim check HISTORY [--html OUT] [--evictions|--no-evictions] [--budget N]\n"
             << "injected bugs:";
   for (std::string_view name : ref::kInjectedBugNames) std::cerr << ' ' << name;
@@ -216,6 +219,10 @@ int CheckCommand(const std::vector<std::string>& args) {
   return RunCheckCommand(args, std::cout, std::cerr);
 }
 
+int ShrinkCommand(const std::vector<std::string>& args) {
+  return RunShrinkCommand(args, std::cout, std::cerr);
+}
+
 struct Subcommand {
   const char* name;
   int (*run)(const std::vector<std::string>& args);
@@ -225,6 +232,7 @@ constexpr Subcommand kSubcommands[] = {
     {"run", RunCommand},
     {"replay", ReplayCommand},
     {"check", CheckCommand},
+    {"shrink", ShrinkCommand},
 };
 
 }  // namespace
