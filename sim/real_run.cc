@@ -37,6 +37,8 @@ struct Client {
   int64_t skew_s = 0;
   int64_t next_send_ns = 0;
   std::deque<Pending> awaiting;  // replies expected, in request order
+  // Drawn but not yet sent: it must wait for the replies in flight.
+  std::optional<Operation> held;
   // The uniques the latest gets hits showed, one per key, at most kKnownCas
   // (as the simulator's clients keep them).
   static constexpr size_t kKnownCas = 32;
@@ -78,6 +80,15 @@ std::optional<ServerCounters> ReadCounters(RealConnection& admin) {
   return counters;
 }
 
+// memcached 1.6.18 answers a get with a key too long by discarding the
+// responses it has not sent yet on the connection (conn_release_items), as
+// if those requests had never been answered. The simulator feeds the
+// server one request at a time, so it never shows; over a real socket such
+// a request waits until no reply is outstanding.
+bool DropsUnsentReplies(const Operation& op) {
+  return op.kind == OpKind::kBadInput && op.bad_request.starts_with("get ");
+}
+
 // A retrieval's hits must name requested keys, in request order.
 bool HitsFollowKeys(const Operation& op, const Reply& reply) {
   size_t key = 0;
@@ -115,6 +126,8 @@ class TargetRun {
                                     : result_->ops_issued < options_.ops;
   }
   bool Connect(Client& client);
+  // Whether the client may put its next request on the wire now.
+  bool CanSend(const Client& client) const;
   void SendDue(Client& client, int64_t now);
   void Receive(Client& client, int64_t now);
   void ParseReplies(Client& client, int64_t now);
@@ -150,15 +163,25 @@ uint64_t TargetRun::TakeProcess(Client& client) {
   return process;
 }
 
+bool TargetRun::CanSend(const Client& client) const {
+  if (!client.connection || client.awaiting.size() >= params_.pipeline_depth) return false;
+  return !client.held || !DropsUnsentReplies(*client.held) || client.awaiting.empty();
+}
+
 void TargetRun::SendDue(Client& client, int64_t now) {
-  while (MayIssue(now) && client.awaiting.size() < params_.pipeline_depth &&
-         now >= client.next_send_ns) {
-    result_->ops_issued++;
-    // Absolute exptimes are drawn on the real unix clock, off by the
-    // client's skew.
-    const Workload::ClientView view{static_cast<int64_t>(std::time(nullptr)) + client.skew_s,
-                                    &client.known_cas};
-    Pending pending{workload_.Next(prng_, view), {}};
+  while (CanSend(client) && now >= client.next_send_ns) {
+    if (!client.held) {
+      if (!MayIssue(now)) return;
+      result_->ops_issued++;
+      // Absolute exptimes are drawn on the real unix clock, off by the
+      // client's skew.
+      const Workload::ClientView view{static_cast<int64_t>(std::time(nullptr)) + client.skew_s,
+                                      &client.known_cas};
+      client.held = workload_.Next(prng_, view);
+      if (!CanSend(client)) return;
+    }
+    Pending pending{std::move(*client.held), {}};
+    client.held.reset();
     const size_t processes = IsRetrieval(pending.op.kind) ? pending.op.keys.size() : 1;
     for (size_t i = 0; i < processes; ++i) pending.processes.push_back(TakeProcess(client));
     if (options_.history != nullptr) {
@@ -246,12 +269,17 @@ void TargetRun::Receive(Client& client, int64_t now) {
     client.awaiting.pop_front();
   }
   client.connection.reset();
-  if (MayIssue(now)) Connect(client);
+  if (MayIssue(now)) {
+    Connect(client);
+  } else {
+    client.held.reset();  // never sent: not in the history
+  }
 }
 
 bool TargetRun::Busy() const {
   for (const Client& client : clients_) {
-    if (!client.awaiting.empty() || (client.connection && client.connection->wants_write())) {
+    if (!client.awaiting.empty() ||
+        (client.connection && (client.held || client.connection->wants_write()))) {
       return true;
     }
   }
@@ -262,9 +290,7 @@ int64_t TargetRun::SleepNs(int64_t now, bool issuing) const {
   if (!issuing) return kDrainTimeoutNs;
   int64_t sleep = options_.duration_ns > 0 ? options_.duration_ns - now : kDrainTimeoutNs;
   for (const Client& client : clients_) {
-    if (client.connection && client.awaiting.size() < params_.pipeline_depth) {
-      sleep = std::min(sleep, client.next_send_ns - now);
-    }
+    if (CanSend(client)) sleep = std::min(sleep, client.next_send_ns - now);
   }
   return std::max<int64_t>(sleep, 0);
 }
