@@ -63,20 +63,37 @@ struct Client {
 };
 
 std::optional<ServerCounters> ReadCounters(RealConnection& admin) {
-  std::string reply;
+  std::string general;
+  std::string items;
   std::string error;
-  if (!admin.Exchange("stats\r\n", "END\r\n", kStatsTimeout, &reply, &error)) return std::nullopt;
-  ServerCounters counters;
-  const auto stat = [&](std::string_view name, uint64_t* value) {
-    const std::string prefix = "STAT " + std::string(name) + " ";
-    const size_t at = reply.find(prefix);
-    if (at == std::string::npos) return;  // not kept by this server: none happened
-    const char* begin = reply.data() + at + prefix.size();
-    std::from_chars(begin, reply.data() + reply.size(), *value);
+  if (!admin.Exchange("stats\r\n", "END\r\n", kStatsTimeout, &general, &error) ||
+      !admin.Exchange("stats items\r\n", "END\r\n", kStatsTimeout, &items, &error)) {
+    return std::nullopt;
+  }
+  // Sums every "STAT <...><suffix> N" line; a counter the server does not
+  // keep (no slab mover) is 0.
+  const auto sum = [](const std::string& reply, std::string_view suffix) {
+    uint64_t total = 0;
+    for (size_t line = 0; line < reply.size();) {
+      const size_t end = reply.find("\r\n", line);
+      const std::string_view text(reply.data() + line, end - line);
+      const size_t space = text.rfind(' ');
+      uint64_t value = 0;
+      if (text.starts_with("STAT ") && space != std::string_view::npos &&
+          text.substr(0, space).ends_with(suffix) &&
+          std::from_chars(text.data() + space + 1, text.data() + text.size(), value).ec ==
+              std::errc()) {
+        total += value;
+      }
+      line = end + 2;
+    }
+    return total;
   };
-  stat("evictions", &counters.evictions);
-  stat("slab_reassign_evictions_nomem", &counters.slab_evictions);
-  stat("slab_reassign_rescues", &counters.slab_rescues);
+  ServerCounters counters;
+  counters.evictions = sum(general, " evictions");
+  counters.slab_evictions = sum(general, " slab_reassign_evictions_nomem");
+  counters.slab_rescues = sum(general, " slab_reassign_rescues");
+  counters.out_of_memory = sum(items, ":outofmemory");
   return counters;
 }
 
@@ -98,6 +115,26 @@ bool HitsFollowKeys(const Operation& op, const Reply& reply) {
     ++key;
   }
   return true;
+}
+
+// What memcached adds to a value in an item (header, CAS, key, "\r\n"),
+// generously.
+constexpr uint64_t kItemOverhead = 512;
+
+uint64_t ReadItemSizeMax(RealConnection& admin) {
+  constexpr uint64_t kMemcachedDefault = 1024 * 1024;
+  std::string reply;
+  std::string error;
+  if (!admin.Exchange("stats settings\r\n", "END\r\n", kStatsTimeout, &reply, &error)) {
+    return kMemcachedDefault;
+  }
+  const std::string_view prefix = "STAT item_size_max ";
+  const size_t at = reply.find(prefix);
+  uint64_t size = kMemcachedDefault;
+  if (at != std::string::npos) {
+    std::from_chars(reply.data() + at + prefix.size(), reply.data() + reply.size(), size);
+  }
+  return size;
 }
 
 class TargetRun {
@@ -135,6 +172,8 @@ class TargetRun {
   void Abandon(const Pending& pending, std::string_view why, int64_t now);
   uint64_t TakeProcess(Client& client);
   bool Busy() const;
+  // Raises the bound on the length of the operation's key after it.
+  void BoundLength(const Operation& op);
   // How long poll may sleep: until the next request is due, or the end.
   int64_t SleepNs(int64_t now, bool issuing) const;
 
@@ -146,7 +185,21 @@ class TargetRun {
   std::chrono::steady_clock::time_point start_;
   std::vector<Client> clients_;
   uint64_t next_process_ = 0;
+  uint64_t item_size_max_ = 0;
+  // Per key index: no order of the stores so far makes its value longer.
+  std::vector<uint64_t> length_bound_;
 };
+
+void TargetRun::BoundLength(const Operation& op) {
+  if (!IsStorage(op.kind) && op.kind != OpKind::kIncr && op.kind != OpKind::kDecr) return;
+  uint64_t& bound = length_bound_[Workload::KeyIndex(op.key())];
+  if (op.kind == OpKind::kAppend || op.kind == OpKind::kPrepend) {
+    bound += op.value.size();
+  } else {
+    bound = std::max<uint64_t>(bound, IsStorage(op.kind) ? op.value.size() : 20);
+  }
+  if (bound + kItemOverhead > item_size_max_) result_->may_exceed_item_size = true;
+}
 
 bool TargetRun::Connect(Client& client) {
   client.connection = RealConnection::Open(options_.host, options_.port, kConnectTimeout,
@@ -182,6 +235,7 @@ void TargetRun::SendDue(Client& client, int64_t now) {
     }
     Pending pending{std::move(*client.held), {}};
     client.held.reset();
+    BoundLength(pending.op);
     const size_t processes = IsRetrieval(pending.op.kind) ? pending.op.keys.size() : 1;
     for (size_t i = 0; i < processes; ++i) pending.processes.push_back(TakeProcess(client));
     if (options_.history != nullptr) {
@@ -311,6 +365,8 @@ void TargetRun::Run() {
     return;
   }
   result_->before = ReadCounters(*admin);
+  item_size_max_ = ReadItemSizeMax(*admin);
+  length_bound_.assign(params_.key_count, 0);
   clients_.resize(params_.clients);
   for (Client& client : clients_) {
     client.skew_s =

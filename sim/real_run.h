@@ -18,8 +18,10 @@
 // every key absent.
 //
 // Evictions are judged from the server's own counters, read with `stats`
-// before and after the run: `evictions` and `slab_reassign_evictions_nomem`
-// (items dropped at an LRU tail or by a slab page move), and
+// and `stats items` before and after the run: `evictions` and
+// `slab_reassign_evictions_nomem` (items dropped at an LRU tail or by a slab
+// page move), `outofmemory` (stores refused for memory, which unlink the old
+// value: a noreply one leaves no trace in the history), and
 // `slab_reassign_rescues` (items a page move relinked: they get new CAS
 // uniques without being written).
 #ifndef MCSPEC_SIM_REAL_RUN_H_
@@ -49,6 +51,7 @@ struct ServerCounters {
   uint64_t evictions = 0;
   uint64_t slab_evictions = 0;  // slab_reassign_evictions_nomem
   uint64_t slab_rescues = 0;    // slab_reassign_rescues
+  uint64_t out_of_memory = 0;   // `stats items`: outofmemory, all classes
 };
 
 struct TargetRunResult {
@@ -62,8 +65,14 @@ struct TargetRunResult {
   SwarmParameters drawn;  // the seed's parameters, before AdaptToTarget
   uint64_t ops_issued = 0;
   uint64_t replies = 0;
-  uint64_t unknown = 0;        // completed as info (noreply, closed connections)
-  uint64_t unanswered = 0;     // of those, no reply within the drain timeout
+  uint64_t unknown = 0;     // completed as info (noreply, closed connections)
+  uint64_t unanswered = 0;  // of those, no reply within the drain timeout
+  // Some store may have made an item larger than the target's item size
+  // limit (`stats settings` item_size_max): memcached then refuses it (an
+  // append or prepend NOT_STORED with the key present, a set unlinking the
+  // old value), which the key model does not allow. Judged from an upper
+  // bound on each key's length.
+  bool may_exceed_item_size = false;
   uint64_t connections = 0;    // opened by clients
   uint64_t server_closes = 0;  // client connections the server closed
   int64_t elapsed_ns = 0;      // first request to last reply

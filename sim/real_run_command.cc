@@ -127,12 +127,40 @@ bool EvictionsHappened(const TargetRunResult& r, std::string* why) {
   }
   const uint64_t evicted = r.after->evictions - r.before->evictions;
   const uint64_t moved_out = r.after->slab_evictions - r.before->slab_evictions;
+  const uint64_t refused = r.after->out_of_memory - r.before->out_of_memory;
+  const bool vanished = evicted + moved_out + refused > 0;
   *why = "server counters during the run: evictions +" + std::to_string(evicted) +
-         ", slab_reassign_evictions_nomem +" + std::to_string(moved_out) +
-         ", slab_reassign_rescues +" +
+         ", slab_reassign_evictions_nomem +" + std::to_string(moved_out) + ", outofmemory +" +
+         std::to_string(refused) + ", slab_reassign_rescues +" +
          std::to_string(r.after->slab_rescues - r.before->slab_rescues) + ": " +
-         (evicted + moved_out > 0 ? "evictions allowed" : "no evictions");
-  return evicted + moved_out > 0;
+         (vanished ? "evictions allowed" : "no evictions");
+  return vanished;
+}
+
+// Why a failing verdict may come from what the server did rather than a
+// bug; empty when it may not.
+std::string WhyNotTrusted(const TargetRunResult& r) {
+  std::string why;
+  if (r.may_exceed_item_size) {
+    why =
+        "a store may have made an item larger than the target's item_size_max, which it "
+        "refuses in ways the model does not allow";
+  }
+  if (!r.before || !r.after) return why;
+  if (const uint64_t rescued = r.after->slab_rescues - r.before->slab_rescues; rescued > 0) {
+    if (!why.empty()) why += "; ";
+    why += "a slab page move relinked " + std::to_string(rescued) +
+           " item(s) with new CAS uniques, which the model does not allow (run the target with "
+           "-o slab_automove=0)";
+  }
+  if (const uint64_t refused = r.after->out_of_memory - r.before->out_of_memory; refused > 0) {
+    if (!why.empty()) why += "; ";
+    why += std::to_string(refused) +
+           " allocation(s) failed for memory: memcached then answers append and prepend "
+           "NOT_STORED with the key present, which the model does not allow (give the target "
+           "more memory)";
+  }
+  return why;
 }
 
 }  // namespace
@@ -188,13 +216,10 @@ int RunTargetCommand(const std::vector<std::string>& args, std::ostream& out, st
   if (arguments.html) check_args.insert(check_args.end(), {"--html", *arguments.html});
   out.flush();
   const int verdict = RunCheckCommand(check_args, out, err);
-  const uint64_t rescued =
-      result.before && result.after ? result.after->slab_rescues - result.before->slab_rescues : 0;
   int status = verdict;
-  if (verdict == 1 && rescued > 0) {
-    out << "verdict unknown: a slab page move relinked " << rescued
-        << " item(s) with new CAS uniques, which the model does not allow; run the target with "
-           "-o slab_automove=0\n";
+  const std::string distrust = WhyNotTrusted(result);
+  if (verdict == 1 && !distrust.empty()) {
+    out << "verdict unknown: " << distrust << "\n";
     status = 3;
   }
   if (status == 0) {
