@@ -1,6 +1,7 @@
 // Deliberate faults the simulator's tests switch on to show that mcsim finds
-// them. All are off by default and nothing but tests and `mcsim run
-// --inject-bug NAME` turns them on; a server with none set is memcached.
+// them. All are off by default and nothing but tests, `mcsim run
+// --inject-bug NAME` and mcref's hidden `--inject-bug NAME` (for the tests of
+// `mcsim run --target`) turns them on; a server with none set is memcached.
 #ifndef MCSPEC_REFERENCE_INJECTED_BUGS_H_
 #define MCSPEC_REFERENCE_INJECTED_BUGS_H_
 

@@ -251,6 +251,13 @@ int main(int argc, char** argv) {
       }
       base.process_started = std::stoll(argv[++i]);
       process_started_given = true;
+    } else if (arg == "--inject-bug") {
+      // Test-only and left out of the usage text: a faulty server for the
+      // tests of `mcsim run --target` to find over the network.
+      if (i + 1 >= argc || !base.injected_bugs.Enable(argv[++i])) {
+        std::fputs("mcref: --inject-bug needs a bug's name (injected_bugs.h)\n", stderr);
+        return kExitUsage;
+      }
     } else {
       flags.push_back(arg);
     }

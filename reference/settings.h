@@ -88,7 +88,8 @@ struct Settings {
   // seconds). Fixed by default so that a run is reproducible.
   int64_t process_started = 1700000000;
 
-  // Test-only faults (injected_bugs.h); never set by a flag.
+  // Test-only faults (injected_bugs.h); no memcached flag sets them (mcref's
+  // hidden --inject-bug does, for tests).
   InjectedBugs injected_bugs;
 };
 

@@ -3,6 +3,8 @@
 //
 //   mcsim run --seed N [--seeds A..B] [--ops N] [--clients N] [--history FILE]
 //             [--trace FILE] [--check-determinism] [--inject-bug NAME]... [--quiet]
+//   mcsim run --target HOST:PORT --seed N [--ops N | --duration S] [--clients N]
+//             [--history FILE] [--html OUT]
 //   mcsim replay TRACE
 //   mcsim shrink TRACE [--out FILE] [--id ID] [--budget N]
 #include <charconv>
@@ -16,6 +18,7 @@
 
 #include "check_command.h"
 #include "injected_bugs.h"
+#include "real_run_command.h"
 #include "shrink_command.h"
 #include "simulation.h"
 #include "trace.h"
@@ -34,6 +37,8 @@ int Usage(const char* why) {
             << "usage: mcsim run --seed N [--seeds A..B] [--ops N] [--clients N]\n"
             << "                 [--history FILE] [--trace FILE] [--check-determinism]\n"
             << "                 [--inject-bug NAME]... [--quiet]\n"
+            << "       mcsim run --target HOST:PORT --seed N [--ops N | --duration S]\n"
+            << "                 [--clients N] [--history FILE] [--html OUT]\n"
             << "       mcsim replay TRACE\n"
             << "       mcsim shrink TRACE [--out FILE] [--id ID] [--budget N]\n"
             << "       mcsim check HISTORY [--html OUT] [--evictions|--no-evictions] [--budget N]\n"
@@ -95,6 +100,10 @@ bool CheckDeterminism(const RunOptions& options, const RunResult& first) {
 }
 
 int RunCommand(const std::vector<std::string>& args) {
+  // Against a real server: real_run_command.h.
+  for (const std::string& arg : args) {
+    if (arg == "--target") return RunTargetCommand(args, std::cout, std::cerr);
+  }
   RunOptions options;
   uint64_t first_seed = 1;
   uint64_t last_seed = 1;
