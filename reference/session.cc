@@ -141,6 +141,18 @@ void Session::Receive(std::string_view bytes, std::string* out) {
   in_ = {};
 }
 
+void Session::AbortDatagramValue() {
+  if (reading_ != kNoItem) {
+    cache_.Release(reading_);
+    reading_ = kNoItem;
+  }
+  swallow_left_ = 0;
+  held_.clear();
+  marks_.clear();
+  input_.clear();
+  if (state_ != State::kClosed) state_ = State::kCommand;
+}
+
 void Session::ReceiveDatagram(std::string_view bytes, std::vector<Response>* responses) {
   datagram_mode_ = true;
   std::string out;

@@ -71,6 +71,11 @@ class Session {
   // closes (quit, an overlong line) goes back to reading. Appends the
   // response objects transmitted by the end of the datagram.
   void ReceiveDatagram(std::string_view bytes, std::vector<Response>* responses);
+  // An empty datagram while a value is being read or swallowed: memcached's
+  // read returns 0, which it takes for a closed connection; a UDP one is
+  // cleaned up instead (the item and the responses not yet sent are dropped)
+  // and reads the next datagram as a new request.
+  void AbortDatagramValue();
   // The server has closed the connection (quit, an overlong line, an HTTP
   // request, shutdown). Later input is ignored.
   bool closed() const { return state_ == State::kClosed; }

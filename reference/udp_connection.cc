@@ -14,6 +14,10 @@ bool UdpConnection::Receive(std::string_view datagram, std::string_view peer,
   responses_.clear();
   bool new_requester = false;
   if (const uint64_t left = session_.value_bytes_left(); left > 0) {
+    if (datagram.empty()) {
+      session_.AbortDatagramValue();
+      return false;
+    }
     const uint64_t limit =
         session_.swallowing() ? std::min<uint64_t>(left, kUdpReadBufferSize) : left;
     session_.ReceiveDatagram(datagram.substr(0, std::min<uint64_t>(limit, datagram.size())),

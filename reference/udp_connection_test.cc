@@ -101,6 +101,20 @@ TEST_F(UdpConnectionTest, AValueContinuesIntoTheNextDatagramWhole) {
   EXPECT_EQ(Send("get v\r\n"), Datagrams{Header(7, 0, 1) + "END\r\n"});
 }
 
+TEST_F(UdpConnectionTest, AnEmptyDatagramAbortsTheValue) {
+  EXPECT_EQ(Send("version\r\nset v 0 0 10\r\nabc", 11), Datagrams{});
+  // The queued VERSION goes with the value: nothing is sent, nothing stored.
+  EXPECT_EQ(SendRaw(""), Datagrams{});
+  EXPECT_EQ(Send("get v\r\n"), Datagrams{Header(7, 0, 1) + "END\r\n"});
+  // A refused value being swallowed ends the same way.
+  EXPECT_EQ(Send("set w 0 0 3000000\r\nabc"), Datagrams{});
+  EXPECT_EQ(SendRaw(""), Datagrams{});
+  EXPECT_EQ(Send("version\r\n"), Datagrams{Header(7, 0, 1) + "VERSION 1.6.18\r\n"});
+  // Between requests an empty datagram is nothing.
+  EXPECT_EQ(SendRaw(""), Datagrams{});
+  EXPECT_EQ(server_.cache().totals().curr_items, 0u);
+}
+
 TEST_F(UdpConnectionTest, WatchIsDroppedAndTheConnectionServesOn) {
   EXPECT_EQ(Send("watch\r\n"), Datagrams{});
   EXPECT_EQ(Send("version\r\n"), Datagrams{Header(7, 0, 1) + "VERSION 1.6.18\r\n"});
