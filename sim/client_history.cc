@@ -108,4 +108,17 @@ void RecordNoReply(std::ostream& out, const std::vector<uint64_t>& processes, in
   }
 }
 
+void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std::string& key) {
+  HistoryEvent event;
+  event.type = EventType::kInvoke;
+  event.process = process;
+  event.time = time;
+  event.f = "evict";
+  event.key = key;
+  Write(out, event);
+  event.type = EventType::kOk;
+  event.result = "EVICTED";
+  Write(out, event);
+}
+
 }  // namespace mcspec::sim

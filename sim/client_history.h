@@ -10,11 +10,21 @@
 // operation names beyond history.h's list: "flush_all" (result OK, exptime
 // = its delay) and "bad" (a deliberately malformed request, always `fail`
 // with memcached's error).
+//
+// What the simulator knows and no client saw is recorded too, each as a
+// process of its own, so that a checker allows for it:
+// - an eviction the watcher reported: "evict" on the key, invoked and
+//   completed `ok` ("EVICTED") at the instant it was reported;
+// - a UDP request the network delivered twice, so that the server ran it
+//   twice: the second copy is one more operation, invoked with the client's
+//   and completed `info` when the client's completes (either copy may be the
+//   one whose reply the client took).
 #ifndef MCSPEC_SIM_CLIENT_HISTORY_H_
 #define MCSPEC_SIM_CLIENT_HISTORY_H_
 
 #include <cstdint>
 #include <ostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +38,7 @@ void RecordReply(std::ostream& out, const std::vector<uint64_t>& processes, int6
                  const Operation& op, const Reply& reply);
 void RecordNoReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
                    const Operation& op, std::string_view why);
+void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std::string& key);
 
 }  // namespace mcspec::sim
 

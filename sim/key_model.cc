@@ -14,7 +14,7 @@ struct CommandName {
   std::string_view name;
   KeyCommand command;
 };
-constexpr std::array<CommandName, 12> kCommands = {{
+constexpr std::array<CommandName, 13> kCommands = {{
     {"get", KeyCommand::kGet},
     {"gets", KeyCommand::kGets},
     {"set", KeyCommand::kSet},
@@ -27,13 +27,14 @@ constexpr std::array<CommandName, 12> kCommands = {{
     {"incr", KeyCommand::kIncr},
     {"decr", KeyCommand::kDecr},
     {"touch", KeyCommand::kTouch},
+    {"evict", KeyCommand::kEvict},
 }};
 
 struct OutcomeName {
   std::string_view name;
   KeyOutcome outcome;
 };
-constexpr std::array<OutcomeName, 10> kOutcomes = {{
+constexpr std::array<OutcomeName, 11> kOutcomes = {{
     {"HIT", KeyOutcome::kHit},
     {"MISS", KeyOutcome::kMiss},
     {"STORED", KeyOutcome::kStored},
@@ -44,6 +45,7 @@ constexpr std::array<OutcomeName, 10> kOutcomes = {{
     {"NUMBER", KeyOutcome::kNumber},
     {"NON_NUMERIC", KeyOutcome::kNonNumeric},
     {"TOUCHED", KeyOutcome::kTouched},
+    {"EVICTED", KeyOutcome::kEvicted},
 }};
 
 std::string_view CommandText(KeyCommand command) {
@@ -83,6 +85,8 @@ bool OutcomeAllowed(KeyCommand command, KeyOutcome outcome) {
       return outcome == O::kNumber || outcome == O::kNotFound || outcome == O::kNonNumeric;
     case KeyCommand::kTouch:
       return outcome == O::kTouched || outcome == O::kNotFound;
+    case KeyCommand::kEvict:
+      return outcome == O::kEvicted;
   }
   return false;
 }
@@ -283,6 +287,9 @@ void StepUnknown(const KeyState& state, const KeyOperation& operation,
         next->push_back(std::move(touched));
       }
       return;
+    case KeyCommand::kEvict:
+      if (state.present) next->push_back(Vanished(state));
+      return;
   }
 }
 
@@ -430,6 +437,13 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       next->push_back(std::move(touched));
       return true;
     }
+    case KeyCommand::kEvict:
+      // memcached reclaims an expired item at the LRU tail without
+      // reporting it: a reported eviction was of a live item.
+      if (!state.present)
+        return Refuse(why, [] { return std::string("EVICTED, but the key is absent"); });
+      next->push_back(Vanished(state));
+      return true;
   }
   return false;
 }

@@ -42,7 +42,10 @@ enum class KeyCommand {
   kDelete,
   kIncr,
   kDecr,
-  kTouch
+  kTouch,
+  // Not a request: the server reported evicting the key (a `watch
+  // evictions` line), which it does only to a present item.
+  kEvict
 };
 
 enum class KeyOutcome {
@@ -56,7 +59,8 @@ enum class KeyOutcome {
   kDeleted,
   kNumber,
   kNonNumeric,
-  kTouched
+  kTouched,
+  kEvicted
 };
 
 // One operation on the key: the request and, unless unknown, its outcome.

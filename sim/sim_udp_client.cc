@@ -73,7 +73,13 @@ void UdpClient::SendOne() {
   waiting_ = true;
   assemblies_.clear();
   const uint64_t attempt = ++attempt_;
-  context_.network.SendDatagram(socket_, datagram, op_id_, duplicate_id_);
+  second_run_process_ = 0;
+  if (context_.network.SendDatagram(socket_, datagram, op_id_, duplicate_id_) == 2 &&
+      context_.history != nullptr) {
+    second_run_process_ = context_.next_process++;
+    RecordInvoke(*context_.history, second_run_process_, context_.loop.now(),
+                 context_.feed.operation(op_id_), 0);
+  }
   // Long enough for the slowest datagram both ways.
   const SimTime timeout =
       4 * context_.params.base_latency_ns + 2 * context_.params.tail_latency_ns + 1'000'000;
@@ -134,6 +140,10 @@ void UdpClient::Finish(uint64_t answered, const Reply* reply) {
       RecordReply(*context_.history, {process_}, context_.loop.now(), op, *reply);
     } else {
       RecordNoReply(*context_.history, {process_}, context_.loop.now(), op, "udp timeout");
+    }
+    if (second_run_process_ != 0) {
+      RecordNoReply(*context_.history, {second_run_process_}, context_.loop.now(), op,
+                    "a duplicated datagram: the server ran the request again");
     }
   }
   if (reply != nullptr) {

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "client_history.h"
 #include "execution_feed.h"
 #include "fingerprint.h"
 #include "sequential_oracle.h"
@@ -113,6 +114,9 @@ void Simulation::PollWatcher() {
   }
   for (std::string& key : evicted_) {
     fingerprint_.Record("evicted", loop_.now(), 0, key);
+    if (options_.history != nullptr) {
+      RecordEviction(*options_.history, context_->next_process++, loop_.now(), key);
+    }
     feed_.Evicted(std::move(key));
   }
 }
