@@ -20,6 +20,20 @@ void Write(std::ostream& out, const HistoryEvent& event) {
   out << ToJsonLine(event) << '\n';
 }
 
+void RecordUnanswered(std::ostream& out, EventType type, const std::vector<uint64_t>& processes,
+                      int64_t time, const Operation& op, std::string_view why) {
+  HistoryEvent event;
+  event.type = type;
+  event.time = time;
+  event.f = OpName(op.kind);
+  event.error = why;
+  for (size_t i = 0; i < processes.size(); ++i) {
+    event.process = processes[i];
+    event.key = op.keys.empty() ? std::string() : op.keys[i];
+    Write(out, event);
+  }
+}
+
 }  // namespace
 
 void RecordInvoke(std::ostream& out, uint64_t process, int64_t time, const Operation& op,
@@ -96,16 +110,12 @@ void RecordReply(std::ostream& out, const std::vector<uint64_t>& processes, int6
 
 void RecordNoReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
                    const Operation& op, std::string_view why) {
-  HistoryEvent event;
-  event.type = EventType::kInfo;
-  event.time = time;
-  event.f = OpName(op.kind);
-  event.error = why;
-  for (size_t i = 0; i < processes.size(); ++i) {
-    event.process = processes[i];
-    event.key = op.keys.empty() ? std::string() : op.keys[i];
-    Write(out, event);
-  }
+  RecordUnanswered(out, EventType::kInfo, processes, time, op, why);
+}
+
+void RecordNeverRan(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
+                    const Operation& op, std::string_view why) {
+  RecordUnanswered(out, EventType::kFail, processes, time, op, why);
 }
 
 void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std::string& key) {

@@ -6,7 +6,9 @@
 // word, or as `fail` when it is an error (the request was refused; note that
 // a set refused for want of memory also unlinks the key's old value, as
 // memcached does). No reply (noreply, a broken connection, a lost datagram)
-// completes it as `info`, after which the process is never used again. Two
+// completes it as `info`, after which the process is never used again,
+// unless the simulator knows that the request never reached the server (the
+// broken connection or the lost datagram took it): then as `fail`. Two
 // operation names beyond history.h's list: "flush_all" (result OK, exptime
 // = its delay) and "bad" (a deliberately malformed request, always `fail`
 // with memcached's error).
@@ -38,6 +40,8 @@ void RecordReply(std::ostream& out, const std::vector<uint64_t>& processes, int6
                  const Operation& op, const Reply& reply);
 void RecordNoReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
                    const Operation& op, std::string_view why);
+void RecordNeverRan(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
+                    const Operation& op, std::string_view why);
 void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std::string& key);
 
 }  // namespace mcspec::sim

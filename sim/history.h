@@ -46,6 +46,13 @@ enum class EventType { kInvoke, kOk, kFail, kInfo };
 //   incr, decr                      NUMBER (with `number`) | NOT_FOUND |
 //                                   NON_NUMERIC (the value is not a number)
 //   touch                           TOUCHED | NOT_FOUND
+//   evict                           EVICTED: not a request but what the
+//                                   server reported (memcached's `watch
+//                                   evictions`): it evicted the key's live
+//                                   item, at a point between the invoke and
+//                                   the ok. mcsim records one per eviction,
+//                                   each its own process; files without any
+//                                   read as before.
 struct HistoryEvent {
   EventType type = EventType::kInvoke;
   uint64_t process = 0;

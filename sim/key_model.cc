@@ -589,6 +589,21 @@ bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyMode
   return Refuse(why, [&] { return std::move(problem); });
 }
 
+bool ObservesOnly(const KeyOperation& operation) {
+  using O = KeyOutcome;
+  switch (operation.outcome) {
+    case O::kHit:
+    case O::kMiss:
+    case O::kNotFound:
+    case O::kNotStored:
+    case O::kExists:
+    case O::kNonNumeric:
+      return true;
+    default:
+      return false;
+  }
+}
+
 void ForgetPastUnique(uint64_t unique, KeyState* state) {
   SortedErase(&state->retired, unique);
   SortedErase(&state->refused, unique);

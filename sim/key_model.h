@@ -126,6 +126,12 @@ struct KeyModelOptions {
 bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyModelOptions& options,
              std::vector<KeyState>* next, std::string* why);
 
+// Whether the operation only observes the key: from every state, each
+// state it may leave is that state, or that state vanished (when it may), or
+// that state with more known of its unique. So no state it leaves allows
+// more than the state it came from.
+bool ObservesOnly(const KeyOperation& operation);
+
 // States that differ only in what no operation still to be checked can
 // tell apart behave alike; forgetting it lets them compare equal.
 // Once no such operation may bind `unique`, whether earlier versions had it

@@ -150,6 +150,27 @@ TEST(KeyModel, ItemsWithExptimeOrEvictionsMayVanish) {
   EXPECT_TRUE(After(KeyState{}, touch).empty());
 }
 
+TEST(KeyModel, AReportedEvictionRemovesALiveItem) {
+  const KeyOperation evict = Op(KeyCommand::kEvict, KeyOutcome::kEvicted);
+  EXPECT_EQ(Values(After(Holding("a"), evict)), std::vector<std::string>{"<absent>"});
+  EXPECT_EQ(Why(KeyState{}, evict), "EVICTED, but the key is absent");
+  EXPECT_FALSE(ObservesOnly(evict));
+}
+
+TEST(KeyModel, ObservationsOnlyNarrowTheState) {
+  EXPECT_TRUE(ObservesOnly(Hit("a")));
+  EXPECT_TRUE(ObservesOnly(Hit("a", 0, 7)));
+  EXPECT_TRUE(ObservesOnly(Op(KeyCommand::kGet, KeyOutcome::kMiss)));
+  EXPECT_TRUE(ObservesOnly(Store(KeyCommand::kAdd, "a", KeyOutcome::kNotStored)));
+  EXPECT_TRUE(ObservesOnly(Cas("a", 7, KeyOutcome::kExists)));
+  EXPECT_TRUE(ObservesOnly(Op(KeyCommand::kDelete, KeyOutcome::kNotFound)));
+  EXPECT_TRUE(ObservesOnly(Arithmetic(KeyCommand::kIncr, 1, KeyOutcome::kNonNumeric)));
+  EXPECT_FALSE(ObservesOnly(Store(KeyCommand::kAdd, "a", KeyOutcome::kStored)));
+  EXPECT_FALSE(ObservesOnly(Op(KeyCommand::kDelete, KeyOutcome::kDeleted)));
+  EXPECT_FALSE(ObservesOnly(Op(KeyCommand::kTouch, KeyOutcome::kTouched)));
+  EXPECT_FALSE(ObservesOnly(Op(KeyCommand::kGet, KeyOutcome::kUnknown)));
+}
+
 TEST(KeyModel, IncrWrapsAndDecrStopsAtZero) {
   using C = KeyCommand;
   using O = KeyOutcome;

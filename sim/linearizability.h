@@ -8,7 +8,10 @@
 // of Wing and Gong as refined by Lowe and used by Porcupine: a linked list of
 // call and return entries, operations lifted out as they are linearized,
 // backtracking, and a cache of (linearized set, model states) already
-// explored.
+// explored. An operation that only observes the key (ObservesOnly) and that
+// the present states all pass unchanged is linearized at once with no
+// alternative tried: moved to the front, it keeps any linearization one, and
+// without this the search explores every subset of the writes open with it.
 //
 // `fail` operations took no effect and are left out; `info` operations (and
 // operations never completed) may take effect at any point after their

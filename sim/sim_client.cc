@@ -164,8 +164,13 @@ void SimClient::Complete(const Pending& pending, Reply reply) {
 void SimClient::Abandon(const Pending& pending, const std::string& why) {
   context_.unknown++;
   if (context_.history != nullptr) {
-    RecordNoReply(*context_.history, pending.processes, context_.loop.now(),
-                  context_.feed.operation(pending.op_id), why);
+    const Operation& op = context_.feed.operation(pending.op_id);
+    if (context_.feed.NeverRuns(pending.op_id)) {
+      RecordNeverRan(*context_.history, pending.processes, context_.loop.now(), op,
+                     why + ": the request never reached the server");
+    } else {
+      RecordNoReply(*context_.history, pending.processes, context_.loop.now(), op, why);
+    }
   }
   // The processes are retired: an info is a process's last event.
   context_.feed.NoReply(pending.op_id);

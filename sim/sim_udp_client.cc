@@ -138,6 +138,9 @@ void UdpClient::Finish(uint64_t answered, const Reply* reply) {
   if (context_.history != nullptr) {
     if (reply != nullptr) {
       RecordReply(*context_.history, {process_}, context_.loop.now(), op, *reply);
+    } else if (context_.feed.NeverRuns(op_id_) && context_.feed.NeverRuns(duplicate_id_)) {
+      RecordNeverRan(*context_.history, {process_}, context_.loop.now(), op,
+                     "udp timeout: the request datagram was lost");
     } else {
       RecordNoReply(*context_.history, {process_}, context_.loop.now(), op, "udp timeout");
     }
