@@ -21,9 +21,10 @@ void Write(std::ostream& out, const HistoryEvent& event) {
 }
 
 void RecordUnanswered(std::ostream& out, EventType type, const std::vector<uint64_t>& processes,
-                      int64_t time, const Operation& op, std::string_view why) {
+                      int64_t time, const Operation& op, std::string_view why, bool settled) {
   HistoryEvent event;
   event.type = type;
+  event.settled = settled;
   event.time = time;
   event.f = OpName(op.kind);
   event.error = why;
@@ -109,13 +110,13 @@ void RecordReply(std::ostream& out, const std::vector<uint64_t>& processes, int6
 }
 
 void RecordNoReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
-                   const Operation& op, std::string_view why) {
-  RecordUnanswered(out, EventType::kInfo, processes, time, op, why);
+                   const Operation& op, std::string_view why, bool settled) {
+  RecordUnanswered(out, EventType::kInfo, processes, time, op, why, settled);
 }
 
 void RecordNeverRan(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
                     const Operation& op, std::string_view why) {
-  RecordUnanswered(out, EventType::kFail, processes, time, op, why);
+  RecordUnanswered(out, EventType::kFail, processes, time, op, why, false);
 }
 
 void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std::string& key) {

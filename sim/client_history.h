@@ -6,7 +6,9 @@
 // word, or as `fail` when it is an error (the request was refused; note that
 // a set refused for want of memory also unlinks the key's old value, as
 // memcached does). No reply (noreply, a broken connection, a lost datagram)
-// completes it as `info`, after which the process is never used again,
+// completes it as `info` (settled once the server has run it or never will:
+// a noreply request is completed when the reply to a later request on its
+// connection arrives), after which the process is never used again,
 // unless the simulator knows that the request never reached the server (the
 // broken connection or the lost datagram took it): then as `fail`. Two
 // operation names beyond history.h's list: "flush_all" (result OK, exptime
@@ -38,8 +40,9 @@ void RecordInvoke(std::ostream& out, uint64_t process, int64_t time, const Opera
                   size_t key_index);
 void RecordReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
                  const Operation& op, const Reply& reply);
+// `settled`: the server has run the request or never will (history.h).
 void RecordNoReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
-                   const Operation& op, std::string_view why);
+                   const Operation& op, std::string_view why, bool settled);
 void RecordNeverRan(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
                     const Operation& op, std::string_view why);
 void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std::string& key);

@@ -53,6 +53,14 @@ class ExecutionFeed {
     return record.finished && !record.executed && !record.header_read;
   }
 
+  // Whether the operation ran or is certain never to run (records already
+  // dropped from the feed were).
+  bool Settled(uint64_t id) const {
+    if (id < first_id_) return true;
+    const Record& record = At(id);
+    return record.executed || record.finished;
+  }
+
   // The first failure found (the oracle's, or a reply for an operation that
   // never executed); checking stops there.
   const std::optional<std::string>& failure() const { return failure_; }

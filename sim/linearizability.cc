@@ -178,8 +178,8 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     const HistoryOperation& op = *checked[i];
     order.emplace_back(op.invoke_event, i, true);
     // Unknown outcomes may take effect any time after the invoke: their
-    // return entries go after everything, in invoke order.
-    const bool returned = op.completion == EventType::kOk;
+    // return entries go after everything, in invoke order, unless settled.
+    const bool returned = op.completion == EventType::kOk || op.settled;
     order.emplace_back(returned ? op.complete_event : never - n + i, i, false);
   }
   std::sort(order.begin(), order.end());
@@ -458,10 +458,15 @@ KeyFailure ExplainFailure(const std::string& key,
   text += "after which the key is " + DescribeStates(failure.states_after) + ".\n";
   const HistoryOperation& deadline = failure.operations[failure.deadline];
   text += deadline.Describe();
-  text += deadline.completion == EventType::kOk
-              ? " completed at " + std::to_string(*deadline.complete_time) +
-                    " and must have taken effect by then"
-              : " is the last to place";
+  if (deadline.completion == EventType::kOk) {
+    text += " completed at " + std::to_string(*deadline.complete_time) +
+            " and must have taken effect by then";
+  } else if (deadline.settled) {
+    text += " settled at " + std::to_string(*deadline.complete_time) +
+            " and must have taken effect by then, or never";
+  } else {
+    text += " is the last to place";
+  }
   text += failure.stuck.empty() ? ", but" : ", but no operation can go next:\n";
   for (size_t i = 0; i < failure.stuck.size(); ++i) {
     text += "  " + failure.operations[failure.stuck[i]].Describe() + ": " +
@@ -527,6 +532,7 @@ bool CollectOperations(const std::vector<HistoryEvent>& events,
                   " but invoked " + invoke.f + " " + QuoteBytes(invoke.key));
     }
     op.completion = event.type;
+    op.settled = event.type == EventType::kInfo && event.settled;
     op.complete_event = i + 1;
     op.complete_time = event.time;
     if (event.type == EventType::kInfo) ended.insert(event.process);

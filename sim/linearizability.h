@@ -15,7 +15,7 @@
 //
 // `fail` operations took no effect and are left out; `info` operations (and
 // operations never completed) may take effect at any point after their
-// invoke, or never.
+// invoke (before their completion if settled), or never.
 #ifndef MCSPEC_SIM_LINEARIZABILITY_H_
 #define MCSPEC_SIM_LINEARIZABILITY_H_
 
@@ -37,6 +37,7 @@ struct HistoryOperation {
   std::string key;
   int64_t invoke_time = 0;
   EventType completion = EventType::kInfo;  // kOk, kFail, or kInfo (also: never completed)
+  bool settled = false;                     // an info that took effect by its completion, or never
   std::optional<int64_t> complete_time;     // none when never completed
   KeyOperation operation;
 

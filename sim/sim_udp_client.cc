@@ -136,17 +136,18 @@ void UdpClient::Finish(uint64_t answered, const Reply* reply) {
   waiting_ = false;
   const Operation& op = context_.feed.operation(op_id_);
   if (context_.history != nullptr) {
+    const bool settled = context_.feed.Settled(op_id_) && context_.feed.Settled(duplicate_id_);
     if (reply != nullptr) {
       RecordReply(*context_.history, {process_}, context_.loop.now(), op, *reply);
     } else if (context_.feed.NeverRuns(op_id_) && context_.feed.NeverRuns(duplicate_id_)) {
       RecordNeverRan(*context_.history, {process_}, context_.loop.now(), op,
                      "udp timeout: the request datagram was lost");
     } else {
-      RecordNoReply(*context_.history, {process_}, context_.loop.now(), op, "udp timeout");
+      RecordNoReply(*context_.history, {process_}, context_.loop.now(), op, "udp timeout", settled);
     }
     if (second_run_process_ != 0) {
       RecordNoReply(*context_.history, {second_run_process_}, context_.loop.now(), op,
-                    "a duplicated datagram: the server ran the request again");
+                    "a duplicated datagram: the server ran the request again", settled);
     }
   }
   if (reply != nullptr) {

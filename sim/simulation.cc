@@ -162,6 +162,7 @@ void Simulation::Run() {
   if (options_.keep_event_hashes) fingerprint_.KeepHashes();
   fingerprint_.CompareWith(options_.compare_with);
   fingerprint_.DescribeEvent(options_.describe_event);
+  fingerprint_.LogEvents(options_.event_log);
   if (options_.trace != nullptr) {
     trace_ = std::make_unique<TraceWriter>(*options_.trace);
     trace_->Header(ReproduceCommand(options_), params_.ServerFlags(), options_.bugs);
@@ -198,6 +199,7 @@ void Simulation::Run() {
   }
   loop_.After(params_.tick_interval_ns, [this] { Tick(); });
   loop_.RunWhile([this] { return !Failed(); });
+  for (auto& client : clients_) client->Finish();
 
   result_->ops_issued = options_.ops - context_->ops_left;
   result_->ops_checked = feed_.checked();
