@@ -262,6 +262,22 @@ TEST(Linearizability, InfoOperationsTakeEffectOnceOrNever) {
       Linearizable({Set("a").first, Set("a").second, lost_set, Get("b").first, Get("b").second}));
 }
 
+TEST(Linearizability, SettledInfoOperationsTookEffectBeforeTheirCompletionOrNever) {
+  const HistoryEvent lost_set = Call(2, "set", Fields().Value("b"));
+  HistoryEvent settled = Lost(EventType::kInfo, 2, "set");
+  settled.settled = true;
+  EXPECT_TRUE(Linearizable(
+      {Set("a").first, Set("a").second, lost_set, settled, Get("a").first, Get("a").second}));
+  EXPECT_TRUE(Linearizable(
+      {Set("a").first, Set("a").second, lost_set, settled, Get("b").first, Get("b").second}));
+  // Unlike an unsettled info, not after its completion.
+  EXPECT_FALSE(Linearizable({Set("a").first, Set("a").second, lost_set, settled, Get("a").first,
+                             Get("a").second, Get("b").first, Get("b").second}));
+  // Before it, at any point after the invoke.
+  EXPECT_TRUE(Linearizable({Set("a").first, Set("a").second, lost_set, Get("a").first,
+                            Get("a").second, Get("b").first, Get("b").second, settled}));
+}
+
 TEST(Linearizability, FailedOperationsTookNoEffect) {
   EXPECT_FALSE(Linearizable({Set("a").first, Set("a").second, Call(2, "set", Fields().Value("b")),
                              Lost(EventType::kFail, 2, "set"), Get("b").first, Get("b").second}));
