@@ -124,7 +124,7 @@ void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std
   event.type = EventType::kInvoke;
   event.process = process;
   event.time = time;
-  event.f = "evict";
+  event.f = OpName(OpKind::kEvict);
   event.key = key;
   Write(out, event);
   event.type = EventType::kOk;

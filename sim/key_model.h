@@ -27,26 +27,9 @@
 #include <vector>
 
 #include "history.h"
+#include "operation.h"
 
 namespace mcspec::sim {
-
-enum class KeyCommand {
-  kGet,
-  kGets,
-  kSet,
-  kAdd,
-  kReplace,
-  kAppend,
-  kPrepend,
-  kCas,
-  kDelete,
-  kIncr,
-  kDecr,
-  kTouch,
-  // Not a request: the server reported evicting the key (a `watch
-  // evictions` line), which it does only to a present item.
-  kEvict
-};
 
 enum class KeyOutcome {
   kUnknown,  // an info operation: any outcome, or no effect at all
@@ -64,8 +47,9 @@ enum class KeyOutcome {
 };
 
 // One operation on the key: the request and, unless unknown, its outcome.
+// Its command is one of OpKind's but flush_all and bad, which name no key.
 struct KeyOperation {
-  KeyCommand command = KeyCommand::kGet;
+  OpKind command = OpKind::kGet;
   std::string data;       // storage commands: the data block
   uint32_t flags = 0;     // storage commands
   int64_t exptime = 0;    // storage commands and touch, as sent

@@ -560,7 +560,7 @@ CheckResult CheckOperations(const std::vector<HistoryOperation>& operations,
     for (uint32_t i = 0; i < key_operations.size(); ++i) {
       const HistoryOperation& op = *key_operations[i];
       const bool read =
-          op.operation.command == KeyCommand::kGet || op.operation.command == KeyCommand::kGets;
+          op.operation.command == OpKind::kGet || op.operation.command == OpKind::kGets;
       if (op.completion == EventType::kFail) continue;
       if (op.completion != EventType::kOk && read) continue;
       checked.push_back(&op);

@@ -240,6 +240,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     }
     case OpKind::kFlushAll:
     case OpKind::kBadInput:
+    case OpKind::kEvict:
       return;
   }
 }
