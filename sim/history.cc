@@ -200,8 +200,12 @@ bool ParseJsonLine(std::string_view line, HistoryEvent* event, std::string* erro
   std::map<std::string, std::pair<bool, std::string>> fields;
   if (!FlatObjectParser(line).Parse(&fields, error)) return false;
   *event = HistoryEvent{};
-  for (auto& [name, field] : fields) {
-    auto& [is_string, text] = field;
+  for (auto& entry : fields) {
+    // Plain references, not structured bindings: clang before 16 cannot
+    // capture those in the lambdas below.
+    const std::string& name = entry.first;
+    const bool is_string = entry.second.first;
+    std::string& text = entry.second.second;
     const auto want = [&](bool string) {
       if (is_string != string) {
         *error = "field " + name + " must be " + (string ? "a string" : "an integer");
