@@ -2,7 +2,8 @@
 # Sets everything up and runs every test: installs the Debian packages (the
 # real memcached included), builds the release and sanitizer (ASan + UBSan)
 # presets, runs the whole CTest suite under both, then runs each fuzzer for a
-# minute (ci/fuzz.sh).
+# minute (ci/fuzz.sh) and compares mcsim's runs from gcc and clang
+# (ci/sim-compilers.sh).
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +22,6 @@ done
 
 echo "== fuzz: every target for 60 s"
 bash ci/fuzz.sh 60
+
+echo "== mcsim: same seeds, same fingerprints from gcc and clang"
+bash ci/sim-compilers.sh

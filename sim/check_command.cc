@@ -6,6 +6,7 @@
 #include <fstream>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "history.h"
 #include "history_html.h"
@@ -123,7 +124,74 @@ bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
   return true;
 }
 
+// Server-wide operations out, invokes paired with completions, numbered as
+// in the file.
+bool PrepareOperations(std::vector<HistoryEvent>* events, CheckOptions* options,
+                       std::vector<std::string>* notes, std::vector<HistoryOperation>* operations,
+                       std::string* error) {
+  std::vector<size_t> file_event;
+  if (!TakeOutServerWide(events, options, notes, &file_event, error) ||
+      !CollectOperations(*events, operations, error)) {
+    return false;
+  }
+  for (HistoryOperation& op : *operations) {
+    op.invoke_event = file_event[op.invoke_event - 1];
+    if (op.complete_event != 0) op.complete_event = file_event[op.complete_event - 1];
+  }
+  return true;
+}
+
+std::string Explain(const CheckResult& result) {
+  std::string text;
+  for (size_t i = 0; i < result.failures.size() && i < kFailuresPrinted; ++i) {
+    text += "\n" + result.failures[i].explanation;
+  }
+  if (result.failures.size() > kFailuresPrinted) {
+    text += "\n(" + std::to_string(result.failures.size() - kFailuresPrinted) +
+            " more key(s) not shown)\n";
+  }
+  return text;
+}
+
 }  // namespace
+
+int CheckRecordedHistory(const std::string& history, std::string* summary, std::string* details) {
+  const auto started = std::chrono::steady_clock::now();
+  std::istringstream in(history);
+  HistoryReadResult read = ReadHistory(in);
+  CheckOptions options;
+  std::vector<std::string> notes;
+  std::vector<HistoryOperation> operations;
+  std::string error;
+  if (!read.error.empty() ||
+      !PrepareOperations(&read.events, &options, &notes, &operations, &error)) {
+    *summary = "bad history: " + (read.error.empty() ? error : read.error);
+    details->clear();
+    return 2;
+  }
+  const CheckResult result = CheckOperations(operations, options);
+  const std::string figures = std::to_string(operations.size()) + " operations, " +
+                              std::to_string(result.steps) + " search steps, " +
+                              Milliseconds(std::chrono::steady_clock::now() - started);
+  details->clear();
+  for (const std::string& note : notes) *details += "note: " + note + "\n";
+  switch (result.verdict) {
+    case Verdict::kLinearizable:
+      *summary = "linearizable: " + figures;
+      return 0;
+    case Verdict::kUnknown:
+      *summary = "UNKNOWN: " + figures + "; the step budget ran out on " +
+                 std::to_string(result.unknown.size()) + " key(s), first " +
+                 QuoteBytes(result.unknown.front(), 250);
+      return 3;
+    case Verdict::kNotLinearizable:
+      break;
+  }
+  *summary = "NOT linearizable: " + figures + "; " + std::to_string(result.failures.size()) +
+             " key(s) have no linearization";
+  *details += Explain(result);
+  return 1;
+}
 
 int RunCheckCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   Arguments arguments;
@@ -146,15 +214,9 @@ int RunCheckCommand(const std::vector<std::string>& args, std::ostream& out, std
   const size_t events_read = read.events.size();
   std::vector<std::string> notes;
   std::vector<HistoryOperation> operations;
-  std::vector<size_t> file_event;
-  if (!TakeOutServerWide(&read.events, &arguments.options, &notes, &file_event, &error) ||
-      !CollectOperations(read.events, &operations, &error)) {
+  if (!PrepareOperations(&read.events, &arguments.options, &notes, &operations, &error)) {
     err << "mcsim check: " << arguments.file << ": " << error << "\n";
     return 2;
-  }
-  for (HistoryOperation& op : operations) {  // numbered as in the file
-    op.invoke_event = file_event[op.invoke_event - 1];
-    if (op.complete_event != 0) op.complete_event = file_event[op.complete_event - 1];
   }
   const auto collected = std::chrono::steady_clock::now();
   const CheckResult result = CheckOperations(operations, arguments.options);
@@ -193,13 +255,7 @@ int RunCheckCommand(const std::vector<std::string>& args, std::ostream& out, std
   out << "result: NOT linearizable: " << result.failures.size() << " of " << result.keys
       << " key(s) have no linearization";
   if (!result.unknown.empty()) out << ", " << result.unknown.size() << " unknown";
-  out << "\n";
-  for (size_t i = 0; i < result.failures.size() && i < kFailuresPrinted; ++i) {
-    out << "\n" << result.failures[i].explanation;
-  }
-  if (result.failures.size() > kFailuresPrinted) {
-    out << "\n(" << result.failures.size() - kFailuresPrinted << " more key(s) not shown)\n";
-  }
+  out << "\n" << Explain(result);
   if (arguments.html) {
     std::ofstream page(*arguments.html, std::ios::binary | std::ios::trunc);
     page << RenderFailuresHtml("mcsim check " + arguments.file, result.failures);

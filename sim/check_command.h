@@ -20,6 +20,12 @@ namespace mcspec::sim {
 // `args` are the words after `mcsim check`.
 int RunCheckCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+// Checks a history as `mcsim check` does with its default options (for
+// `mcsim run --check-linearizable`). Returns the exit status `mcsim check`
+// would give, with one line on *summary ("linearizable: N operations, S
+// search steps, T ms") and, when not 0, the explanation on *details.
+int CheckRecordedHistory(const std::string& history, std::string* summary, std::string* details);
+
 }  // namespace mcspec::sim
 
 #endif  // MCSPEC_SIM_CHECK_COMMAND_H_

@@ -20,6 +20,21 @@ void Write(std::ostream& out, const HistoryEvent& event) {
   out << ToJsonLine(event) << '\n';
 }
 
+void RecordUnanswered(std::ostream& out, EventType type, const std::vector<uint64_t>& processes,
+                      int64_t time, const Operation& op, std::string_view why, bool settled) {
+  HistoryEvent event;
+  event.type = type;
+  event.settled = settled;
+  event.time = time;
+  event.f = OpName(op.kind);
+  event.error = why;
+  for (size_t i = 0; i < processes.size(); ++i) {
+    event.process = processes[i];
+    event.key = op.keys.empty() ? std::string() : op.keys[i];
+    Write(out, event);
+  }
+}
+
 }  // namespace
 
 void RecordInvoke(std::ostream& out, uint64_t process, int64_t time, const Operation& op,
@@ -95,17 +110,26 @@ void RecordReply(std::ostream& out, const std::vector<uint64_t>& processes, int6
 }
 
 void RecordNoReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
-                   const Operation& op, std::string_view why) {
+                   const Operation& op, std::string_view why, bool settled) {
+  RecordUnanswered(out, EventType::kInfo, processes, time, op, why, settled);
+}
+
+void RecordNeverRan(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
+                    const Operation& op, std::string_view why) {
+  RecordUnanswered(out, EventType::kFail, processes, time, op, why, false);
+}
+
+void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std::string& key) {
   HistoryEvent event;
-  event.type = EventType::kInfo;
+  event.type = EventType::kInvoke;
+  event.process = process;
   event.time = time;
-  event.f = OpName(op.kind);
-  event.error = why;
-  for (size_t i = 0; i < processes.size(); ++i) {
-    event.process = processes[i];
-    event.key = op.keys.empty() ? std::string() : op.keys[i];
-    Write(out, event);
-  }
+  event.f = OpName(OpKind::kEvict);
+  event.key = key;
+  Write(out, event);
+  event.type = EventType::kOk;
+  event.result = "EVICTED";
+  Write(out, event);
 }
 
 }  // namespace mcspec::sim

@@ -6,15 +6,29 @@
 // word, or as `fail` when it is an error (the request was refused; note that
 // a set refused for want of memory also unlinks the key's old value, as
 // memcached does). No reply (noreply, a broken connection, a lost datagram)
-// completes it as `info`, after which the process is never used again. Two
+// completes it as `info` (settled once the server has run it or never will:
+// a noreply request is completed when the reply to a later request on its
+// connection arrives), after which the process is never used again,
+// unless the simulator knows that the request never reached the server (the
+// broken connection or the lost datagram took it): then as `fail`. Two
 // operation names beyond history.h's list: "flush_all" (result OK, exptime
 // = its delay) and "bad" (a deliberately malformed request, always `fail`
 // with memcached's error).
+//
+// What the simulator knows and no client saw is recorded too, each as a
+// process of its own, so that a checker allows for it:
+// - an eviction the watcher reported: "evict" on the key, invoked and
+//   completed `ok` ("EVICTED") at the instant it was reported;
+// - a UDP request the network delivered twice, so that the server ran it
+//   twice: the second copy is one more operation, invoked with the client's
+//   and completed `info` when the client's completes (either copy may be the
+//   one whose reply the client took).
 #ifndef MCSPEC_SIM_CLIENT_HISTORY_H_
 #define MCSPEC_SIM_CLIENT_HISTORY_H_
 
 #include <cstdint>
 #include <ostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,8 +40,12 @@ void RecordInvoke(std::ostream& out, uint64_t process, int64_t time, const Opera
                   size_t key_index);
 void RecordReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
                  const Operation& op, const Reply& reply);
+// `settled`: the server has run the request or never will (history.h).
 void RecordNoReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
-                   const Operation& op, std::string_view why);
+                   const Operation& op, std::string_view why, bool settled);
+void RecordNeverRan(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
+                    const Operation& op, std::string_view why);
+void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std::string& key);
 
 }  // namespace mcspec::sim
 

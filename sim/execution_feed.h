@@ -46,6 +46,21 @@ class ExecutionFeed {
   // The operation will never execute (it never reached the server whole).
   void Dropped(uint64_t id);
 
+  // Whether the operation is certain never to run: dropped before the
+  // server read any of it (a storage command's line read may already act).
+  bool NeverRuns(uint64_t id) const {
+    const Record& record = At(id);
+    return record.finished && !record.executed && !record.header_read;
+  }
+
+  // Whether the operation ran or is certain never to run (records already
+  // dropped from the feed were).
+  bool Settled(uint64_t id) const {
+    if (id < first_id_) return true;
+    const Record& record = At(id);
+    return record.executed || record.finished;
+  }
+
   // The first failure found (the oracle's, or a reply for an operation that
   // never executed); checking stops there.
   const std::optional<std::string>& failure() const { return failure_; }

@@ -1,5 +1,6 @@
 #include "fingerprint.h"
 
+#include <cstdio>
 #include <cstring>
 
 namespace mcspec::sim {
@@ -70,6 +71,11 @@ void Fingerprint::Record(std::string_view kind, int64_t time, uint64_t id, std::
     description_ = Describe(kind, time, id, bytes);
   }
   if (index == describe_) description_ = Describe(kind, time, id, bytes);
+  if (log_ != nullptr) {
+    char hash[17];
+    std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(h));
+    *log_ << index << ' ' << hash << ' ' << Describe(kind, time, id, bytes) << '\n';
+  }
 }
 
 }  // namespace mcspec::sim

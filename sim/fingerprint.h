@@ -8,6 +8,7 @@
 #define MCSPEC_SIM_FINGERPRINT_H_
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,9 @@ class Fingerprint {
   void CompareWith(const std::vector<uint64_t>* expected) { expected_ = expected; }
   // Describes event number `index` when it is recorded.
   void DescribeEvent(int64_t index) { describe_ = index; }
+  // Writes every event to `log` as it is recorded: "index hash description",
+  // one a line, so that runs built apart (other compilers) can be compared.
+  void LogEvents(std::ostream* log) { log_ = log; }
 
   void Record(std::string_view kind, int64_t time, uint64_t id, std::string_view bytes);
 
@@ -45,6 +49,7 @@ class Fingerprint {
   std::vector<uint64_t> hashes_;
   const std::vector<uint64_t>* expected_ = nullptr;
   int64_t describe_ = -1;
+  std::ostream* log_ = nullptr;
   int64_t first_difference_ = -1;
   std::string description_;
 };

@@ -191,6 +191,7 @@ std::string ToJsonLine(const HistoryEvent& event) {
   if (event.cas) AppendNumber("cas", *event.cas, &out);
   if (event.number) AppendNumber("number", *event.number, &out);
   if (!event.error.empty()) AppendString("error", event.error, &out);
+  if (event.settled) AppendNumber("settled", 1, &out);
   out.push_back('}');
   return out;
 }
@@ -199,8 +200,12 @@ bool ParseJsonLine(std::string_view line, HistoryEvent* event, std::string* erro
   std::map<std::string, std::pair<bool, std::string>> fields;
   if (!FlatObjectParser(line).Parse(&fields, error)) return false;
   *event = HistoryEvent{};
-  for (auto& [name, field] : fields) {
-    auto& [is_string, text] = field;
+  for (auto& entry : fields) {
+    // Plain references, not structured bindings: clang before 16 cannot
+    // capture those in the lambdas below.
+    const std::string& name = entry.first;
+    const bool is_string = entry.second.first;
+    std::string& text = entry.second.second;
     const auto want = [&](bool string) {
       if (is_string != string) {
         *error = "field " + name + " must be " + (string ? "a string" : "an integer");
@@ -266,6 +271,14 @@ bool ParseJsonLine(std::string_view line, HistoryEvent* event, std::string* erro
       ok = number(&event->cas);
     } else if (name == "number") {
       ok = number(&event->number);
+    } else if (name == "settled") {
+      uint32_t settled = 0;
+      ok = integer(&settled);
+      if (ok && settled > 1) {
+        *error = "field settled must be 0 or 1";
+        ok = false;
+      }
+      event->settled = settled == 1;
     } else {
       *error = "unknown field " + name;
       ok = false;

@@ -11,6 +11,11 @@
 //   info  unknown: the connection broke before the answer arrived, so it may
 //         or may not have taken effect, at any time after its invoke. The
 //         process never invokes again; its client goes on as a new process.
+//         With "settled":1, if it took effect it did so before this event
+//         (e.g. a noreply request, completed when the reply to a later
+//         request on its connection arrives, or a request whose connection
+//         is gone: the server runs nothing more of it).
+//         Files written before this field existed read as before.
 // A process has at most one operation pending. Times are nanoseconds on the
 // recorder's clock (virtual in simulation), non-decreasing in file order.
 //
@@ -46,6 +51,13 @@ enum class EventType { kInvoke, kOk, kFail, kInfo };
 //   incr, decr                      NUMBER (with `number`) | NOT_FOUND |
 //                                   NON_NUMERIC (the value is not a number)
 //   touch                           TOUCHED | NOT_FOUND
+//   evict                           EVICTED: not a request but what the
+//                                   server reported (memcached's `watch
+//                                   evictions`): it evicted the key's live
+//                                   item, at a point between the invoke and
+//                                   the ok. mcsim records one per eviction,
+//                                   each its own process; files without any
+//                                   read as before.
 struct HistoryEvent {
   EventType type = EventType::kInvoke;
   uint64_t process = 0;
@@ -62,6 +74,7 @@ struct HistoryEvent {
   std::string result;              // completions only
   std::optional<uint64_t> number;  // ok of incr/decr: the new value
   std::string error;               // fail/info: why, free text
+  bool settled = false;            // info: took effect before this event, or never
 
   bool operator==(const HistoryEvent&) const = default;
 };

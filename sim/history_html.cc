@@ -42,10 +42,12 @@ std::string Number(int64_t number) {
 // first when there are too many.
 std::vector<size_t> DrawnOperations(const KeyFailure& failure) {
   const auto& ops = failure.operations;
-  // A deadline of unknown outcome (the end of the history) ends nowhere.
-  const size_t end_line = ops[failure.deadline].completion == EventType::kOk
-                              ? ops[failure.deadline].complete_event
-                              : std::numeric_limits<size_t>::max();
+  // A deadline of unknown outcome, unless settled (the end of the history),
+  // ends nowhere.
+  const bool ends =
+      ops[failure.deadline].completion == EventType::kOk || ops[failure.deadline].settled;
+  const size_t end_line =
+      ends ? ops[failure.deadline].complete_event : std::numeric_limits<size_t>::max();
   size_t start_line = ops[failure.deadline].invoke_event;
   std::set<size_t> wanted(failure.stuck.begin(), failure.stuck.end());
   wanted.insert(failure.deadline);
@@ -150,7 +152,7 @@ void RenderTimeline(const KeyFailure& failure, std::string* out) {
             "</text></g>\n";
   }
   const HistoryOperation& deadline = ops[failure.deadline];
-  const int failure_x = deadline.completion == EventType::kOk
+  const int failure_x = deadline.completion == EventType::kOk || deadline.settled
                             ? x_of(deadline.complete_event) + kColumnWidth / 2
                             : open_end;
   *out += "<g class=\"failure\"><line x1=\"" + Number(failure_x) + "\" y1=\"14\" x2=\"" +

@@ -46,6 +46,7 @@ RC_GTEST_PROP(History, EveryEventRoundTrips, ()) {
   event.result = *rc::gen::arbitrary<std::string>();
   event.number = Maybe(rc::gen::arbitrary<uint64_t>());
   event.error = *rc::gen::arbitrary<std::string>();
+  event.settled = *rc::gen::arbitrary<bool>();
   const std::string line = ToJsonLine(event);
   RC_ASSERT(line.find('\n') == std::string::npos);
   HistoryEvent parsed;
@@ -64,6 +65,8 @@ TEST(History, RefusesWhatIsNotAnEvent) {
       {R"({"type":"ok","process":1,"time":2,"f":"get","colour":"red"})", "unknown field colour"},
       {R"({"type":"ok","process":1,"time":2,"f":"get"} x)", "text after the object at column 46"},
       {R"({"type":"ok","type":"ok"})", "field type given twice at column 25"},
+      {R"({"type":"info","process":1,"time":2,"f":"get","settled":2})",
+       "field settled must be 0 or 1"},
   };
   for (const auto& [line, why] : bad) {
     HistoryEvent event;
@@ -71,6 +74,17 @@ TEST(History, RefusesWhatIsNotAnEvent) {
     EXPECT_FALSE(ParseJsonLine(line, &event, &error)) << line;
     EXPECT_EQ(error, why) << line;
   }
+}
+
+TEST(History, WritesSettledOnlyWhenSet) {
+  HistoryEvent event;
+  event.type = EventType::kInfo;
+  event.f = "set";
+  event.key = "k";
+  EXPECT_EQ(ToJsonLine(event), R"({"type":"info","process":0,"time":0,"f":"set","key":"k"})");
+  event.settled = true;
+  EXPECT_EQ(ToJsonLine(event),
+            R"({"type":"info","process":0,"time":0,"f":"set","key":"k","settled":1})");
 }
 
 TEST(History, ReadsLinesAndNamesTheFirstBadOne) {

@@ -10,30 +10,19 @@
 namespace mcspec::sim {
 namespace {
 
-struct CommandName {
-  std::string_view name;
-  KeyCommand command;
+// The commands a key's operations may have: OpKind's, but for the two that
+// name no key.
+constexpr std::array<OpKind, 13> kKeyCommands = {
+    OpKind::kGet,    OpKind::kGets,    OpKind::kSet,   OpKind::kAdd,    OpKind::kReplace,
+    OpKind::kAppend, OpKind::kPrepend, OpKind::kCas,   OpKind::kDelete, OpKind::kIncr,
+    OpKind::kDecr,   OpKind::kTouch,   OpKind::kEvict,
 };
-constexpr std::array<CommandName, 12> kCommands = {{
-    {"get", KeyCommand::kGet},
-    {"gets", KeyCommand::kGets},
-    {"set", KeyCommand::kSet},
-    {"add", KeyCommand::kAdd},
-    {"replace", KeyCommand::kReplace},
-    {"append", KeyCommand::kAppend},
-    {"prepend", KeyCommand::kPrepend},
-    {"cas", KeyCommand::kCas},
-    {"delete", KeyCommand::kDelete},
-    {"incr", KeyCommand::kIncr},
-    {"decr", KeyCommand::kDecr},
-    {"touch", KeyCommand::kTouch},
-}};
 
 struct OutcomeName {
   std::string_view name;
   KeyOutcome outcome;
 };
-constexpr std::array<OutcomeName, 10> kOutcomes = {{
+constexpr std::array<OutcomeName, 11> kOutcomes = {{
     {"HIT", KeyOutcome::kHit},
     {"MISS", KeyOutcome::kMiss},
     {"STORED", KeyOutcome::kStored},
@@ -44,14 +33,8 @@ constexpr std::array<OutcomeName, 10> kOutcomes = {{
     {"NUMBER", KeyOutcome::kNumber},
     {"NON_NUMERIC", KeyOutcome::kNonNumeric},
     {"TOUCHED", KeyOutcome::kTouched},
+    {"EVICTED", KeyOutcome::kEvicted},
 }};
-
-std::string_view CommandText(KeyCommand command) {
-  for (const auto& [name, known] : kCommands) {
-    if (known == command) return name;
-  }
-  return "?";
-}
 
 std::string_view OutcomeText(KeyOutcome outcome) {
   for (const auto& [name, known] : kOutcomes) {
@@ -61,44 +44,35 @@ std::string_view OutcomeText(KeyOutcome outcome) {
 }
 
 // The outcomes the history format allows for each command.
-bool OutcomeAllowed(KeyCommand command, KeyOutcome outcome) {
+bool OutcomeAllowed(OpKind command, KeyOutcome outcome) {
   using O = KeyOutcome;
   switch (command) {
-    case KeyCommand::kGet:
-    case KeyCommand::kGets:
+    case OpKind::kGet:
+    case OpKind::kGets:
       return outcome == O::kHit || outcome == O::kMiss;
-    case KeyCommand::kSet:
+    case OpKind::kSet:
       return outcome == O::kStored;
-    case KeyCommand::kAdd:
-    case KeyCommand::kReplace:
-    case KeyCommand::kAppend:
-    case KeyCommand::kPrepend:
+    case OpKind::kAdd:
+    case OpKind::kReplace:
+    case OpKind::kAppend:
+    case OpKind::kPrepend:
       return outcome == O::kStored || outcome == O::kNotStored;
-    case KeyCommand::kCas:
+    case OpKind::kCas:
       return outcome == O::kStored || outcome == O::kExists || outcome == O::kNotFound;
-    case KeyCommand::kDelete:
+    case OpKind::kDelete:
       return outcome == O::kDeleted || outcome == O::kNotFound;
-    case KeyCommand::kIncr:
-    case KeyCommand::kDecr:
+    case OpKind::kIncr:
+    case OpKind::kDecr:
       return outcome == O::kNumber || outcome == O::kNotFound || outcome == O::kNonNumeric;
-    case KeyCommand::kTouch:
+    case OpKind::kTouch:
       return outcome == O::kTouched || outcome == O::kNotFound;
+    case OpKind::kEvict:
+      return outcome == O::kEvicted;
+    case OpKind::kFlushAll:
+    case OpKind::kBadInput:
+      return false;  // not operations of a key
   }
   return false;
-}
-
-bool IsStorage(KeyCommand command) {
-  switch (command) {
-    case KeyCommand::kSet:
-    case KeyCommand::kAdd:
-    case KeyCommand::kReplace:
-    case KeyCommand::kAppend:
-    case KeyCommand::kPrepend:
-    case KeyCommand::kCas:
-      return true;
-    default:
-      return false;
-  }
 }
 
 // Search tries many steps that fail; the reason is only worded when asked.
@@ -209,8 +183,8 @@ std::optional<uint64_t> NumericValue(const std::string& value) {
   return ref::ParseU64(value + "\r\n");
 }
 
-uint64_t ApplyDelta(KeyCommand command, uint64_t value, uint64_t delta) {
-  if (command == KeyCommand::kIncr) return value + delta;  // wraps at 2^64
+uint64_t ApplyDelta(OpKind command, uint64_t value, uint64_t delta) {
+  if (command == OpKind::kIncr) return value + delta;  // wraps at 2^64
   return delta > value ? 0 : value - delta;
 }
 
@@ -237,38 +211,38 @@ void StepUnknown(const KeyState& state, const KeyOperation& operation,
   next->push_back(state);
   const int32_t exptime = EffectiveExptime(operation.exptime);
   switch (operation.command) {
-    case KeyCommand::kGet:
-    case KeyCommand::kGets:
+    case OpKind::kGet:
+    case OpKind::kGets:
       return;
-    case KeyCommand::kSet:
+    case OpKind::kSet:
       next->push_back(Written(state, operation.data, operation.flags, exptime));
       return;
-    case KeyCommand::kAdd:
+    case OpKind::kAdd:
       if (!state.present) next->push_back(Written(state, operation.data, operation.flags, exptime));
       return;
-    case KeyCommand::kReplace:
+    case OpKind::kReplace:
       if (state.present) next->push_back(Written(state, operation.data, operation.flags, exptime));
       return;
-    case KeyCommand::kAppend:
-    case KeyCommand::kPrepend:
+    case OpKind::kAppend:
+    case OpKind::kPrepend:
       if (state.present) {
-        const bool append = operation.command == KeyCommand::kAppend;
+        const bool append = operation.command == OpKind::kAppend;
         next->push_back(
             Rewritten(state, append ? state.value + operation.data : operation.data + state.value));
       }
       return;
-    case KeyCommand::kCas: {
+    case OpKind::kCas: {
       KeyState bound = state;
       if (state.present && operation.cas_sent != 0 && Bind(&bound, operation.cas_sent, nullptr)) {
         next->push_back(Written(bound, operation.data, operation.flags, exptime));
       }
       return;
     }
-    case KeyCommand::kDelete:
+    case OpKind::kDelete:
       if (state.present) next->push_back(Vanished(state));
       return;
-    case KeyCommand::kIncr:
-    case KeyCommand::kDecr:
+    case OpKind::kIncr:
+    case OpKind::kDecr:
       if (state.present) {
         if (auto value = NumericValue(state.value)) {
           AppendArithmeticResults(state, ApplyDelta(operation.command, *value, operation.delta),
@@ -276,13 +250,19 @@ void StepUnknown(const KeyState& state, const KeyOperation& operation,
         }
       }
       return;
-    case KeyCommand::kTouch:
+    case OpKind::kTouch:
       if (state.present) {
         KeyState touched = exptime < 0 ? Vanished(state) : state;
         touched.may_expire = touched.present && exptime != 0;
         next->push_back(std::move(touched));
       }
       return;
+    case OpKind::kEvict:
+      if (state.present) next->push_back(Vanished(state));
+      return;
+    case OpKind::kFlushAll:
+    case OpKind::kBadInput:
+      return;  // not operations of a key (ToKeyOperation makes none)
   }
 }
 
@@ -307,8 +287,8 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
   };
 
   switch (operation.command) {
-    case KeyCommand::kGet:
-    case KeyCommand::kGets: {
+    case OpKind::kGet:
+    case OpKind::kGets: {
       if (!expect_absent(O::kMiss)) return false;
       if (outcome == O::kMiss) return true;
       if (state.value != operation.value || state.flags != operation.value_flags) {
@@ -330,10 +310,10 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       next->push_back(std::move(seen));
       return true;
     }
-    case KeyCommand::kSet:
+    case OpKind::kSet:
       next->push_back(Written(state, operation.data, operation.flags, exptime));
       return true;
-    case KeyCommand::kAdd:
+    case OpKind::kAdd:
       if (outcome == O::kNotStored) {
         if (!state.present)
           return Refuse(why, [&] { return std::string("NOT_STORED, but the key is absent"); });
@@ -344,22 +324,22 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
         return Refuse(why, [&] { return std::string("STORED, but " + Holds(state)); });
       next->push_back(Written(state, operation.data, operation.flags, exptime));
       return true;
-    case KeyCommand::kReplace:
-    case KeyCommand::kAppend:
-    case KeyCommand::kPrepend: {
+    case OpKind::kReplace:
+    case OpKind::kAppend:
+    case OpKind::kPrepend: {
       if (!expect_absent(O::kNotStored)) return false;
       if (outcome == O::kNotStored) return true;
-      if (operation.command == KeyCommand::kReplace) {
+      if (operation.command == OpKind::kReplace) {
         next->push_back(Written(state, operation.data, operation.flags, exptime));
         return true;
       }
       // append/prepend keep the item's flags and exptime.
-      const bool append = operation.command == KeyCommand::kAppend;
+      const bool append = operation.command == OpKind::kAppend;
       next->push_back(
           Rewritten(state, append ? state.value + operation.data : operation.data + state.value));
       return true;
     }
-    case KeyCommand::kCas: {
+    case OpKind::kCas: {
       if (!expect_absent(O::kNotFound)) return false;
       if (outcome == O::kNotFound) return true;
       const uint64_t sent = operation.cas_sent;
@@ -388,12 +368,12 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       next->push_back(std::move(refused));
       return true;
     }
-    case KeyCommand::kDelete:
+    case OpKind::kDelete:
       if (!expect_absent(O::kNotFound)) return false;
       if (outcome == O::kDeleted) next->push_back(Vanished(state));
       return true;
-    case KeyCommand::kIncr:
-    case KeyCommand::kDecr: {
+    case OpKind::kIncr:
+    case OpKind::kDecr: {
       if (!expect_absent(O::kNotFound)) return false;
       if (outcome == O::kNotFound) return true;
       const std::optional<uint64_t> value = NumericValue(state.value);
@@ -413,7 +393,7 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       if (expected != operation.number) {
         return Refuse(why, [&] {
           return std::string(std::to_string(operation.number) + ", but " + Holds(state) + " and " +
-                             std::string(CommandText(operation.command)) + " " +
+                             std::string(OpName(operation.command)) + " " +
                              std::to_string(operation.delta) + " gives " +
                              std::to_string(expected));
         });
@@ -421,7 +401,7 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       AppendArithmeticResults(state, expected, next);
       return true;
     }
-    case KeyCommand::kTouch: {
+    case OpKind::kTouch: {
       if (!expect_absent(O::kNotFound)) return false;
       if (outcome == O::kNotFound) return true;
       // touch keeps the unique.
@@ -430,19 +410,29 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
       next->push_back(std::move(touched));
       return true;
     }
+    case OpKind::kEvict:
+      // memcached reclaims an expired item at the LRU tail without
+      // reporting it: a reported eviction was of a live item.
+      if (!state.present)
+        return Refuse(why, [] { return std::string("EVICTED, but the key is absent"); });
+      next->push_back(Vanished(state));
+      return true;
+    case OpKind::kFlushAll:
+    case OpKind::kBadInput:
+      break;  // not operations of a key (ToKeyOperation makes none)
   }
   return false;
 }
 
-bool ObservesAbsence(KeyOutcome outcome, KeyCommand command) {
+bool ObservesAbsence(KeyOutcome outcome, OpKind command) {
   switch (outcome) {
     case KeyOutcome::kMiss:
     case KeyOutcome::kNotFound:
       return true;
     case KeyOutcome::kNotStored:
-      return command != KeyCommand::kAdd;
+      return command != OpKind::kAdd;
     case KeyOutcome::kStored:
-      return command == KeyCommand::kAdd;
+      return command == OpKind::kAdd;
     default:
       return false;
   }
@@ -451,13 +441,13 @@ bool ObservesAbsence(KeyOutcome outcome, KeyCommand command) {
 }  // namespace
 
 std::optional<uint64_t> KeyOperation::MentionedUnique() const {
-  if (command == KeyCommand::kCas) return cas_sent;
+  if (command == OpKind::kCas) return cas_sent;
   if (outcome == KeyOutcome::kHit && unique.value_or(0) != 0) return unique;
   return std::nullopt;
 }
 
 bool KeyOperation::MayBindUnique() const {
-  if (command == KeyCommand::kCas) {
+  if (command == OpKind::kCas) {
     return outcome == KeyOutcome::kStored || outcome == KeyOutcome::kUnknown;
   }
   return MentionedUnique().has_value();
@@ -466,13 +456,13 @@ bool KeyOperation::MayBindUnique() const {
 bool ToKeyOperation(const HistoryEvent& invoke, const HistoryEvent* ok, KeyOperation* operation,
                     std::string* error) {
   *operation = KeyOperation{};
-  const auto command = std::find_if(kCommands.begin(), kCommands.end(),
-                                    [&](const CommandName& c) { return c.name == invoke.f; });
-  if (command == kCommands.end()) {
+  const auto command = std::find_if(kKeyCommands.begin(), kKeyCommands.end(),
+                                    [&](OpKind kind) { return OpName(kind) == invoke.f; });
+  if (command == kKeyCommands.end()) {
     *error = "unknown operation \"" + invoke.f + "\"";
     return false;
   }
-  operation->command = command->command;
+  operation->command = *command;
   const auto missing = [&](const char* field) {
     *error = invoke.f + " without " + field;
     return false;
@@ -483,15 +473,15 @@ bool ToKeyOperation(const HistoryEvent& invoke, const HistoryEvent* ok, KeyOpera
     operation->flags = invoke.flags.value_or(0);
     operation->exptime = invoke.exptime.value_or(0);
   }
-  if (operation->command == KeyCommand::kCas) {
+  if (operation->command == OpKind::kCas) {
     if (!invoke.cas) return missing("cas");
     operation->cas_sent = *invoke.cas;
   }
-  if (operation->command == KeyCommand::kIncr || operation->command == KeyCommand::kDecr) {
+  if (operation->command == OpKind::kIncr || operation->command == OpKind::kDecr) {
     if (!invoke.delta) return missing("delta");
     operation->delta = *invoke.delta;
   }
-  if (operation->command == KeyCommand::kTouch) {
+  if (operation->command == OpKind::kTouch) {
     if (!invoke.exptime) return missing("exptime");
     operation->exptime = *invoke.exptime;
   }
@@ -524,16 +514,16 @@ bool ToKeyOperation(const HistoryEvent& invoke, const HistoryEvent* ok, KeyOpera
 }
 
 std::string DescribeOperation(const KeyOperation& operation) {
-  std::string out(CommandText(operation.command));
+  std::string out(OpName(operation.command));
   if (IsStorage(operation.command)) {
     out += " " + QuoteBytes(operation.data) + " flags " + std::to_string(operation.flags);
     if (operation.exptime != 0) out += " exptime " + std::to_string(operation.exptime);
   }
-  if (operation.command == KeyCommand::kCas) out += " unique " + std::to_string(operation.cas_sent);
-  if (operation.command == KeyCommand::kIncr || operation.command == KeyCommand::kDecr) {
+  if (operation.command == OpKind::kCas) out += " unique " + std::to_string(operation.cas_sent);
+  if (operation.command == OpKind::kIncr || operation.command == OpKind::kDecr) {
     out += " " + std::to_string(operation.delta);
   }
-  if (operation.command == KeyCommand::kTouch) {
+  if (operation.command == OpKind::kTouch) {
     out += " exptime " + std::to_string(operation.exptime);
   }
   out += " -> ";
@@ -573,6 +563,21 @@ bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyMode
     problem += " (written without exptime, and evictions are not allowed)";
   }
   return Refuse(why, [&] { return std::move(problem); });
+}
+
+bool ObservesOnly(const KeyOperation& operation) {
+  using O = KeyOutcome;
+  switch (operation.outcome) {
+    case O::kHit:
+    case O::kMiss:
+    case O::kNotFound:
+    case O::kNotStored:
+    case O::kExists:
+    case O::kNonNumeric:
+      return true;
+    default:
+      return false;
+  }
 }
 
 void ForgetPastUnique(uint64_t unique, KeyState* state) {

@@ -27,23 +27,9 @@
 #include <vector>
 
 #include "history.h"
+#include "operation.h"
 
 namespace mcspec::sim {
-
-enum class KeyCommand {
-  kGet,
-  kGets,
-  kSet,
-  kAdd,
-  kReplace,
-  kAppend,
-  kPrepend,
-  kCas,
-  kDelete,
-  kIncr,
-  kDecr,
-  kTouch
-};
 
 enum class KeyOutcome {
   kUnknown,  // an info operation: any outcome, or no effect at all
@@ -56,12 +42,14 @@ enum class KeyOutcome {
   kDeleted,
   kNumber,
   kNonNumeric,
-  kTouched
+  kTouched,
+  kEvicted
 };
 
 // One operation on the key: the request and, unless unknown, its outcome.
+// Its command is one of OpKind's but flush_all and bad, which name no key.
 struct KeyOperation {
-  KeyCommand command = KeyCommand::kGet;
+  OpKind command = OpKind::kGet;
   std::string data;       // storage commands: the data block
   uint32_t flags = 0;     // storage commands
   int64_t exptime = 0;    // storage commands and touch, as sent
@@ -121,6 +109,12 @@ struct KeyModelOptions {
 // the outcome is impossible from `state`, with the reason in *why if given.
 bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyModelOptions& options,
              std::vector<KeyState>* next, std::string* why);
+
+// Whether the operation only observes the key: from every state, each
+// state it may leave is that state, or that state vanished (when it may), or
+// that state with more known of its unique. So no state it leaves allows
+// more than the state it came from.
+bool ObservesOnly(const KeyOperation& operation);
 
 // States that differ only in what no operation still to be checked can
 // tell apart behave alike; forgetting it lets them compare equal.

@@ -8,14 +8,14 @@
 namespace mcspec::sim {
 namespace {
 
-KeyOperation Op(KeyCommand command, KeyOutcome outcome) {
+KeyOperation Op(OpKind command, KeyOutcome outcome) {
   KeyOperation op;
   op.command = command;
   op.outcome = outcome;
   return op;
 }
 
-KeyOperation Store(KeyCommand command, std::string data, KeyOutcome outcome, uint32_t flags = 0,
+KeyOperation Store(OpKind command, std::string data, KeyOutcome outcome, uint32_t flags = 0,
                    int64_t exptime = 0) {
   KeyOperation op = Op(command, outcome);
   op.data = std::move(data);
@@ -25,7 +25,7 @@ KeyOperation Store(KeyCommand command, std::string data, KeyOutcome outcome, uin
 }
 
 KeyOperation Hit(std::string value, uint32_t flags = 0, std::optional<uint64_t> unique = {}) {
-  KeyOperation op = Op(unique ? KeyCommand::kGets : KeyCommand::kGet, KeyOutcome::kHit);
+  KeyOperation op = Op(unique ? OpKind::kGets : OpKind::kGet, KeyOutcome::kHit);
   op.value = std::move(value);
   op.value_flags = flags;
   op.unique = unique;
@@ -33,13 +33,12 @@ KeyOperation Hit(std::string value, uint32_t flags = 0, std::optional<uint64_t> 
 }
 
 KeyOperation Cas(std::string data, uint64_t unique, KeyOutcome outcome) {
-  KeyOperation op = Store(KeyCommand::kCas, std::move(data), outcome);
+  KeyOperation op = Store(OpKind::kCas, std::move(data), outcome);
   op.cas_sent = unique;
   return op;
 }
 
-KeyOperation Arithmetic(KeyCommand command, uint64_t delta, KeyOutcome outcome,
-                        uint64_t number = 0) {
+KeyOperation Arithmetic(OpKind command, uint64_t delta, KeyOutcome outcome, uint64_t number = 0) {
   KeyOperation op = Op(command, outcome);
   op.delta = delta;
   op.number = number;
@@ -83,7 +82,7 @@ using ::testing::TestWithParam;
 TEST(KeyModel, StorageCommandsFollowPresence) {
   const KeyState absent;
   const KeyState present = Holding("a", 5);
-  using C = KeyCommand;
+  using C = OpKind;
   using O = KeyOutcome;
   EXPECT_EQ(Values(After(absent, Store(C::kSet, "b", O::kStored))), std::vector<std::string>{"b"});
   EXPECT_EQ(Values(After(present, Store(C::kSet, "b", O::kStored))), std::vector<std::string>{"b"});
@@ -107,15 +106,15 @@ TEST(KeyModel, StorageCommandsFollowPresence) {
 
 TEST(KeyModel, AppendAndPrependKeepTheItemsFlags) {
   const KeyState present = Holding("mid", 7);
-  const auto appended = After(present, Store(KeyCommand::kAppend, "+", KeyOutcome::kStored, 99));
+  const auto appended = After(present, Store(OpKind::kAppend, "+", KeyOutcome::kStored, 99));
   ASSERT_EQ(appended.size(), 1u);
   EXPECT_EQ(appended[0].value, "mid+");
   EXPECT_EQ(appended[0].flags, 7u);
-  const auto prepended = After(present, Store(KeyCommand::kPrepend, "-", KeyOutcome::kStored, 99));
+  const auto prepended = After(present, Store(OpKind::kPrepend, "-", KeyOutcome::kStored, 99));
   ASSERT_EQ(prepended.size(), 1u);
   EXPECT_EQ(prepended[0].value, "-mid");
   EXPECT_EQ(prepended[0].flags, 7u);
-  EXPECT_TRUE(After(KeyState{}, Store(KeyCommand::kAppend, "+", KeyOutcome::kStored)).empty());
+  EXPECT_TRUE(After(KeyState{}, Store(OpKind::kAppend, "+", KeyOutcome::kStored)).empty());
 }
 
 TEST(KeyModel, ReadsCompareValueAndFlags) {
@@ -124,25 +123,25 @@ TEST(KeyModel, ReadsCompareValueAndFlags) {
   EXPECT_EQ(Why(present, Hit("a", 6)), "HIT \"a\" flags 6, but the key holds \"a\" flags 5");
   EXPECT_EQ(Why(present, Hit("b", 5)), "HIT \"b\" flags 5, but the key holds \"a\" flags 5");
   EXPECT_EQ(Why(KeyState{}, Hit("a", 5)), "HIT, but the key is absent");
-  EXPECT_EQ(Why(present, Op(KeyCommand::kGet, KeyOutcome::kMiss)),
+  EXPECT_EQ(Why(present, Op(OpKind::kGet, KeyOutcome::kMiss)),
             "MISS, but the key holds \"a\" flags 5 (written without exptime, and evictions are "
             "not allowed)");
 }
 
 TEST(KeyModel, ItemsWithExptimeOrEvictionsMayVanish) {
-  const KeyOperation miss = Op(KeyCommand::kGet, KeyOutcome::kMiss);
+  const KeyOperation miss = Op(OpKind::kGet, KeyOutcome::kMiss);
   EXPECT_TRUE(After(Holding("a"), miss).empty());
   EXPECT_EQ(After(Holding("a"), miss, KeyModelOptions{.evictions = true}).size(), 1u);
-  const auto expiring = After(KeyState{}, Store(KeyCommand::kSet, "a", KeyOutcome::kStored, 0, 60));
+  const auto expiring = After(KeyState{}, Store(OpKind::kSet, "a", KeyOutcome::kStored, 0, 60));
   ASSERT_EQ(expiring.size(), 1u);
   EXPECT_TRUE(expiring[0].may_expire);
   EXPECT_EQ(After(expiring[0], miss).size(), 1u);
   EXPECT_EQ(After(expiring[0], Hit("a")).size(), 1u);
   // A negative exptime stores an item nobody sees.
-  EXPECT_EQ(Values(After(Holding("a"), Store(KeyCommand::kSet, "b", KeyOutcome::kStored, 0, -1))),
+  EXPECT_EQ(Values(After(Holding("a"), Store(OpKind::kSet, "b", KeyOutcome::kStored, 0, -1))),
             std::vector<std::string>{"<absent>"});
   // touch changes whether the item may expire.
-  KeyOperation touch = Op(KeyCommand::kTouch, KeyOutcome::kTouched);
+  KeyOperation touch = Op(OpKind::kTouch, KeyOutcome::kTouched);
   touch.exptime = 0;
   EXPECT_FALSE(After(expiring[0], touch).back().may_expire);
   touch.exptime = 10;
@@ -150,8 +149,29 @@ TEST(KeyModel, ItemsWithExptimeOrEvictionsMayVanish) {
   EXPECT_TRUE(After(KeyState{}, touch).empty());
 }
 
+TEST(KeyModel, AReportedEvictionRemovesALiveItem) {
+  const KeyOperation evict = Op(OpKind::kEvict, KeyOutcome::kEvicted);
+  EXPECT_EQ(Values(After(Holding("a"), evict)), std::vector<std::string>{"<absent>"});
+  EXPECT_EQ(Why(KeyState{}, evict), "EVICTED, but the key is absent");
+  EXPECT_FALSE(ObservesOnly(evict));
+}
+
+TEST(KeyModel, ObservationsOnlyNarrowTheState) {
+  EXPECT_TRUE(ObservesOnly(Hit("a")));
+  EXPECT_TRUE(ObservesOnly(Hit("a", 0, 7)));
+  EXPECT_TRUE(ObservesOnly(Op(OpKind::kGet, KeyOutcome::kMiss)));
+  EXPECT_TRUE(ObservesOnly(Store(OpKind::kAdd, "a", KeyOutcome::kNotStored)));
+  EXPECT_TRUE(ObservesOnly(Cas("a", 7, KeyOutcome::kExists)));
+  EXPECT_TRUE(ObservesOnly(Op(OpKind::kDelete, KeyOutcome::kNotFound)));
+  EXPECT_TRUE(ObservesOnly(Arithmetic(OpKind::kIncr, 1, KeyOutcome::kNonNumeric)));
+  EXPECT_FALSE(ObservesOnly(Store(OpKind::kAdd, "a", KeyOutcome::kStored)));
+  EXPECT_FALSE(ObservesOnly(Op(OpKind::kDelete, KeyOutcome::kDeleted)));
+  EXPECT_FALSE(ObservesOnly(Op(OpKind::kTouch, KeyOutcome::kTouched)));
+  EXPECT_FALSE(ObservesOnly(Op(OpKind::kGet, KeyOutcome::kUnknown)));
+}
+
 TEST(KeyModel, IncrWrapsAndDecrStopsAtZero) {
-  using C = KeyCommand;
+  using C = OpKind;
   using O = KeyOutcome;
   const KeyState max = Holding("18446744073709551615");
   EXPECT_EQ(Values(After(max, Arithmetic(C::kIncr, 1, O::kNumber, 0))),
@@ -168,20 +188,19 @@ TEST(KeyModel, IncrWrapsAndDecrStopsAtZero) {
 
 TEST(KeyModel, ShorterDecimalsArePaddedInPlaceOrWrittenExactly) {
   const auto after =
-      After(Holding("100", 3), Arithmetic(KeyCommand::kDecr, 1, KeyOutcome::kNumber, 99));
+      After(Holding("100", 3), Arithmetic(OpKind::kDecr, 1, KeyOutcome::kNumber, 99));
   EXPECT_EQ(Values(after), (std::vector<std::string>{"99 ", "99"}));
   for (const KeyState& state : after) EXPECT_EQ(state.flags, 3u);
   // The padded item keeps its length: the next decr can pad further.
-  EXPECT_EQ(
-      Values(After(Holding("99 "), Arithmetic(KeyCommand::kDecr, 90, KeyOutcome::kNumber, 9))),
-      (std::vector<std::string>{"9  ", "9"}));
+  EXPECT_EQ(Values(After(Holding("99 "), Arithmetic(OpKind::kDecr, 90, KeyOutcome::kNumber, 9))),
+            (std::vector<std::string>{"9  ", "9"}));
 }
 
 TEST(KeyModel, NumbersAreParsedAsMemcachedDoes) {
   const auto numeric = [](const std::string& value) {
     std::vector<KeyState> next;
-    return StepKey(Holding(value), Arithmetic(KeyCommand::kIncr, 0, KeyOutcome::kNonNumeric), {},
-                   &next, nullptr) == false;
+    return StepKey(Holding(value), Arithmetic(OpKind::kIncr, 0, KeyOutcome::kNonNumeric), {}, &next,
+                   nullptr) == false;
   };
   EXPECT_TRUE(numeric("7"));
   EXPECT_TRUE(numeric("7 "));
@@ -228,14 +247,14 @@ TEST(KeyModel, CasUniquesBindToVersions) {
 
 TEST(KeyModel, TouchKeepsTheUniqueAndWritesChangeIt) {
   const KeyState seen = After(Holding("a"), Hit("a", 0, 17))[0];
-  KeyOperation touch = Op(KeyCommand::kTouch, KeyOutcome::kTouched);
+  KeyOperation touch = Op(OpKind::kTouch, KeyOutcome::kTouched);
   touch.exptime = 100;
   EXPECT_EQ(After(After(seen, touch)[0], Hit("a", 0, 17)).size(), 1u);
   const KeyState incremented =
-      After(Holding("1"), Arithmetic(KeyCommand::kIncr, 1, KeyOutcome::kNumber, 2))[0];
+      After(Holding("1"), Arithmetic(OpKind::kIncr, 1, KeyOutcome::kNumber, 2))[0];
   EXPECT_EQ(incremented.unique_known, KeyState::Unique::kUnknown);
-  const KeyState appended = After(
-      After(seen, Store(KeyCommand::kAppend, "b", KeyOutcome::kStored))[0], Hit("ab", 0, 20))[0];
+  const KeyState appended =
+      After(After(seen, Store(OpKind::kAppend, "b", KeyOutcome::kStored))[0], Hit("ab", 0, 20))[0];
   EXPECT_EQ(appended.retired, std::vector<uint64_t>{17});
 }
 
@@ -253,7 +272,7 @@ TEST(KeyModel, ForgottenUniquesStillDifferFromMentionedOnes) {
 TEST(KeyModel, PastUniquesAreForgottenApartFromThePresentOne) {
   KeyState state = After(Holding("a"), Cas("b", 5, KeyOutcome::kExists))[0];
   state = After(state, Hit("a", 0, 17))[0];
-  state = After(state, Store(KeyCommand::kSet, "b", KeyOutcome::kStored))[0];
+  state = After(state, Store(OpKind::kSet, "b", KeyOutcome::kStored))[0];
   state = After(state, Hit("b", 0, 20))[0];
   EXPECT_EQ(state.retired, std::vector<uint64_t>{17});
   ForgetPastUnique(17, &state);
@@ -274,11 +293,11 @@ TEST(KeyModel, PastUniquesAreForgottenApartFromThePresentOne) {
 }
 
 TEST(KeyModel, UnknownOutcomesMayOrMayNotTakeEffect) {
-  const KeyOperation set = Store(KeyCommand::kSet, "b", KeyOutcome::kUnknown);
+  const KeyOperation set = Store(OpKind::kSet, "b", KeyOutcome::kUnknown);
   EXPECT_EQ(Values(After(Holding("a"), set)), (std::vector<std::string>{"a", "b"}));
-  KeyOperation decr = Arithmetic(KeyCommand::kDecr, 1, KeyOutcome::kUnknown);
+  KeyOperation decr = Arithmetic(OpKind::kDecr, 1, KeyOutcome::kUnknown);
   EXPECT_EQ(Values(After(Holding("10"), decr)), (std::vector<std::string>{"10", "9 ", "9"}));
-  EXPECT_EQ(Values(After(KeyState{}, Store(KeyCommand::kReplace, "b", KeyOutcome::kUnknown))),
+  EXPECT_EQ(Values(After(KeyState{}, Store(OpKind::kReplace, "b", KeyOutcome::kUnknown))),
             std::vector<std::string>{"<absent>"});
   const KeyState seen = After(Holding("a"), Hit("a", 0, 17))[0];
   EXPECT_EQ(Values(After(seen, Cas("b", 17, KeyOutcome::kUnknown))),

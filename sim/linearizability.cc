@@ -178,8 +178,8 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     const HistoryOperation& op = *checked[i];
     order.emplace_back(op.invoke_event, i, true);
     // Unknown outcomes may take effect any time after the invoke: their
-    // return entries go after everything, in invoke order.
-    const bool returned = op.completion == EventType::kOk;
+    // return entries go after everything, in invoke order, unless settled.
+    const bool returned = op.completion == EventType::kOk || op.settled;
     order.emplace_back(returned ? op.complete_event : never - n + i, i, false);
   }
   std::sort(order.begin(), order.end());
@@ -217,6 +217,8 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   // states that has consumed more of them, since unconsumed ones can still
   // take no effect at the end. So the search need not explore every way of
   // placing them.
+  std::vector<bool> observes_only(n);
+  for (uint32_t i = 0; i < n; ++i) observes_only[i] = ObservesOnly(checked[i]->operation);
   std::vector<uint32_t> rank(n);  // among the known, or among the unknown
   std::vector<bool> known(n);
   size_t known_count = 0;
@@ -239,6 +241,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     StateSet states;
     uint64_t cache_bucket;
     size_t cache_index;
+    bool forced;  // the only operation tried at its node
   };
   std::vector<Frame> calls;
   LinearizedSet linearized(known_count);
@@ -265,31 +268,74 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   bool recorded = false;
   size_t recorded_prefix = 0;
 
+  const auto out_of_budget = [&] {
+    return options.step_budget != 0 && result.steps >= options.step_budget;
+  };
+  const auto step = [&](uint32_t op) {
+    ++result.steps;
+    next.clear();
+    for (const KeyState& state : states) {
+      StepKey(state, checked[op]->operation, options.model, &next, nullptr);
+    }
+    std::sort(next.begin(), next.end());
+    next.erase(std::unique(next.begin(), next.end()), next.end());
+  };
+  // The first return entry: once every operation that may go next was
+  // tried, a dead end.
+  const auto dead_end = [&entries] {
+    int at = entries.first();
+    while (entries[at].call) at = entries[at].next;
+    return at;
+  };
+  // An observation that the present states all pass unchanged is forced:
+  // it narrows (key_model.h, ObservesOnly), so any linearization from here
+  // stays one with it moved to the front. Nothing else is tried at such a
+  // node. Returns the operation's call entry, with `next` computed, or -1.
+  const auto find_forced = [&] {
+    for (int at = entries.first(); at != -1 && entries[at].call; at = entries[at].next) {
+      const uint32_t op = entries[at].op;
+      if (!observes_only[op]) continue;
+      if (out_of_budget()) break;
+      step(op);
+      if (next == states) return at;
+    }
+    return -1;
+  };
+
   int entry = entries.first();
+  bool forced = false;  // `entry` is forced, and `next` holds its states
+  const auto enter_node = [&] {
+    entry = find_forced();
+    forced = entry != -1;
+    if (!forced) entry = entries.first();
+  };
+  enter_node();
   while (entries.first() != -1) {
     const Node& node = entries[entry];
     if (node.call) {
-      if (options.step_budget != 0 && result.steps >= options.step_budget) {
-        result.verdict = Verdict::kUnknown;
-        return result;
-      }
-      ++result.steps;
-      const KeyOperation& operation = checked[node.op]->operation;
-      next.clear();
-      for (const KeyState& state : states) {
-        StepKey(state, operation, options.model, &next, nullptr);
+      if (!forced) {
+        if (out_of_budget()) {
+          result.verdict = Verdict::kUnknown;
+          return result;
+        }
+        step(node.op);
       }
       if (!next.empty()) {
         count_linearized(node.op, -1);
         if (const int id = mention[node.op]; id >= 0) {
+          bool forgot = false;
           if (mentions_left[id] == 0) {
             for (KeyState& state : next) ForgetUnique(unique_of[id], &state);
+            forgot = true;
           } else if (binders_left[id] == 0) {
             for (KeyState& state : next) ForgetPastUnique(unique_of[id], &state);
+            forgot = true;
+          }
+          if (forgot) {
+            std::sort(next.begin(), next.end());
+            next.erase(std::unique(next.begin(), next.end()), next.end());
           }
         }
-        std::sort(next.begin(), next.end());
-        next.erase(std::unique(next.begin(), next.end()), next.end());
         mark(node.op);
         CacheEntry candidate{linearized.ToCompact(), consumed.ToCompact(), {}};
         const uint64_t bucket_hash = linearized.hash() ^ Mix(HashStates(next));
@@ -301,17 +347,18 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
         if (!seen) {
           candidate.states = next;
           bucket.push_back(std::move(candidate));
-          calls.push_back(Frame{entry, std::move(states), bucket_hash, bucket.size() - 1});
+          calls.push_back(Frame{entry, std::move(states), bucket_hash, bucket.size() - 1, forced});
           states = std::move(next);
           next = StateSet();
           entries.Lift(entry);
-          entry = entries.first();
+          enter_node();
           continue;
         }
         unmark(node.op);
         count_linearized(node.op, +1);
       }
-      entry = node.next;
+      entry = forced ? dead_end() : node.next;
+      forced = false;
       continue;
     }
     // A return entry: its operation had to be linearized by now.
@@ -336,6 +383,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     Frame& top = calls.back();
     cache[top.cache_bucket][top.cache_index].on_path = false;
     entry = top.call;
+    const bool was_forced = top.forced;
     states = std::move(top.states);
     calls.pop_back();
     recorded_prefix = std::min(recorded_prefix, calls.size());
@@ -343,7 +391,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     unmark(op);
     count_linearized(op, +1);
     entries.Unlift(entry);
-    entry = entries[entry].next;
+    entry = was_forced ? dead_end() : entries[entry].next;
   }
   return result;
 }
@@ -410,10 +458,15 @@ KeyFailure ExplainFailure(const std::string& key,
   text += "after which the key is " + DescribeStates(failure.states_after) + ".\n";
   const HistoryOperation& deadline = failure.operations[failure.deadline];
   text += deadline.Describe();
-  text += deadline.completion == EventType::kOk
-              ? " completed at " + std::to_string(*deadline.complete_time) +
-                    " and must have taken effect by then"
-              : " is the last to place";
+  if (deadline.completion == EventType::kOk) {
+    text += " completed at " + std::to_string(*deadline.complete_time) +
+            " and must have taken effect by then";
+  } else if (deadline.settled) {
+    text += " settled at " + std::to_string(*deadline.complete_time) +
+            " and must have taken effect by then, or never";
+  } else {
+    text += " is the last to place";
+  }
   text += failure.stuck.empty() ? ", but" : ", but no operation can go next:\n";
   for (size_t i = 0; i < failure.stuck.size(); ++i) {
     text += "  " + failure.operations[failure.stuck[i]].Describe() + ": " +
@@ -479,6 +532,7 @@ bool CollectOperations(const std::vector<HistoryEvent>& events,
                   " but invoked " + invoke.f + " " + QuoteBytes(invoke.key));
     }
     op.completion = event.type;
+    op.settled = event.type == EventType::kInfo && event.settled;
     op.complete_event = i + 1;
     op.complete_time = event.time;
     if (event.type == EventType::kInfo) ended.insert(event.process);
@@ -506,7 +560,7 @@ CheckResult CheckOperations(const std::vector<HistoryOperation>& operations,
     for (uint32_t i = 0; i < key_operations.size(); ++i) {
       const HistoryOperation& op = *key_operations[i];
       const bool read =
-          op.operation.command == KeyCommand::kGet || op.operation.command == KeyCommand::kGets;
+          op.operation.command == OpKind::kGet || op.operation.command == OpKind::kGets;
       if (op.completion == EventType::kFail) continue;
       if (op.completion != EventType::kOk && read) continue;
       checked.push_back(&op);

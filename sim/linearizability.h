@@ -8,11 +8,14 @@
 // of Wing and Gong as refined by Lowe and used by Porcupine: a linked list of
 // call and return entries, operations lifted out as they are linearized,
 // backtracking, and a cache of (linearized set, model states) already
-// explored.
+// explored. An operation that only observes the key (ObservesOnly) and that
+// the present states all pass unchanged is linearized at once with no
+// alternative tried: moved to the front, it keeps any linearization one, and
+// without this the search explores every subset of the writes open with it.
 //
 // `fail` operations took no effect and are left out; `info` operations (and
 // operations never completed) may take effect at any point after their
-// invoke, or never.
+// invoke (before their completion if settled), or never.
 #ifndef MCSPEC_SIM_LINEARIZABILITY_H_
 #define MCSPEC_SIM_LINEARIZABILITY_H_
 
@@ -34,6 +37,7 @@ struct HistoryOperation {
   std::string key;
   int64_t invoke_time = 0;
   EventType completion = EventType::kInfo;  // kOk, kFail, or kInfo (also: never completed)
+  bool settled = false;                     // an info that took effect by its completion, or never
   std::optional<int64_t> complete_time;     // none when never completed
   KeyOperation operation;
 

@@ -262,6 +262,22 @@ TEST(Linearizability, InfoOperationsTakeEffectOnceOrNever) {
       Linearizable({Set("a").first, Set("a").second, lost_set, Get("b").first, Get("b").second}));
 }
 
+TEST(Linearizability, SettledInfoOperationsTookEffectBeforeTheirCompletionOrNever) {
+  const HistoryEvent lost_set = Call(2, "set", Fields().Value("b"));
+  HistoryEvent settled = Lost(EventType::kInfo, 2, "set");
+  settled.settled = true;
+  EXPECT_TRUE(Linearizable(
+      {Set("a").first, Set("a").second, lost_set, settled, Get("a").first, Get("a").second}));
+  EXPECT_TRUE(Linearizable(
+      {Set("a").first, Set("a").second, lost_set, settled, Get("b").first, Get("b").second}));
+  // Unlike an unsettled info, not after its completion.
+  EXPECT_FALSE(Linearizable({Set("a").first, Set("a").second, lost_set, settled, Get("a").first,
+                             Get("a").second, Get("b").first, Get("b").second}));
+  // Before it, at any point after the invoke.
+  EXPECT_TRUE(Linearizable({Set("a").first, Set("a").second, lost_set, Get("a").first,
+                            Get("a").second, Get("b").first, Get("b").second, settled}));
+}
+
 TEST(Linearizability, FailedOperationsTookNoEffect) {
   EXPECT_FALSE(Linearizable({Set("a").first, Set("a").second, Call(2, "set", Fields().Value("b")),
                              Lost(EventType::kFail, 2, "set"), Get("b").first, Get("b").second}));
@@ -305,6 +321,36 @@ TEST(Linearizability, ChecksEachKeyOnItsOwn) {
   ASSERT_EQ(result.failures.size(), 1u);
   EXPECT_EQ(result.failures[0].key, "y");
   EXPECT_EQ(result.failures[0].operations.size(), 2u);
+}
+
+TEST(Linearizability, AReportedEvictionExplainsAMiss) {
+  const auto evict = [](uint64_t process) {
+    return std::pair{Call(process, "evict"), Ok(process, "evict", "EVICTED")};
+  };
+  EXPECT_TRUE(Linearizable(Sequential({Set("a"), evict(2), Get(std::nullopt)})));
+  EXPECT_FALSE(Linearizable(Sequential({Set("a"), evict(2), Get("a")})));
+  // Only a live item is evicted.
+  EXPECT_FALSE(Linearizable(Sequential({Set("a"), evict(2), evict(3)})));
+}
+
+// Many writes open at once, each read by a read open with them: the real
+// order is write 0, read 0, write 1, read 1, ... Trying writes in invoke
+// order, the search would explore the subsets of writes before the reads;
+// reads that leave the states as they are go first instead.
+TEST(Linearizability, ReadsThatChangeNothingGoFirst) {
+  constexpr int kWrites = 40;
+  std::vector<HistoryEvent> events;
+  for (int i = 0; i < kWrites; ++i) {
+    events.push_back(Call(i, "set", Fields().Value("v" + std::to_string(i))));
+  }
+  for (int i = 0; i < kWrites; ++i) events.push_back(Call(kWrites + i, "get"));
+  for (int i = 0; i < kWrites; ++i) {
+    events.push_back(Ok(kWrites + i, "get", "HIT", Fields().Hit("v" + std::to_string(i))));
+    events.push_back(Ok(i, "set", "STORED"));
+  }
+  const CheckResult result = Check(events, WithBudget(100'000));
+  EXPECT_EQ(result.verdict, Verdict::kLinearizable);
+  EXPECT_LT(result.steps, 10'000u);
 }
 
 TEST(Linearizability, ReportsUnknownWhenTheBudgetRunsOut) {

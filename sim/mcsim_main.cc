@@ -2,7 +2,8 @@
 // against the reference server. Subcommands live in one dispatch table.
 //
 //   mcsim run --seed N [--seeds A..B] [--ops N] [--clients N] [--history FILE]
-//             [--trace FILE] [--check-determinism] [--inject-bug NAME]... [--quiet]
+//             [--trace FILE] [--check-determinism] [--check-linearizable] [--event-log FILE]
+//             [--inject-bug NAME]... [--quiet]
 //   mcsim run --target HOST:PORT --seed N [--ops N | --duration S] [--clients N]
 //             [--history FILE] [--html OUT]
 //   mcsim replay TRACE
@@ -36,6 +37,7 @@ int Usage(const char* why) {
   std::cerr << "mcsim: " << why << "\n"
             << "usage: mcsim run --seed N [--seeds A..B] [--ops N] [--clients N]\n"
             << "                 [--history FILE] [--trace FILE] [--check-determinism]\n"
+            << "                 [--check-linearizable] [--event-log FILE]\n"
             << "                 [--inject-bug NAME]... [--quiet]\n"
             << "       mcsim run --target HOST:PORT --seed N [--ops N | --duration S]\n"
             << "                 [--clients N] [--history FILE] [--html OUT]\n"
@@ -72,6 +74,7 @@ void PrintSummary(const RunOptions& options, const RunResult& r) {
 bool CheckDeterminism(const RunOptions& options, const RunResult& first) {
   RunOptions again = options;
   again.history = nullptr;
+  again.event_log = nullptr;
   again.trace = nullptr;
   again.compare_with = &first.event_hashes;
   const RunResult second = RunSimulation(again);
@@ -88,6 +91,7 @@ bool CheckDeterminism(const RunOptions& options, const RunResult& first) {
   RunOptions describe = options;
   describe.history = nullptr;
   describe.trace = nullptr;
+  describe.event_log = nullptr;
   describe.describe_event = index;
   const RunResult first_again = RunSimulation(describe);
   std::printf(
@@ -111,6 +115,8 @@ int RunCommand(const std::vector<std::string>& args) {
   std::string history_path;
   std::string trace_path;
   bool check_determinism = false;
+  bool check_linearizable = false;
+  std::string event_log_path;
   bool quiet = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -153,6 +159,12 @@ int RunCommand(const std::vector<std::string>& args) {
       options.bugs.push_back(*v);
     } else if (arg == "--check-determinism") {
       check_determinism = true;
+    } else if (arg == "--event-log") {
+      const std::string* v = value();
+      if (v == nullptr) return Usage("--event-log needs a file");
+      event_log_path = *v;
+    } else if (arg == "--check-linearizable") {
+      check_linearizable = true;
     } else if (arg == "--quiet") {
       quiet = true;
     } else {
@@ -173,6 +185,13 @@ int RunCommand(const std::vector<std::string>& args) {
       history.open(path(history_path));
       options.history = &history;
     }
+    std::ofstream event_log;
+    if (!event_log_path.empty()) {
+      event_log.open(path(event_log_path));
+      options.event_log = &event_log;
+    }
+    std::ostringstream recorded;  // the history to check
+    if (check_linearizable) options.history = &recorded;
     if (!trace_path.empty()) {
       trace.open(path(trace_path));
       options.trace = &trace;
@@ -192,6 +211,7 @@ int RunCommand(const std::vector<std::string>& args) {
         std::ofstream out(trace_file);
         RunOptions record = options;
         record.history = nullptr;
+        record.event_log = nullptr;
         record.trace = &out;
         record.keep_event_hashes = false;
         RunSimulation(record);
@@ -203,6 +223,19 @@ int RunCommand(const std::vector<std::string>& args) {
     if (check_determinism && !CheckDeterminism(options, result)) {
       std::printf("reproduce: %s --check-determinism\n", ReproduceCommand(options).c_str());
       return 1;
+    }
+    if (check_linearizable) {
+      if (history.is_open()) history << recorded.str();
+      std::string summary;
+      std::string details;
+      const int status = CheckRecordedHistory(recorded.str(), &summary, &details);
+      std::printf("seed %llu: history %s\n%s", static_cast<unsigned long long>(seed),
+                  summary.c_str(), status == 0 && quiet ? "" : details.c_str());
+      if (status != 0) {
+        std::printf("reproduce: %s --history h.jsonl && mcsim check h.jsonl\n",
+                    ReproduceCommand(options).c_str());
+        return 1;
+      }
     }
     std::fflush(stdout);
   }

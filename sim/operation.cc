@@ -65,7 +65,7 @@ std::string Printable(std::string_view text, size_t limit) {
 const char* OpName(OpKind kind) {
   static constexpr const char* kNames[] = {"get",    "gets",    "set",       "add",    "replace",
                                            "append", "prepend", "cas",       "delete", "incr",
-                                           "decr",   "touch",   "flush_all", "bad"};
+                                           "decr",   "touch",   "flush_all", "bad",    "evict"};
   return kNames[static_cast<int>(kind)];
 }
 
@@ -123,6 +123,7 @@ void EncodeRequest(const Operation& op, std::string* out) {
       }
       break;
     case OpKind::kBadInput:
+    case OpKind::kEvict:
       break;
   }
   if (op.noreply) out->append(" noreply");

@@ -32,9 +32,13 @@ enum class OpKind : uint8_t {
   kTouch,
   kFlushAll,
   kBadInput,
+  // Not a request: an eviction the server reported, as histories record it
+  // (history.h, key_model.h).
+  kEvict,
 };
 
-// memcached's command word ("get", "flush_all", ...); "bad" for kBadInput.
+// memcached's command word ("get", "flush_all", ...); "bad" for kBadInput,
+// "evict" for kEvict: the operation names of histories (history.h).
 const char* OpName(OpKind kind);
 bool IsStorage(OpKind kind);  // set, add, replace, append, prepend, cas
 bool IsRetrieval(OpKind kind);

@@ -1,6 +1,7 @@
 #include "prng.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace mcspec::sim {
@@ -15,6 +16,45 @@ uint64_t SplitMix64(uint64_t* x) {
 
 uint64_t Rotl(uint64_t x, int k) {
   return (x << k) | (x >> (64 - k));
+}
+
+// ln and exp from +, -, *, / and exact scaling by powers of two, whose
+// results IEEE 754 fixes (sim/ is built with -ffp-contract=off, so no fused
+// multiply-add changes a rounding), instead of the C library's, which differ
+// between libraries and versions. Accurate to a few units in the last place,
+// which is all a Zipf table needs.
+constexpr double kLn2 = 0.69314718055994530942;
+
+// x > 0.
+double Log(double x) {
+  int exponent = 0;
+  double mantissa = std::frexp(x, &exponent);  // x = mantissa * 2^exponent, mantissa in [0.5, 1)
+  if (mantissa < 0.70710678118654752440) {     // into [sqrt(1/2), sqrt(2))
+    mantissa *= 2;
+    exponent -= 1;
+  }
+  // ln(m) = 2 atanh(z), z = (m - 1) / (m + 1), |z| < 0.172.
+  const double z = (mantissa - 1) / (mantissa + 1);
+  const double z2 = z * z;
+  double power = z;
+  double sum = 0;
+  for (int k = 1; k < 40; k += 2) {
+    sum += power / k;
+    power *= z2;
+  }
+  return 2 * sum + exponent * kLn2;
+}
+
+double Exp(double y) {
+  const double twos = std::floor(y / kLn2);
+  const double r = y - twos * kLn2;  // in [0, ln 2), up to rounding
+  double term = 1;
+  double sum = 1;
+  for (int k = 1; k < 24; ++k) {
+    term *= r / k;
+    sum += term;
+  }
+  return std::ldexp(sum, static_cast<int>(twos));
 }
 
 }  // namespace
@@ -57,16 +97,21 @@ double Prng::Unit() {
 }
 
 uint64_t Prng::LogUniform(uint64_t lo, uint64_t hi) {
-  const double span = std::log(static_cast<double>(hi) + 1) - std::log(static_cast<double>(lo));
-  const auto value =
-      static_cast<uint64_t>(std::exp(std::log(static_cast<double>(lo)) + Unit() * span));
-  return std::clamp(value, lo, hi);
+  // An octave [2^k, 2^(k+1)) uniformly among those the range meets, then a
+  // value uniformly in its part of the range: integers only, so every
+  // compiler and C library draws the same.
+  const int lowest = std::bit_width(lo) - 1;
+  const int highest = std::bit_width(hi) - 1;
+  const auto octave = static_cast<int>(Range(lowest, highest));
+  const uint64_t first = std::max(lo, uint64_t{1} << octave);
+  const uint64_t last = octave == 63 ? hi : std::min(hi, (uint64_t{2} << octave) - 1);
+  return first + Below(last - first + 1);
 }
 
 ZipfDistribution::ZipfDistribution(uint64_t n, double s) : cdf_(n) {
   double total = 0;
   for (uint64_t i = 0; i < n; ++i) {
-    total += 1.0 / std::pow(static_cast<double>(i + 1), s);
+    total += Exp(-s * Log(static_cast<double>(i + 1)));
     cdf_[i] = total;
   }
   for (double& c : cdf_) c /= total;

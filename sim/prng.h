@@ -23,7 +23,9 @@ class Prng {
   // Uniform in [0, 1).
   double Unit();
   bool Bernoulli(double p) { return Unit() < p; }
-  // Log-uniform in [lo, hi] (lo >= 1): small values as likely per decade as large ones.
+  // Log-uniform in [lo, hi] (lo >= 1): an octave [2^k, 2^(k+1)) uniformly
+  // among those the range meets, then uniform in it; small values are as
+  // likely per octave as large ones.
   uint64_t LogUniform(uint64_t lo, uint64_t hi);
 
  private:
@@ -31,7 +33,9 @@ class Prng {
 };
 
 // Zipf over [0, n): rank i has weight 1 / (i + 1)^s. Built once (a CDF
-// table), then each draw is one Unit() and a binary search.
+// table, computed without the C library's pow, so that every compiler and
+// library builds the same table), then each draw is one Unit() and a binary
+// search.
 class ZipfDistribution {
  public:
   ZipfDistribution(uint64_t n, double s);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cmath>
 #include <map>
 #include <vector>
 
@@ -49,6 +51,21 @@ TEST(PrngTest, RangesStayInBounds) {
   for (const auto& [value, count] : seen) EXPECT_GT(count, 1000) << value;
 }
 
+TEST(PrngTest, LogUniformDrawsEachOctaveAlike) {
+  Prng prng(11);
+  std::map<int, int> octaves;
+  for (int i = 0; i < 40000; ++i) {
+    const uint64_t v = prng.LogUniform(1, (1 << 20) - 1);
+    ASSERT_GE(v, 1u);
+    ASSERT_LT(v, uint64_t{1} << 20);
+    octaves[std::bit_width(v) - 1]++;
+  }
+  EXPECT_EQ(octaves.size(), 20u);
+  for (const auto& [octave, count] : octaves) EXPECT_NEAR(count, 2000, 250) << octave;
+  EXPECT_EQ(prng.LogUniform(5, 5), 5u);
+  EXPECT_GE(prng.LogUniform(uint64_t{1} << 63, UINT64_MAX), uint64_t{1} << 63);
+}
+
 TEST(PrngTest, BernoulliFrequency) {
   Prng prng(3);
   int hits = 0;
@@ -65,6 +82,31 @@ TEST(ZipfTest, LowRanksDominate) {
   EXPECT_NEAR(counts[0] / 100000.0, 0.193, 0.01);
   EXPECT_NEAR(counts[1] / 100000.0, 0.0965, 0.01);
   EXPECT_GT(counts[0], counts[50] * 20);
+}
+
+TEST(ZipfTest, WeightsFollowThePowerLaw) {
+  Prng prng(6);
+  const double s = 1.5;
+  ZipfDistribution zipf(1000, s);
+  std::vector<int> counts(1000);
+  constexpr int kDraws = 400000;
+  for (int i = 0; i < kDraws; ++i) counts[zipf.Draw(prng)]++;
+  double harmonic = 0;
+  for (int i = 1; i <= 1000; ++i) harmonic += std::pow(i, -s);
+  for (int rank : {0, 1, 3}) {
+    const double expected = std::pow(rank + 1, -s) / harmonic;
+    EXPECT_NEAR(counts[rank] / double{kDraws}, expected, 0.005) << rank;
+  }
+}
+
+// The draws of one seed are fixed bits: any change of compiler, C library or
+// algorithm that changes them shows here.
+TEST(ZipfTest, DrawsAreFixed) {
+  Prng prng(9);
+  ZipfDistribution zipf(5000, 1.173587);
+  uint64_t hash = 0;
+  for (int i = 0; i < 10000; ++i) hash = hash * 1000003 + zipf.Draw(prng);
+  EXPECT_EQ(hash, 341582880718111555u);
 }
 
 }  // namespace

@@ -55,6 +55,21 @@ std::string Describe(const SequentialOracle::ItemState& s) {
   return out;
 }
 
+// mcsim's key "k<N>" (Workload::KeyName): N, below a bound that keeps the
+// table small; other keys have none.
+std::optional<size_t> NumberedKey(std::string_view key) {
+  constexpr size_t kMaxNumbered = 1 << 22;
+  if (key.size() < 2 || key.size() > 8 || key[0] != 'k' || (key[1] == '0' && key.size() > 2)) {
+    return std::nullopt;
+  }
+  size_t n = 0;
+  const auto [end, ec] = std::from_chars(key.data() + 1, key.data() + key.size(), n);
+  if (ec != std::errc() || end != key.data() + key.size() || n >= kMaxNumbered) {
+    return std::nullopt;
+  }
+  return n;
+}
+
 void AddUnique(std::vector<SequentialOracle::ItemState>* states,
                const SequentialOracle::ItemState& s) {
   if (std::find(states->begin(), states->end(), s) == states->end()) states->push_back(s);
@@ -63,14 +78,33 @@ void AddUnique(std::vector<SequentialOracle::ItemState>* states,
 }  // namespace
 
 size_t SequentialOracle::candidates(const std::string& key) const {
-  auto it = keys_.find(key);
-  return it == keys_.end() ? 1 : it->second.size();
+  if (const auto index = NumberedKey(key)) {
+    return *index < numbered_keys_.size() && !numbered_keys_[*index].empty()
+               ? numbered_keys_[*index].size()
+               : 1;
+  }
+  auto it = other_keys_.find(key);
+  return it == other_keys_.end() ? 1 : it->second.size();
 }
 
 std::vector<SequentialOracle::ItemState>& SequentialOracle::StatesOf(const std::string& key) {
-  auto [it, inserted] = keys_.try_emplace(key);
-  if (inserted) it->second.emplace_back();  // never stored: absent
-  return it->second;
+  std::vector<ItemState>* states;
+  if (const auto index = NumberedKey(key)) {
+    if (*index >= numbered_keys_.size()) numbered_keys_.resize(*index + 1);
+    states = &numbered_keys_[*index];
+  } else {
+    states = &other_keys_[key];
+  }
+  if (states->empty()) states->emplace_back();  // never stored: absent
+  return *states;
+}
+
+template <typename Visit>
+void SequentialOracle::ForEachKey(Visit visit) {
+  for (std::vector<ItemState>& states : numbered_keys_) {
+    if (!states.empty()) visit(states);
+  }
+  for (auto& [key, states] : other_keys_) visit(states);
 }
 
 uint32_t SequentialOracle::Realtime(int64_t exptime, uint32_t now) const {
@@ -92,7 +126,8 @@ bool SequentialOracle::Visible(const ItemState& s, uint32_t now) const {
 }
 
 void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_t now,
-                                uint32_t header_now, std::vector<Branch>* out) {
+                                uint32_t header_now, const std::string* only_line,
+                                std::vector<Branch>* out) {
   using Expect = Branch::Expect;
   const bool visible = Visible(s, now);
   const ItemState absent;
@@ -107,6 +142,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     return next;
   };
   auto line = [&](std::string_view text, const ItemState& next) {
+    if (only_line != nullptr && text != *only_line) return;
     out->push_back(Branch{Expect::kLine, std::string(text), next});
   };
   switch (op.kind) {
@@ -204,6 +240,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     }
     case OpKind::kFlushAll:
     case OpKind::kBadInput:
+    case OpKind::kEvict:
       return;
   }
 }
@@ -231,9 +268,12 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
     }
     return false;
   };
+  // Only the branches whose line is the reply's can match: the others are
+  // not built.
+  const std::string* only_line = reply != nullptr ? &reply->line : nullptr;
   for (const ItemState& s : states) {
     branches_.clear();
-    Branches(op, s, now, header_now, &branches_);
+    Branches(op, s, now, header_now, only_line, &branches_);
     for (Branch& b : branches_) {
       if (matches(b, s)) AddUnique(&next_, b.next);
     }
@@ -243,7 +283,7 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
     std::string allowed;
     for (const ItemState& s : states) {
       branches_.clear();
-      Branches(op, s, now, header_now, &branches_);
+      Branches(op, s, now, header_now, nullptr, &branches_);
       for (const Branch& b : branches_) {
         if (allowed.size() > 2000) break;
         if (!allowed.empty()) allowed += " | ";
@@ -295,16 +335,15 @@ std::optional<std::string> SequentialOracle::ExecuteFlush(const Operation& op, u
   oldest_live_ = new_oldest - 1;
   if (oldest_live_ <= now) oldest_order_ = ++order_;
   // Items flushed until now but not under the new setting come back, unless
-  // the LRU or the crawler reaped them in the meantime.
-  for (auto& [key, states] : keys_) {
-    std::vector<ItemState> added;
-    for (const ItemState& s : states) {
-      if (s.linked && !Flushed(s, now) && FlushedUnder(s, now, old_live, old_order)) {
-        added.emplace_back();
-      }
-    }
-    for (const ItemState& s : added) AddUnique(&states, s);
-  }
+  // the LRU or the crawler reaped them in the meantime. An immediate flush
+  // (every item's unique below oldest_order_) or a first one brings none back.
+  if (oldest_live_ <= now || old_live == 0 || old_live > now) return std::nullopt;
+  ForEachKey([&](std::vector<ItemState>& states) {
+    const bool comes_back = std::any_of(states.begin(), states.end(), [&](const ItemState& s) {
+      return s.linked && !Flushed(s, now) && FlushedUnder(s, now, old_live, old_order);
+    });
+    if (comes_back) AddUnique(&states, ItemState{});
+  });
   return std::nullopt;
 }
 

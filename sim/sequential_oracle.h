@@ -96,15 +96,22 @@ class SequentialOracle {
   uint32_t Realtime(int64_t exptime, uint32_t now) const;
   bool Flushed(const ItemState& s, uint32_t now) const;
   bool Visible(const ItemState& s, uint32_t now) const;
+  // The outcomes `op` may have from `s`; with `only_line`, of the one-line
+  // replies only those that are *only_line.
   void Branches(const Operation& op, const ItemState& s, uint32_t now, uint32_t header_now,
-                std::vector<Branch>* out);
+                const std::string* only_line, std::vector<Branch>* out);
   std::optional<std::string> ExecuteKeyed(const Operation& op, size_t key_index, uint32_t now,
                                           uint32_t header_now, const Reply* reply, const Hit* hit);
   std::optional<std::string> ExecuteFlush(const Operation& op, uint32_t now, const Reply* reply);
   std::vector<ItemState>& StatesOf(const std::string& key);
+  template <typename Visit>
+  void ForEachKey(Visit visit);
 
   int64_t process_started_;
-  std::unordered_map<std::string, std::vector<ItemState>> keys_;
+  // Each key's candidates (none: never touched, absent): mcsim's keys
+  // ("k<N>", Workload::KeyName) by N, other keys by name.
+  std::vector<std::vector<ItemState>> numbered_keys_;
+  std::unordered_map<std::string, std::vector<ItemState>> other_keys_;
   uint32_t oldest_live_ = 0;
   uint64_t oldest_order_ = 0;
   uint64_t order_ = 0;

@@ -104,7 +104,14 @@ void SimClient::SendOne() {
   const size_t header = IsStorage(sent.kind) ? bytes.size() - sent.value.size() - 2 : 0;
   context_.network.Send(connection_, bytes, id, header);
   if (noreply) {
-    Abandon(pending, "noreply");
+    if (context_.history != nullptr) {
+      Operation named;
+      named.kind = sent.kind;
+      named.keys = sent.keys;
+      noreply_.push_back(Unsettled{std::move(pending), std::move(named)});
+    }
+    context_.unknown++;
+    context_.feed.NoReply(id);
     return;
   }
   awaiting_.push_back(std::move(pending));
@@ -155,6 +162,7 @@ void SimClient::Complete(const Pending& pending, Reply reply) {
     for (const Hit& hit : reply.hits) RememberCas(Workload::KeyIndex(hit.key), hit.cas);
   }
   if (context_.history != nullptr) {
+    SettleNoreply(pending.op_id);
     RecordReply(*context_.history, pending.processes, context_.loop.now(), op, reply);
   }
   for (uint64_t process : pending.processes) idle_processes_.push_back(process);
@@ -164,15 +172,35 @@ void SimClient::Complete(const Pending& pending, Reply reply) {
 void SimClient::Abandon(const Pending& pending, const std::string& why) {
   context_.unknown++;
   if (context_.history != nullptr) {
-    RecordNoReply(*context_.history, pending.processes, context_.loop.now(),
-                  context_.feed.operation(pending.op_id), why);
+    const Operation& op = context_.feed.operation(pending.op_id);
+    if (context_.feed.NeverRuns(pending.op_id)) {
+      RecordNeverRan(*context_.history, pending.processes, context_.loop.now(), op,
+                     why + ": the request never reached the server");
+    } else {
+      RecordNoReply(*context_.history, pending.processes, context_.loop.now(), op, why,
+                    context_.feed.Settled(pending.op_id));
+    }
   }
   // The processes are retired: an info is a process's last event.
   context_.feed.NoReply(pending.op_id);
 }
 
+void SimClient::SettleNoreply(uint64_t op_id) {
+  while (!noreply_.empty() && (op_id == 0 || noreply_.front().pending.op_id < op_id)) {
+    const Unsettled& unsettled = noreply_.front();
+    RecordNoReply(*context_.history, unsettled.pending.processes, context_.loop.now(),
+                  unsettled.named, "noreply", context_.feed.Settled(unsettled.pending.op_id));
+    noreply_.pop_front();
+  }
+}
+
+void SimClient::Finish() {
+  if (context_.history != nullptr) SettleNoreply(0);
+}
+
 void SimClient::OnClosed(bool reset) {
   connected_ = false;
+  if (context_.history != nullptr) SettleNoreply(0);
   while (!awaiting_.empty()) {
     Pending pending = std::move(awaiting_.front());
     awaiting_.pop_front();

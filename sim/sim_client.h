@@ -55,6 +55,9 @@ class SimClient : public ClientEndpoint {
 
   void OnData(std::string_view bytes) override;
   void OnClosed(bool reset) override;
+  // The run is over: completes in the history the noreply requests no later
+  // reply settled.
+  void Finish();
 
  private:
   struct Pending {
@@ -68,6 +71,9 @@ class SimClient : public ClientEndpoint {
   void ParseReplies();
   void Complete(const Pending& pending, Reply reply);
   void Abandon(const Pending& pending, const std::string& why);
+  // Completes in the history the noreply requests sent before `op_id`
+  // (all, when 0).
+  void SettleNoreply(uint64_t op_id);
   uint64_t TakeProcess();
   void RememberCas(uint32_t key, uint64_t cas);
 
@@ -79,6 +85,14 @@ class SimClient : public ClientEndpoint {
   bool write_closed_ = false;
   bool send_scheduled_ = false;
   std::deque<Pending> awaiting_;  // replies expected, in request order
+  // noreply requests not yet completed in the history: a reply to a later
+  // request shows that the server ran them. The feed may have forgotten
+  // them: each keeps its command and keys.
+  struct Unsettled {
+    Pending pending;
+    Operation named;
+  };
+  std::deque<Unsettled> noreply_;
   std::string input_;
   size_t input_pos_ = 0;
   // The uniques the latest gets hits showed, one per key, at most kKnownCas.

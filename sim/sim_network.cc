@@ -258,12 +258,12 @@ uint32_t SimNetwork::OpenUdpSocket(DatagramEndpoint* client) {
   return static_cast<uint32_t>(udp_clients_.size() - 1);
 }
 
-void SimNetwork::SendDatagram(uint32_t socket, std::string_view bytes, uint64_t tag,
-                              uint64_t duplicate_tag) {
-  SendDatagramCopies(Datagram{std::string(bytes), socket, tag, true}, duplicate_tag);
+int SimNetwork::SendDatagram(uint32_t socket, std::string_view bytes, uint64_t tag,
+                             uint64_t duplicate_tag) {
+  return SendDatagramCopies(Datagram{std::string(bytes), socket, tag, true}, duplicate_tag);
 }
 
-void SimNetwork::SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag) {
+int SimNetwork::SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag) {
   stats_.datagrams++;
   const bool lost = prng_.Bernoulli(params_.udp_loss);
   const bool duplicated = prng_.Bernoulli(params_.udp_duplicate);
@@ -293,6 +293,7 @@ void SimNetwork::SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag) {
     }
     loop_.After(delay, [this, slot] { DeliverDatagram(slot); });
   }
+  return static_cast<int>(!lost) + static_cast<int>(duplicated);
 }
 
 void SimNetwork::DeliverDatagram(size_t slot) {

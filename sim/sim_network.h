@@ -105,8 +105,9 @@ class SimNetwork {
   uint32_t OpenUdpSocket(DatagramEndpoint* client);
   // Sends a request datagram from client socket `socket` to the server. It
   // executes tagged `tag`, and a duplicate, if the network makes one, tagged
-  // `duplicate_tag`; each copy lost is reported Dropped.
-  void SendDatagram(uint32_t socket, std::string_view bytes, uint64_t tag, uint64_t duplicate_tag);
+  // `duplicate_tag`; each copy lost is reported Dropped. Returns how many
+  // copies will reach the server (0, 1 or 2).
+  int SendDatagram(uint32_t socket, std::string_view bytes, uint64_t tag, uint64_t duplicate_tag);
   // A server-side session opened outside any client (the eviction watcher).
   ref::Session& OpenLocalSession(ConnectionId* id);
   // The server's time moved: records it in the trace.
@@ -156,8 +157,8 @@ class SimNetwork {
     bool to_server;
   };
   // Sends copies of a datagram (0: lost, 1, or 2: duplicated); the copies'
-  // tags are `tag` and `duplicate_tag`.
-  void SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag);
+  // tags are `tag` and `duplicate_tag`. Returns the number sent.
+  int SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag);
   void DeliverDatagram(size_t slot);
   void Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin);
   SimTime Arrival(const Connection& c, Direction& d);

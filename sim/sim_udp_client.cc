@@ -73,7 +73,13 @@ void UdpClient::SendOne() {
   waiting_ = true;
   assemblies_.clear();
   const uint64_t attempt = ++attempt_;
-  context_.network.SendDatagram(socket_, datagram, op_id_, duplicate_id_);
+  second_run_process_ = 0;
+  if (context_.network.SendDatagram(socket_, datagram, op_id_, duplicate_id_) == 2 &&
+      context_.history != nullptr) {
+    second_run_process_ = context_.next_process++;
+    RecordInvoke(*context_.history, second_run_process_, context_.loop.now(),
+                 context_.feed.operation(op_id_), 0);
+  }
   // Long enough for the slowest datagram both ways.
   const SimTime timeout =
       4 * context_.params.base_latency_ns + 2 * context_.params.tail_latency_ns + 1'000'000;
@@ -130,10 +136,18 @@ void UdpClient::Finish(uint64_t answered, const Reply* reply) {
   waiting_ = false;
   const Operation& op = context_.feed.operation(op_id_);
   if (context_.history != nullptr) {
+    const bool settled = context_.feed.Settled(op_id_) && context_.feed.Settled(duplicate_id_);
     if (reply != nullptr) {
       RecordReply(*context_.history, {process_}, context_.loop.now(), op, *reply);
+    } else if (context_.feed.NeverRuns(op_id_) && context_.feed.NeverRuns(duplicate_id_)) {
+      RecordNeverRan(*context_.history, {process_}, context_.loop.now(), op,
+                     "udp timeout: the request datagram was lost");
     } else {
-      RecordNoReply(*context_.history, {process_}, context_.loop.now(), op, "udp timeout");
+      RecordNoReply(*context_.history, {process_}, context_.loop.now(), op, "udp timeout", settled);
+    }
+    if (second_run_process_ != 0) {
+      RecordNoReply(*context_.history, {second_run_process_}, context_.loop.now(), op,
+                    "a duplicated datagram: the server ran the request again", settled);
     }
   }
   if (reply != nullptr) {

@@ -52,6 +52,8 @@ class UdpClient : public DatagramEndpoint {
   uint64_t op_id_ = 0;
   uint64_t duplicate_id_ = 0;
   uint64_t process_ = 0;
+  // The extra process of a request the server will run twice (0: none).
+  uint64_t second_run_process_ = 0;
   std::vector<Assembly> assemblies_;
   std::vector<std::pair<uint32_t, uint64_t>> no_cas_;  // UDP clients do not race cas
 };

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "client_history.h"
 #include "execution_feed.h"
 #include "fingerprint.h"
 #include "sequential_oracle.h"
@@ -113,6 +114,9 @@ void Simulation::PollWatcher() {
   }
   for (std::string& key : evicted_) {
     fingerprint_.Record("evicted", loop_.now(), 0, key);
+    if (options_.history != nullptr) {
+      RecordEviction(*options_.history, context_->next_process++, loop_.now(), key);
+    }
     feed_.Evicted(std::move(key));
   }
 }
@@ -158,6 +162,7 @@ void Simulation::Run() {
   if (options_.keep_event_hashes) fingerprint_.KeepHashes();
   fingerprint_.CompareWith(options_.compare_with);
   fingerprint_.DescribeEvent(options_.describe_event);
+  fingerprint_.LogEvents(options_.event_log);
   if (options_.trace != nullptr) {
     trace_ = std::make_unique<TraceWriter>(*options_.trace);
     trace_->Header(ReproduceCommand(options_), params_.ServerFlags(), options_.bugs);
@@ -194,6 +199,7 @@ void Simulation::Run() {
   }
   loop_.After(params_.tick_interval_ns, [this] { Tick(); });
   loop_.RunWhile([this] { return !Failed(); });
+  for (auto& client : clients_) client->Finish();
 
   result_->ops_issued = options_.ops - context_->ops_left;
   result_->ops_checked = feed_.checked();

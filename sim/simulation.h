@@ -31,6 +31,7 @@ struct RunOptions {
   bool keep_event_hashes = false;
   const std::vector<uint64_t>* compare_with = nullptr;
   int64_t describe_event = -1;
+  std::ostream* event_log = nullptr;  // every event, when given (Fingerprint::LogEvents)
 };
 
 struct RunResult {
