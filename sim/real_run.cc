@@ -265,7 +265,9 @@ void TargetRun::SendDue(Client& client, int64_t now) {
 void TargetRun::Abandon(const Pending& pending, std::string_view why, int64_t now) {
   result_->unknown++;
   if (options_.history != nullptr) {
-    RecordNoReply(*options_.history, pending.processes, now, pending.op, why);
+    // Not settled: a real server gives no sign of when (or whether) it ran
+    // the request, so it may take effect at any time after its invoke.
+    RecordNoReply(*options_.history, pending.processes, now, pending.op, why, false);
   }
 }
 
