@@ -3,8 +3,9 @@
 // The server is small (-m 2, 64 KiB chunks, 512 KiB items) so that memory
 // pressure, eviction and chunked items are reachable, with the flat or the
 // segmented LRU. After every request the reference's invariants
-// (reference/invariants.h) must hold, and at the end of the input the
-// `stats memory` text agrees with them; a breach is printed and aborts.
+// (reference/invariants.h) must hold, and at the end of one input in eight
+// (by a hash of its bytes) the `stats memory` text agrees with them; a breach
+// is printed and aborts.
 //
 // To see every request end, the server yields after each one (-R 1, which
 // only moves where replies are transmitted) and the session stops there
@@ -71,6 +72,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } while (session.yielded());
   }
   check(mcspec::ref::FirstInvariantBreach(server, session.value_bytes_left() == 0));
-  check(mcspec::ref::FirstMemoryReportBreach(server));
+  // Rendering and parsing the report costs as much as a short input; the
+  // numbers behind it were checked after every request.
+  uint32_t hash = 2166136261u;  // FNV-1a: which inputs, independent of how they begin
+  for (size_t i = 0; i < size; ++i) hash = (hash ^ data[i]) * 16777619u;
+  if (hash % 8 == 0) check(mcspec::ref::FirstMemoryReportBreach(server));
   return 0;
 }
