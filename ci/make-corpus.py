@@ -3,7 +3,8 @@
 
 Every request of specs/*.yaml becomes seed input: the bytes each case sends
 (session_fuzzer), the same without the steps that begin with a command the
-protocol model does not cover (differential_fuzzer), each request line (parser_fuzzer), each datagram and each
+protocol model does not cover and with clock steps as `debugtime`
+(differential_fuzzer), each request line (parser_fuzzer), each datagram and each
 short TCP request framed as a datagram (udp_fuzzer), and the suite files
 themselves (suite_loader_fuzzer). Files are named by the SHA-1 of their
 bytes, as libFuzzer names them. Run it after changing the suites:
@@ -49,6 +50,11 @@ def decode(text):
     return bytes(out)
 
 
+def seconds_of(duration):
+    """A suite's clock step ("10s", "43199m") in seconds."""
+    return int(duration[:-1]) * {"s": 1, "m": 60, "h": 3600}[duration[-1]]
+
+
 def write(target, data):
     directory = CORPUS / target
     directory.mkdir(parents=True, exist_ok=True)
@@ -78,6 +84,11 @@ def main():
                             write("parser_fuzzer", line.rstrip(b"\r"))
                     if len(data) < 0x7FFF:
                         write("udp_fuzzer", len(header + data).to_bytes(2, "big") + header + data)
+                if "advance" in step:
+                    seconds = seconds_of(str(step["advance"]))
+                    while seconds > 0:  # the model covers debugtime up to 6 digits
+                        modelled += b"debugtime %d\r\n" % min(seconds, 999999)
+                        seconds -= min(seconds, 999999)
                 if "datagram" in step:
                     data = decode(str(step["datagram"]))
                     write("udp_fuzzer", len(data).to_bytes(2, "big") + data)
