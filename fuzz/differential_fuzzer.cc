@@ -100,7 +100,8 @@ uint64_t MemoryPressureEvents(const mcspec::ref::Server& server) {
 }
 
 mcspec::ref::Settings DifferentialSettings(bool segmented) {
-  std::vector<std::string> flags = {"-m", "1024"};
+  // hashpower 12 and -n 400 make a server cheap to build (session_fuzzer.cc).
+  std::vector<std::string> flags = {"-m", "1024", "-o", "hashpower=12", "-n", "400"};
   if (!segmented) flags.insert(flags.end(), {"-o", "no_modern"});
   mcspec::ref::Settings settings = mcspec::ref::ParseServerFlags(flags).settings;
   settings.lru_maintainer_thread = false;
