@@ -8,7 +8,8 @@
 // is printed and aborts.
 //
 // To see every request end, the server yields after each one (-R 1, which
-// only moves where replies are transmitted) and the session stops there
+// only moves where replies are transmitted and counts conn_yields; so queued
+// replies are never dropped here) and the session stops there
 // (Session::set_stop_at_yield); a request ended when conn_yields moved.
 //
 // Input layout: byte 0 picks the LRU (low bit) and seeds the cutting; then

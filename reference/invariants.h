@@ -1,6 +1,7 @@
 // The reference's consistency rules: what must hold between any two inputs,
-// whatever the input was. The fuzzers check them after every request and the
-// property tests after every request; a breach is a bug in the reference.
+// whatever the input was. The session fuzzer and the property tests check them
+// after every request, the UDP fuzzer after every datagram; a breach is a bug
+// in the reference.
 //
 // - The key index and the LRU lists hold exactly the same items: every list
 //   is well linked (prev/next agree, the tail is the last item), holds items
