@@ -118,6 +118,7 @@ std::string CheckCounters(const Server& server) {
 // those lines print.
 struct MemoryFigures {
   uint64_t keys = 0;       // curr_items
+  uint64_t listed = 0;     // the sum of items:<class>:number
   uint64_t requested = 0;  // the sum of items:<class>:mem_requested
   uint64_t active = 0;     // the sum of used_chunks x chunk_size
   uint64_t hash_tables = 0;
@@ -131,6 +132,7 @@ MemoryFigures ComputeFigures(const Server& server) {
   figures.keys = cache.totals().curr_items;
   for (int clsid = 0; clsid < kMaxSlabClasses; ++clsid) {
     for (int lru = 0; lru < kLruTypes; ++lru) {
+      figures.listed += cache.lru_items(clsid, static_cast<Lru>(lru));
       figures.requested += cache.lru_bytes(clsid, static_cast<Lru>(lru));
     }
   }
@@ -152,14 +154,9 @@ MemoryFigures ComputeFigures(const Server& server) {
 std::string CheckMemoryFigures(const Server& server) {
   const Cache& cache = server.cache();
   const MemoryFigures figures = ComputeFigures(server);
-  uint64_t listed = 0;
-  for (int clsid = 0; clsid < kMaxSlabClasses; ++clsid) {
-    for (int lru = 0; lru < kLruTypes; ++lru)
-      listed += cache.lru_items(clsid, static_cast<Lru>(lru));
-  }
-  if (listed != figures.keys) {
+  if (figures.listed != figures.keys) {
     return "stats memory: keys.count " + std::to_string(figures.keys) + ", the classes hold " +
-           std::to_string(listed) + " items";
+           std::to_string(figures.listed) + " items";
   }
   if (figures.requested != cache.totals().curr_bytes) {
     return "stats memory: dataset.bytes " + std::to_string(figures.requested) + " != bytes " +
