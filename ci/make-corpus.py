@@ -2,7 +2,9 @@
 """Writes the fuzz targets' seed corpora from the conformance suites.
 
 Every request of specs/*.yaml becomes seed input: the bytes each case sends
-(session_fuzzer), each request line (parser_fuzzer), each datagram and each
+(session_fuzzer), the same without the steps that begin with a command the
+protocol model does not cover and with clock steps as `debugtime`
+(differential_fuzzer), each request line (parser_fuzzer), each datagram and each
 short TCP request framed as a datagram (udp_fuzzer), and the suite files
 themselves (suite_loader_fuzzer). Files are named by the SHA-1 of their
 bytes, as libFuzzer names them. Run it after changing the suites:
@@ -18,6 +20,10 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 CORPUS = ROOT / "corpus"
+# The commands reference/request_model.h answers.
+MODELLED = {b"set", b"add", b"replace", b"append", b"prepend", b"cas", b"get", b"gets", b"gat",
+            b"gats", b"incr", b"decr", b"delete", b"touch", b"flush_all", b"verbosity",
+            b"version"}
 
 
 def decode(text):
@@ -44,6 +50,11 @@ def decode(text):
     return bytes(out)
 
 
+def seconds_of(duration):
+    """A suite's clock step ("10s", "43199m") in seconds."""
+    return int(duration[:-1]) * {"s": 1, "m": 60, "h": 3600}[duration[-1]]
+
+
 def write(target, data):
     directory = CORPUS / target
     directory.mkdir(parents=True, exist_ok=True)
@@ -51,7 +62,8 @@ def write(target, data):
 
 
 def main():
-    for target in ("session_fuzzer", "parser_fuzzer", "udp_fuzzer", "suite_loader_fuzzer"):
+    for target in ("session_fuzzer", "differential_fuzzer", "parser_fuzzer", "udp_fuzzer",
+                   "suite_loader_fuzzer"):
         shutil.rmtree(CORPUS / target, ignore_errors=True)
     header = b"\x00\x01\x00\x00\x00\x01\x00\x00"
     for index, path in enumerate(sorted(SPECS.glob("*.yaml"))):
@@ -59,21 +71,32 @@ def main():
         suite = yaml.safe_load(path.read_text())
         for number, case in enumerate(suite.get("cases", [])):
             stream = bytearray()
+            modelled = bytearray()
             for step in case.get("steps", []):
                 if "send" in step:
                     data = decode(str(step["send"]))
                     stream += data
+                    words = data.split(b"\n", 1)[0].split()
+                    if words and words[0] in MODELLED:
+                        modelled += data
                     for line in data.split(b"\n"):
                         if line:
                             write("parser_fuzzer", line.rstrip(b"\r"))
                     if len(data) < 0x7FFF:
                         write("udp_fuzzer", len(header + data).to_bytes(2, "big") + header + data)
+                if "advance" in step:
+                    seconds = seconds_of(str(step["advance"]))
+                    while seconds > 0:  # the model covers debugtime up to 6 digits
+                        modelled += b"debugtime %d\r\n" % min(seconds, 999999)
+                        seconds -= min(seconds, 999999)
                 if "datagram" in step:
                     data = decode(str(step["datagram"]))
                     write("udp_fuzzer", len(data).to_bytes(2, "big") + data)
             if stream:
                 lru = bytes([(index + number) & 0xFF])  # both LRUs, various cuttings
                 write("session_fuzzer", lru + bytes(stream))
+            if modelled:
+                write("differential_fuzzer", lru + bytes(modelled))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 // Every reply must be a well-formed frame: 8 to 1400 bytes, and the replies
 // to one datagram numbered 0..n-1 with the same total n for each response
 // object (or a header-only datagram with a total of 0). The reference's
-// invariants must hold after every datagram.
+// invariants must hold after every datagram, and the `stats memory` text
+// agree with them at the end.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -61,7 +62,7 @@ void CheckFrames(const std::vector<std::string>& replies) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const mcspec::ref::Settings settings =
-      mcspec::ref::ParseServerFlags({"-m", "2", "-o", "no_modern"}).settings;
+      mcspec::ref::ParseServerFlags({"-m", "2", "-o", "no_modern", "-o", "hashpower=12"}).settings;
   mcspec::ref::Server server(settings);
   mcspec::ref::UdpConnection udp(server, 0, "udp:127.0.0.1:11211");
   std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -78,5 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string breach = mcspec::ref::FirstInvariantBreach(server, quiescent);
     if (!breach.empty()) Fail("invariant breached: " + breach);
   }
+  const std::string breach = mcspec::ref::FirstMemoryReportBreach(server);
+  if (!breach.empty()) Fail("invariant breached: " + breach);
   return 0;
 }

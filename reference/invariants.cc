@@ -113,27 +113,78 @@ std::string CheckCounters(const Server& server) {
   return "";
 }
 
-std::string CheckMemoryReport(const Server& server) {
+// The figures `stats memory` is computed from (memory_report.cc, from the
+// `stats`, `stats items` and `stats slabs` lines), taken from the numbers
+// those lines print.
+struct MemoryFigures {
+  uint64_t keys = 0;       // curr_items
+  uint64_t listed = 0;     // the sum of items:<class>:number
+  uint64_t requested = 0;  // the sum of items:<class>:mem_requested
+  uint64_t active = 0;     // the sum of used_chunks x chunk_size
+  uint64_t hash_tables = 0;
+  uint64_t client_buffers = 0;
+};
+
+MemoryFigures ComputeFigures(const Server& server) {
+  const Cache& cache = server.cache();
+  const SlabAllocator& slabs = cache.slabs();
+  MemoryFigures figures;
+  figures.keys = cache.totals().curr_items;
+  for (int clsid = 0; clsid < kMaxSlabClasses; ++clsid) {
+    for (int lru = 0; lru < kLruTypes; ++lru) {
+      figures.listed += cache.lru_items(clsid, static_cast<Lru>(lru));
+      figures.requested += cache.lru_bytes(clsid, static_cast<Lru>(lru));
+    }
+  }
+  for (int clsid = 1; clsid <= slabs.largest_class(); ++clsid) {
+    const SlabClass& cls = slabs.cls(clsid);
+    figures.active += (uint64_t{cls.pages} * cls.perslab - cls.free_chunks) * cls.size;
+  }
+  figures.hash_tables = cache.hash_bytes();
+  const HostFigures host = server.host();
+  figures.client_buffers = host.read_buf_bytes + host.response_obj_bytes;
+  return figures;
+}
+
+// The identities of `stats memory`, on the numbers: keys.count = curr_items
+// and dataset.bytes = bytes (the per-class byte counts add up to the total),
+// and allocator.allocated <= allocator.active. (peak.allocated >=
+// total.allocated holds by the report's arithmetic; FirstMemoryReportBreach
+// checks it on the text.)
+std::string CheckMemoryFigures(const Server& server) {
+  const Cache& cache = server.cache();
+  const MemoryFigures figures = ComputeFigures(server);
+  if (figures.listed != figures.keys) {
+    return "stats memory: keys.count " + std::to_string(figures.keys) + ", the classes hold " +
+           std::to_string(figures.listed) + " items";
+  }
+  if (figures.requested != cache.totals().curr_bytes) {
+    return "stats memory: dataset.bytes " + std::to_string(figures.requested) + " != bytes " +
+           std::to_string(cache.totals().curr_bytes);
+  }
+  if (figures.requested > figures.active) {
+    return "stats memory: allocator.allocated " + std::to_string(figures.requested) +
+           " > allocator.active " + std::to_string(figures.active);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string FirstMemoryReportBreach(const Server& server) {
   std::string text;
   AppendMemoryStats(server, &text);
   const std::optional<StatMap> report = ParseStatReply(text);
   if (!report) return "stats memory is not a list of STAT lines";
-  std::map<std::string, double, std::less<>> figure;
+  std::map<std::string, uint64_t, std::less<>> figure;
   for (const char* name : {"peak.allocated", "total.allocated", "overhead.total", "dataset.bytes",
                            "keys.count", "allocator.allocated", "allocator.active"}) {
     const auto found = report->find(name);
     if (found == report->end()) return std::string("stats memory has no ") + name;
-    figure[name] = std::stod(found->second);
+    figure[name] = std::stoull(found->second);
   }
-  const ItemTotals& totals = server.cache().totals();
   if (figure["total.allocated"] != figure["overhead.total"] + figure["dataset.bytes"]) {
     return "stats memory: total.allocated != overhead.total + dataset.bytes";
-  }
-  if (figure["keys.count"] != static_cast<double>(totals.curr_items)) {
-    return "stats memory: keys.count != curr_items";
-  }
-  if (figure["dataset.bytes"] != static_cast<double>(totals.curr_bytes)) {
-    return "stats memory: dataset.bytes != bytes";
   }
   if (figure["allocator.allocated"] > figure["allocator.active"]) {
     return "stats memory: allocator.allocated > allocator.active";
@@ -141,10 +192,24 @@ std::string CheckMemoryReport(const Server& server) {
   if (figure["peak.allocated"] < figure["total.allocated"]) {
     return "stats memory: peak.allocated < total.allocated";
   }
+  const MemoryFigures numbers = ComputeFigures(server);
+  const auto differs = [&](const char* name, uint64_t number) {
+    return figure[name] != number
+               ? std::string("stats memory: ") + name + " " + std::to_string(figure[name]) +
+                     ", the numbers give " + std::to_string(number)
+               : std::string();
+  };
+  for (const std::string& breach :
+       {differs("keys.count", numbers.keys), differs("dataset.bytes", numbers.requested),
+        differs("allocator.allocated", numbers.requested),
+        differs("allocator.active", numbers.active),
+        differs("overhead.total", numbers.hash_tables + numbers.client_buffers),
+        differs("total.allocated",
+                numbers.requested + numbers.hash_tables + numbers.client_buffers)}) {
+    if (!breach.empty()) return breach;
+  }
   return "";
 }
-
-}  // namespace
 
 std::string FirstInvariantBreach(const Server& server, bool quiescent) {
   const Cache& cache = server.cache();
@@ -165,7 +230,7 @@ std::string FirstInvariantBreach(const Server& server, bool quiescent) {
   }
   if (std::string breach = CheckSlabs(server, chunks, quiescent); !breach.empty()) return breach;
   if (std::string breach = CheckCounters(server); !breach.empty()) return breach;
-  return CheckMemoryReport(server);
+  return CheckMemoryFigures(server);
 }
 
 }  // namespace mcspec::ref

@@ -46,6 +46,8 @@ RC_GTEST_PROP(Invariants, HoldAfterEveryRequest, ()) {
     const std::string breach = FirstInvariantBreach(server, true);
     RC_ASSERT(breach == "");
   }
+  // The text of `stats memory` agrees with the numbers checked above.
+  RC_ASSERT(FirstMemoryReportBreach(server) == "");
 }
 
 // A store that the checker is shown to catch lying: bytes counted twice.

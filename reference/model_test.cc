@@ -1,26 +1,21 @@
-// Property tests: the reference Session against a small, independent model of
-// memcached 1.6.18's text protocol, written from the protocol notes rather
-// than from the reference code.
-//
-// The model covers the storage commands, get/gets/gat/gats, delete,
-// incr/decr, touch, flush_all (with memcached's oldest_live/oldest_cas rule),
-// verbosity, version, unknown commands and malformed lines, with expiry on a
-// virtual clock moved by `debugtime`. There is no memory pressure: values and
-// the key space are small, so nothing is ever evicted.
+// Property tests: the reference Session against the small, independent model
+// of memcached 1.6.18's text protocol (request_model.h), on generated
+// requests that the model covers, with expiry on the virtual clock moved by
+// `debugtime`. There is no memory pressure: values and the key space are
+// small, so nothing is ever evicted.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "request_model.h"
 #include "server.h"
 #include "session.h"
 #include "settings.h"
@@ -29,338 +24,9 @@ namespace mcspec::ref {
 namespace {
 
 constexpr int64_t kProcessStarted = 1700000000;
-// memcached's current_time right after start: it counts from 62 seconds
-// before the real start so that relative time is never 0.
+// memcached's current_time right after start.
 constexpr uint32_t kStartTime = 62;
-constexpr int64_t kMaxRelativeExptime = int64_t{60} * 60 * 24 * 30;
 constexpr size_t kMaxKeyLength = 250;
-constexpr std::string_view kError = "ERROR\r\n";
-
-bool IsCSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-// What strtoull/strtol accept as memcached's safe_strto* call them: optional
-// leading whitespace and sign, decimal digits, then the end or whitespace.
-struct ScannedNumber {
-  bool negative;
-  uint64_t magnitude;
-};
-
-std::optional<ScannedNumber> ScanNumber(std::string_view text) {
-  size_t pos = 0;
-  while (pos < text.size() && IsCSpace(text[pos])) ++pos;
-  bool negative = false;
-  if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) negative = text[pos++] == '-';
-  const size_t digits_start = pos;
-  uint64_t magnitude = 0;
-  bool overflow = false;
-  for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
-    const uint64_t digit = text[pos] - '0';
-    if (magnitude > (UINT64_MAX - digit) / 10) overflow = true;
-    magnitude = magnitude * 10 + digit;
-  }
-  if (pos == digits_start || overflow) return std::nullopt;
-  if (pos < text.size() && !IsCSpace(text[pos])) return std::nullopt;
-  return ScannedNumber{negative, magnitude};
-}
-
-// strtoull negates a '-' number modulo 2^64; memcached refuses the result
-// only when it looks negative as a signed number.
-std::optional<uint64_t> ParseUnsigned64(std::string_view text) {
-  const std::optional<ScannedNumber> number = ScanNumber(text);
-  if (!number) return std::nullopt;
-  const uint64_t value = number->negative ? 0 - number->magnitude : number->magnitude;
-  if (number->negative && value > INT64_MAX) return std::nullopt;
-  return value;
-}
-
-// Flags: parsed as 64 bits, then truncated.
-std::optional<uint32_t> ParseUnsigned32(std::string_view text) {
-  const std::optional<uint64_t> value = ParseUnsigned64(text);
-  if (!value) return std::nullopt;
-  return static_cast<uint32_t>(*value);
-}
-
-// Exptime and lengths: strtol's 64-bit range, then truncated to 32 bits.
-std::optional<int32_t> ParseSigned32(std::string_view text) {
-  const std::optional<ScannedNumber> number = ScanNumber(text);
-  if (!number) return std::nullopt;
-  const uint64_t limit = number->negative ? uint64_t{1} << 63 : INT64_MAX;
-  if (number->magnitude > limit) return std::nullopt;
-  return static_cast<int32_t>(number->negative ? 0 - number->magnitude : number->magnitude);
-}
-
-std::vector<std::string_view> SplitWords(std::string_view line) {
-  std::vector<std::string_view> words;
-  size_t pos = 0;
-  while (pos < line.size()) {
-    if (line[pos] == ' ') {
-      ++pos;
-      continue;
-    }
-    const size_t end = std::min(line.find(' ', pos), line.size());
-    words.push_back(line.substr(pos, end - pos));
-    pos = end;
-  }
-  return words;
-}
-
-class Model {
- public:
-  // The bytes memcached sends for `input`, which must end with a complete
-  // request (data block included).
-  std::string Receive(std::string_view input) {
-    std::string out;
-    while (!input.empty()) {
-      const size_t newline = input.find('\n');
-      std::string_view line = input.substr(0, newline);
-      input.remove_prefix(newline + 1);
-      // Only one '\r' is dropped, and a line that is just "\r" keeps it.
-      if (line.size() >= 2 && line.back() == '\r') line.remove_suffix(1);
-      out += Execute(SplitWords(line), input);
-    }
-    return out;
-  }
-
-  // The cas of the item a client would see under `key`, without the side
-  // effect of a real lookup.
-  std::optional<uint64_t> VisibleCas(std::string_view key) const {
-    const auto it = items_.find(key);
-    if (it == items_.end() || IsGone(it->second)) return std::nullopt;
-    return it->second.cas;
-  }
-
- private:
-  struct Item {
-    std::string value;
-    uint32_t flags = 0;
-    uint32_t exptime = 0;  // virtual seconds; 0 never expires
-    uint32_t stored_at = 0;
-    uint64_t cas = 0;
-  };
-
-  static std::string Reply(std::string_view line, bool noreply) {
-    return noreply ? std::string() : std::string(line) + "\r\n";
-  }
-
-  std::string Execute(const std::vector<std::string_view>& words, std::string_view& input) {
-    if (words.empty()) return std::string(kError);
-    const std::string_view command = words[0];
-    if (command == "set" || command == "add" || command == "replace" || command == "append" ||
-        command == "prepend" || command == "cas") {
-      return Store(words, input);
-    }
-    if (command == "get") return Retrieve(words, false, false);
-    if (command == "gets") return Retrieve(words, true, false);
-    if (command == "gat") return Retrieve(words, false, true);
-    if (command == "gats") return Retrieve(words, true, true);
-    if (command == "incr") return Arithmetic(words, true);
-    if (command == "decr") return Arithmetic(words, false);
-    if (command == "delete") return Delete(words);
-    if (command == "touch") return Touch(words);
-    if (command == "flush_all") return FlushAll(words);
-    if (command == "verbosity") return Verbosity(words);
-    if (command == "version") return "VERSION 1.6.18\r\n";
-    if (command == "debugtime" && words.size() == 2) {
-      uint32_t seconds = 0;
-      std::from_chars(words[1].data(), words[1].data() + words[1].size(), seconds);
-      now_ += seconds;
-      return "OK\r\n";
-    }
-    return std::string(kError);
-  }
-
-  // A protocol exptime as a virtual time: negative is already in the past,
-  // above 30 days is a unix time.
-  uint32_t ToVirtualTime(int32_t exptime) const {
-    const int64_t positive = exptime < 0 ? kMaxRelativeExptime + 1 : exptime;
-    if (positive == 0) return 0;
-    if (positive > kMaxRelativeExptime) {
-      return positive <= kProcessStarted ? 1 : static_cast<uint32_t>(positive - kProcessStarted);
-    }
-    return now_ + static_cast<uint32_t>(positive);
-  }
-
-  bool IsFlushed(const Item& item) const {
-    if (oldest_live_ == 0 || oldest_live_ > now_) return false;
-    return item.stored_at <= oldest_live_ || (oldest_cas_ != 0 && item.cas < oldest_cas_);
-  }
-
-  bool IsGone(const Item& item) const {
-    return IsFlushed(item) || (item.exptime != 0 && item.exptime <= now_);
-  }
-
-  // memcached removes a flushed or expired item only when a lookup meets it;
-  // until then a later delayed flush_all can make it visible again.
-  Item* Find(std::string_view key) {
-    const auto it = items_.find(key);
-    if (it == items_.end()) return nullptr;
-    if (IsGone(it->second)) {
-      items_.erase(it);
-      return nullptr;
-    }
-    return &it->second;
-  }
-
-  void Link(std::string_view key, std::string value, uint32_t flags, uint32_t exptime) {
-    items_[std::string(key)] = Item{std::move(value), flags, exptime, now_, ++last_cas_};
-  }
-
-  std::string Store(const std::vector<std::string_view>& words, std::string_view& input) {
-    const std::string_view command = words[0];
-    const size_t required_words = command == "cas" ? 6 : 5;
-    if (words.size() != required_words && words.size() != required_words + 1)
-      return std::string(kError);
-    const bool noreply = words.back() == "noreply";
-    const std::string_view key = words[1];
-    const std::optional<uint32_t> flags = ParseUnsigned32(words[2]);
-    const std::optional<int32_t> exptime = ParseSigned32(words[3]);
-    const std::optional<int32_t> length = ParseSigned32(words[4]);
-    const std::optional<uint64_t> unique =
-        command == "cas" ? ParseUnsigned64(words[5]) : std::optional<uint64_t>(0);
-    if (key.size() > kMaxKeyLength || !flags || !exptime || !length || !unique || *length < 0 ||
-        *length > INT32_MAX - 2) {
-      return Reply("CLIENT_ERROR bad command line format", noreply);
-    }
-    const std::string_view block = input.substr(0, *length + 2);
-    input.remove_prefix(block.size());
-    if (!block.ends_with("\r\n")) return Reply("CLIENT_ERROR bad data chunk", noreply);
-    const std::string value(block.substr(0, *length));
-
-    Item* old = Find(key);
-    const bool stored = [&] {
-      if (command == "set" || (command == "add" && old == nullptr) ||
-          (command == "replace" && old != nullptr) ||
-          (command == "cas" && old != nullptr && old->cas == *unique)) {
-        Link(key, value, *flags, ToVirtualTime(*exptime));
-        return true;
-      }
-      if (old != nullptr && (command == "append" || command == "prepend")) {
-        Link(key, command == "append" ? old->value + value : value + old->value, old->flags,
-             old->exptime);
-        return true;
-      }
-      return false;
-    }();
-    if (stored) return Reply("STORED", noreply);
-    if (command != "cas") return Reply("NOT_STORED", noreply);
-    return Reply(old == nullptr ? "NOT_FOUND" : "EXISTS", noreply);
-  }
-
-  std::string Retrieve(const std::vector<std::string_view>& words, bool with_cas, bool touch) {
-    if (words.size() < 2) return std::string(kError);
-    uint32_t new_exptime = 0;
-    if (touch) {
-      const std::optional<int32_t> exptime = ParseSigned32(words[1]);
-      if (!exptime) return "CLIENT_ERROR invalid exptime argument\r\n";
-      new_exptime = ToVirtualTime(*exptime);
-    }
-    std::string out;
-    for (size_t i = touch ? 2 : 1; i < words.size(); ++i) {
-      const std::string_view key = words[i];
-      // Everything this command produced so far is discarded, but the
-      // lookups (and touches) of the earlier keys have happened.
-      if (key.size() > kMaxKeyLength) return "CLIENT_ERROR bad command line format\r\n";
-      Item* item = Find(key);
-      if (item == nullptr) continue;
-      if (touch) item->exptime = new_exptime;
-      out.append("VALUE ").append(key).append(" ").append(std::to_string(item->flags));
-      out.append(" ").append(std::to_string(item->value.size()));
-      if (with_cas) out.append(" ").append(std::to_string(item->cas));
-      out.append("\r\n").append(item->value).append("\r\n");
-    }
-    return out + "END\r\n";
-  }
-
-  std::string Arithmetic(const std::vector<std::string_view>& words, bool incr) {
-    if (words.size() != 3 && words.size() != 4) return std::string(kError);
-    const bool noreply = words.back() == "noreply";
-    if (words[1].size() > kMaxKeyLength)
-      return Reply("CLIENT_ERROR bad command line format", noreply);
-    const std::optional<uint64_t> delta = ParseUnsigned64(words[2]);
-    if (!delta) return Reply("CLIENT_ERROR invalid numeric delta argument", noreply);
-    Item* item = Find(words[1]);
-    if (item == nullptr) return Reply("NOT_FOUND", noreply);
-    // The stored value is parsed in place, followed by its "\r\n".
-    const std::optional<uint64_t> current =
-        item->value.empty() ? std::nullopt : ParseUnsigned64(item->value + "\r\n");
-    if (!current)
-      return Reply("CLIENT_ERROR cannot increment or decrement non-numeric value", noreply);
-    const uint64_t result = incr ? *current + *delta : (*delta > *current ? 0 : *current - *delta);
-    std::string digits = std::to_string(result);
-    // A result that fits is written over the old value, left-justified.
-    item->value = digits.size() <= item->value.size()
-                      ? digits + std::string(item->value.size() - digits.size(), ' ')
-                      : digits;
-    item->cas = ++last_cas_;
-    item->stored_at = now_;
-    return Reply(digits, noreply);
-  }
-
-  std::string Delete(const std::vector<std::string_view>& words) {
-    if (words.size() < 2 || words.size() > 4) return std::string(kError);
-    bool noreply = false;
-    if (words.size() > 2) {
-      noreply = words.back() == "noreply";
-      const bool zero_hold = words[2] == "0";
-      if (!(words.size() == 3 && (zero_hold || noreply)) &&
-          !(words.size() == 4 && zero_hold && noreply)) {
-        return Reply("CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]",
-                     noreply);
-      }
-    }
-    if (words[1].size() > kMaxKeyLength)
-      return Reply("CLIENT_ERROR bad command line format", noreply);
-    if (Find(words[1]) == nullptr) return Reply("NOT_FOUND", noreply);
-    items_.erase(items_.find(words[1]));
-    return Reply("DELETED", noreply);
-  }
-
-  std::string Touch(const std::vector<std::string_view>& words) {
-    if (words.size() != 3 && words.size() != 4) return std::string(kError);
-    const bool noreply = words.back() == "noreply";
-    if (words[1].size() > kMaxKeyLength)
-      return Reply("CLIENT_ERROR bad command line format", noreply);
-    const std::optional<int32_t> exptime = ParseSigned32(words[2]);
-    if (!exptime) return Reply("CLIENT_ERROR invalid exptime argument", noreply);
-    Item* item = Find(words[1]);
-    if (item == nullptr) return Reply("NOT_FOUND", noreply);
-    item->exptime = ToVirtualTime(*exptime);
-    return Reply("TOUCHED", noreply);
-  }
-
-  // Items stored at or before oldest_live, or with a cas below oldest_cas,
-  // are invisible once oldest_live is reached. A flush effective at once
-  // takes a cas id so that items stored later in the same second survive.
-  std::string FlushAll(const std::vector<std::string_view>& words) {
-    if (words.size() > 3) return std::string(kError);
-    const bool noreply = words.back() == "noreply";
-    int32_t delay = 0;
-    if (words.size() != (noreply ? 2 : 1)) {
-      const std::optional<int32_t> parsed = ParseSigned32(words[1]);
-      if (!parsed) return Reply("CLIENT_ERROR invalid exptime argument", noreply);
-      delay = *parsed;
-    }
-    const uint32_t new_oldest = delay > 0 ? ToVirtualTime(delay) : now_;
-    oldest_live_ = new_oldest - 1;
-    if (oldest_live_ <= now_) oldest_cas_ = ++last_cas_;
-    return Reply("OK", noreply);
-  }
-
-  std::string Verbosity(const std::vector<std::string_view>& words) {
-    if (words.size() != 2 && words.size() != 3) return std::string(kError);
-    const bool noreply = words.back() == "noreply";
-    return Reply(ParseUnsigned32(words[1]) ? "OK" : "CLIENT_ERROR bad command line format",
-                 noreply);
-  }
-
-  std::map<std::string, Item, std::less<>> items_;
-  uint32_t now_ = kStartTime;
-  uint64_t last_cas_ = 0;
-  uint32_t oldest_live_ = 0;
-  uint64_t oldest_cas_ = 0;
-};
 
 // --- Generated requests ---------------------------------------------------
 
@@ -376,7 +42,7 @@ struct Request {
   std::string trailer;  // the data block, or whatever follows the line
 
   // The bytes to send when the model is in its current state.
-  std::string Render(const Model& model) const {
+  std::string Render(const RequestModel& model) const {
     if (std::find(words.begin(), words.end(), kCurrentCas) == words.end()) return Bytes("");
     return Bytes(std::to_string(model.VisibleCas(words[1]).value_or(0)));
   }
@@ -398,30 +64,8 @@ struct Step {
   std::vector<size_t> cuts;
 };
 
-std::string Escape(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (byte < 0x20 || byte >= 0x7f) {
-      out += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xf]};
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 void showValue(const Step& step, std::ostream& os) {
-  os << '"' << Escape(step.request.Bytes(kCurrentCas)) << "\" cuts";
+  os << '"' << PrintableBytes(step.request.Bytes(kCurrentCas)) << "\" cuts";
   for (const size_t cut : step.cuts) os << ' ' << cut;
 }
 
@@ -704,7 +348,7 @@ std::string ReceiveInPieces(Session& session, std::string_view bytes, std::vecto
 // The requests' bytes, with cas placeholders filled from the model as the
 // sequence would leave it.
 std::vector<std::string> RenderAll(const std::vector<Step>& steps) {
-  Model model;
+  RequestModel model(kProcessStarted);
   std::vector<std::string> rendered;
   for (const Step& step : steps) {
     rendered.push_back(step.request.Render(model));
@@ -717,17 +361,18 @@ RC_GTEST_PROP(ModelTest, ReferenceAnswersLikeTheModelHoweverRequestsAreSplit, ()
   const std::vector<Step> steps = *GenSteps();
   Server server(TestSettings());
   Session session(server);
-  Model model;
+  RequestModel model(kProcessStarted);
   std::string transcript;
   for (const Step& step : steps) {
     const std::string request = step.request.Render(model);
     const std::string expected = model.Receive(request);
     const std::string actual = ReceiveInPieces(session, request, step.cuts);
-    transcript += "> " + Escape(request) + "\n";
+    transcript += "> " + PrintableBytes(request) + "\n";
     if (actual != expected) {
-      RC_FAIL(transcript + "expected < " + Escape(expected) + "\nactual   < " + Escape(actual));
+      RC_FAIL(transcript + "expected < " + PrintableBytes(expected) + "\nactual   < " +
+              PrintableBytes(actual));
     }
-    transcript += "< " + Escape(actual) + "\n";
+    transcript += "< " + PrintableBytes(actual) + "\n";
     RC_ASSERT(!session.closed());
     RC_ASSERT(session.buffered() == 0u);
   }
@@ -752,10 +397,10 @@ RC_GTEST_PROP(ModelTest, PipelinedStreamSplitAnywhereMatchesTheModel, ()) {
   Server server(TestSettings());
   Session session(server);
   const std::string actual = ReceiveInPieces(session, stream, cuts);
-  const std::string expected = Model().Receive(stream);
+  const std::string expected = RequestModel(kProcessStarted).Receive(stream);
   if (actual != expected) {
-    RC_FAIL("stream > " + Escape(stream) + "\nexpected < " + Escape(expected) + "\nactual   < " +
-            Escape(actual));
+    RC_FAIL("stream > " + PrintableBytes(stream) + "\nexpected < " + PrintableBytes(expected) +
+            "\nactual   < " + PrintableBytes(actual));
   }
 }
 
