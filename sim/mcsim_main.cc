@@ -22,16 +22,11 @@
 #include "real_run_command.h"
 #include "shrink_command.h"
 #include "simulation.h"
+#include "text_words.h"
 #include "trace.h"
 
 namespace mcspec::sim {
 namespace {
-
-template <typename Number>
-bool ParseNumber(std::string_view text, Number* n) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
-  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
-}
 
 int Usage(const char* why) {
   std::cerr << "mcsim: " << why << "\n"

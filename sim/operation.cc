@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "text_words.h"
+
 namespace mcspec::sim {
 namespace {
 
@@ -17,26 +19,6 @@ void AppendSigned(int64_t n, std::string* out) {
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
   (void)ec;
   out->append(buf, end);
-}
-
-template <typename Number>
-bool ParseNumber(std::string_view text, Number* n) {
-  if (text.empty()) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-// Splits a line at single spaces.
-std::vector<std::string_view> Words(std::string_view line) {
-  std::vector<std::string_view> words;
-  size_t pos = 0;
-  while (pos <= line.size()) {
-    const size_t space = line.find(' ', pos);
-    const size_t end = space == std::string_view::npos ? line.size() : space;
-    words.push_back(line.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return words;
 }
 
 std::string Printable(std::string_view text, size_t limit) {

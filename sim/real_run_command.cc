@@ -12,6 +12,7 @@
 #include "check_command.h"
 #include "real_connection.h"
 #include "real_run.h"
+#include "text_words.h"
 
 namespace mcspec::sim {
 namespace {
@@ -36,12 +37,6 @@ struct Arguments {
   std::string history;
   std::optional<std::string> html;
 };
-
-template <typename Number>
-bool ParseNumber(std::string_view text, Number* n) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
-  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
-}
 
 bool ParseArguments(const std::vector<std::string>& args, Arguments* parsed, std::string* error) {
   bool ops_given = false;

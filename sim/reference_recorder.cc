@@ -6,6 +6,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "text_words.h"
+
 namespace mcspec::sim {
 namespace {
 
@@ -31,13 +33,8 @@ std::string RequestBytes(const HistoryEvent& invoke) {
   return request + "\r\n";
 }
 
-template <typename Number>
-bool ParseNumber(std::string_view text, Number* out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-std::vector<std::string_view> Words(std::string_view line) {
+// The words of a line, however many spaces apart.
+std::vector<std::string_view> NonEmptyWords(std::string_view line) {
   std::vector<std::string_view> words;
   size_t at = 0;
   while (at < line.size()) {
@@ -56,7 +53,7 @@ bool ParseRetrieval(std::string_view reply, HistoryEvent* completion) {
   }
   const size_t line_end = reply.find("\r\n");
   if (line_end == std::string_view::npos) return false;
-  const auto words = Words(reply.substr(0, line_end));
+  const auto words = NonEmptyWords(reply.substr(0, line_end));
   uint32_t flags = 0;
   size_t bytes = 0;
   if (words.size() < 4 || words[0] != "VALUE" || !ParseNumber(words[2], &flags) ||

@@ -5,25 +5,11 @@
 #include <set>
 #include <string_view>
 
+#include "text_words.h"
 #include "trace.h"
 
 namespace mcspec::sim {
-namespace {
-
-std::string_view Word(std::string_view* rest) {
-  const size_t space = rest->find(' ');
-  std::string_view word = rest->substr(0, space);
-  *rest = space == std::string_view::npos ? std::string_view() : rest->substr(space + 1);
-  return word;
-}
-
-template <typename Number>
-bool ParseNumber(std::string_view text, Number* n) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
-  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 size_t TraceInputs::connections() const {
   std::set<std::pair<uint32_t, std::string>> senders;

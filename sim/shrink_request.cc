@@ -4,27 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "text_words.h"
+
 namespace mcspec::sim {
 namespace {
-
-template <typename Number>
-bool ParseNumber(std::string_view text, Number* n) {
-  if (text.empty()) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-std::vector<std::string_view> Words(std::string_view line) {
-  std::vector<std::string_view> words;
-  size_t pos = 0;
-  while (pos <= line.size()) {
-    const size_t space = line.find(' ', pos);
-    const size_t end = space == std::string_view::npos ? line.size() : space;
-    words.push_back(line.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return words;
-}
 
 // memcached's keys: at most 250 bytes, no control characters (a longer
 // key makes the request one of mcsim's bad ones).

@@ -17,17 +17,10 @@
 #include <string_view>
 
 #include "simulation.h"
-
-namespace {
-
-bool ParseNumber(std::string_view text, uint64_t* n) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
-  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
-}
-
-}  // namespace
+#include "text_words.h"
 
 int main(int argc, char** argv) {
+  using mcspec::sim::ParseNumber;
   uint64_t ops = 500'000;
   uint64_t first_seed = 1;
   uint64_t last_seed = 8;

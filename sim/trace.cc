@@ -7,6 +7,7 @@
 #include "server.h"
 #include "session.h"
 #include "settings.h"
+#include "text_words.h"
 #include "udp_connection.h"
 
 namespace mcspec::sim {
@@ -18,20 +19,6 @@ int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
-}
-
-// Splits off the next space-separated word of *rest.
-std::string_view Word(std::string_view* rest) {
-  const size_t space = rest->find(' ');
-  std::string_view word = rest->substr(0, space);
-  *rest = space == std::string_view::npos ? std::string_view() : rest->substr(space + 1);
-  return word;
-}
-
-template <typename Number>
-bool ParseNumber(std::string_view text, Number* n) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
-  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
 }
 
 std::vector<std::string> SplitWords(std::string_view text) {
