@@ -43,27 +43,8 @@ struct Client {
   std::deque<Pending> awaiting;  // replies expected, in request order
   // Drawn but not yet sent: it must wait for the replies in flight.
   std::optional<Operation> held;
-  // The uniques the latest gets hits showed, one per key, at most kKnownCas
-  // (as the simulator's clients keep them).
-  static constexpr size_t kKnownCas = 32;
-  std::vector<std::pair<uint32_t, uint64_t>> known_cas;
-  size_t known_cas_next = 0;
+  KnownCasUniques known_cas;  // as the simulator's clients keep them
   std::vector<uint64_t> idle_processes;
-
-  void RememberCas(uint32_t key, uint64_t cas) {
-    for (auto& [known_key, known] : known_cas) {
-      if (known_key == key) {
-        known = cas;
-        return;
-      }
-    }
-    if (known_cas.size() < kKnownCas) {
-      known_cas.emplace_back(key, cas);
-    } else {
-      known_cas[known_cas_next] = {key, cas};
-      known_cas_next = (known_cas_next + 1) % kKnownCas;
-    }
-  }
 };
 
 std::optional<ServerCounters> ReadCounters(RealConnection& admin) {
@@ -233,7 +214,7 @@ void TargetRun::SendDue(Client& client, int64_t now) {
       // Absolute exptimes are drawn on the real unix clock, off by the
       // client's skew.
       const Workload::ClientView view{static_cast<int64_t>(std::time(nullptr)) + client.skew_s,
-                                      &client.known_cas};
+                                      &client.known_cas.entries()};
       client.held = workload_.Next(prng_, view);
       if (!CanSend(client)) return;
     }
@@ -285,7 +266,8 @@ void TargetRun::Complete(Client& client, Pending& pending, const Reply& reply, i
     return;
   }
   if (op.kind == OpKind::kGets) {
-    for (const Hit& hit : reply.hits) client.RememberCas(Workload::KeyIndex(hit.key), hit.cas);
+    for (const Hit& hit : reply.hits)
+      client.known_cas.Remember(Workload::KeyIndex(hit.key), hit.cas);
   }
   if (options_.history != nullptr) {
     RecordReply(*options_.history, pending.processes, now, op, reply);

@@ -46,21 +46,6 @@ int64_t ClientContext::UnixNow(int64_t skew_s) const {
   return unix_epoch + ref::Clock::kStartOffset + elapsed + skew_s;
 }
 
-void SimClient::RememberCas(uint32_t key, uint64_t cas) {
-  for (auto& [known_key, known_cas] : known_cas_) {
-    if (known_key == key) {
-      known_cas = cas;
-      return;
-    }
-  }
-  if (known_cas_.size() < kKnownCas) {
-    known_cas_.emplace_back(key, cas);
-  } else {
-    known_cas_[known_cas_next_] = {key, cas};
-    known_cas_next_ = (known_cas_next_ + 1) % kKnownCas;
-  }
-}
-
 uint64_t SimClient::TakeProcess() {
   if (idle_processes_.empty()) return context_.next_process++;
   const uint64_t process = idle_processes_.back();
@@ -71,7 +56,7 @@ uint64_t SimClient::TakeProcess() {
 void SimClient::SendOne() {
   if (!connected_ || write_closed_ || context_.ops_left == 0) return;
   context_.ops_left--;
-  const Workload::ClientView view{context_.UnixNow(skew_s_), &known_cas_};
+  const Workload::ClientView view{context_.UnixNow(skew_s_), &known_cas_.entries()};
   Operation op = context_.workload.Next(context_.prng, view);
   std::string bytes;
   EncodeRequest(op, &bytes);
@@ -159,7 +144,7 @@ void SimClient::Complete(const Pending& pending, Reply reply) {
   context_.replies++;
   const Operation& op = context_.feed.operation(pending.op_id);
   if (op.kind == OpKind::kGets) {
-    for (const Hit& hit : reply.hits) RememberCas(Workload::KeyIndex(hit.key), hit.cas);
+    for (const Hit& hit : reply.hits) known_cas_.Remember(Workload::KeyIndex(hit.key), hit.cas);
   }
   if (context_.history != nullptr) {
     SettleNoreply(pending.op_id);

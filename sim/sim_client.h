@@ -75,7 +75,6 @@ class SimClient : public ClientEndpoint {
   // (all, when 0).
   void SettleNoreply(uint64_t op_id);
   uint64_t TakeProcess();
-  void RememberCas(uint32_t key, uint64_t cas);
 
   uint32_t index_;
   ClientContext& context_;
@@ -95,10 +94,7 @@ class SimClient : public ClientEndpoint {
   std::deque<Unsettled> noreply_;
   std::string input_;
   size_t input_pos_ = 0;
-  // The uniques the latest gets hits showed, one per key, at most kKnownCas.
-  static constexpr size_t kKnownCas = 32;
-  std::vector<std::pair<uint32_t, uint64_t>> known_cas_;
-  size_t known_cas_next_ = 0;  // the entry a new key replaces when full
+  KnownCasUniques known_cas_;
   std::vector<uint64_t> idle_processes_;
 };
 

@@ -5,6 +5,21 @@
 
 namespace mcspec::sim {
 
+void KnownCasUniques::Remember(uint32_t key, uint64_t cas) {
+  for (auto& [known_key, known_cas] : entries_) {
+    if (known_key == key) {
+      known_cas = cas;
+      return;
+    }
+  }
+  if (entries_.size() < kCapacity) {
+    entries_.emplace_back(key, cas);
+  } else {
+    entries_[next_] = {key, cas};
+    next_ = (next_ + 1) % kCapacity;
+  }
+}
+
 Workload::Workload(const SwarmParameters& params) : params_(params) {
   pattern_.resize(params.max_value_size + kPatternPeriod);
   for (size_t i = 0; i < pattern_.size(); ++i) {

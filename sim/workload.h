@@ -19,6 +19,22 @@
 
 namespace mcspec::sim {
 
+// The cas uniques a client's gets hits showed lately, one per key, at most
+// kCapacity: a key already known gets its new unique in place; a new key
+// takes the next slot round-robin once all are used. A client draws its cas
+// operations from them (Workload::ClientView).
+class KnownCasUniques {
+ public:
+  static constexpr size_t kCapacity = 32;
+  void Remember(uint32_t key, uint64_t cas);
+  // (key index, unique), in the order the slots were filled.
+  const std::vector<std::pair<uint32_t, uint64_t>>& entries() const { return entries_; }
+
+ private:
+  std::vector<std::pair<uint32_t, uint64_t>> entries_;
+  size_t next_ = 0;  // the slot a new key replaces when all are used
+};
+
 class Workload {
  public:
   explicit Workload(const SwarmParameters& params);
