@@ -36,9 +36,7 @@ class Cache::KeyIndex {
   const Item* Candidate(uint32_t hash) const { return buckets_[hash & mask_]; }
 
   void Insert(Item* item) {
-    Item*& head = buckets_[item->hash & mask_];
-    item->h_next = head == nullptr ? kNoItem : head->id;
-    head = item;
+    PushFront(item);
     ++count_;
   }
 
@@ -63,14 +61,20 @@ class Cache::KeyIndex {
     for (Item* head : old) {
       while (head != nullptr) {
         Item* next = Next(head);
-        Insert(head);
-        --count_;
+        PushFront(head);
         head = next;
       }
     }
   }
 
  private:
+  // Makes the item its bucket's newest.
+  void PushFront(Item* item) {
+    Item*& head = buckets_[item->hash & mask_];
+    item->h_next = head == nullptr ? kNoItem : head->id;
+    head = item;
+  }
+
   Item* Next(const Item* item) const {
     return item->h_next == kNoItem ? nullptr : items_[item->h_next];
   }
