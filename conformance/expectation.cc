@@ -74,6 +74,32 @@ bool TranslateNamedGroups(std::string* source, std::vector<std::string>* names,
   return true;
 }
 
+// libstdc++'s regex compiler reads the number of a `{n,m}` count or a
+// `\N` back-reference into a long without an overflow check (undefined
+// behaviour the suite loader fuzzer found), so such numbers are refused first.
+bool HasOverlongRegexNumber(std::string_view pattern) {
+  constexpr size_t kMaxDigits = 9;
+  auto digits_at = [&](size_t i) {
+    size_t n = 0;
+    while (i + n < pattern.size() && pattern[i + n] >= '0' && pattern[i + n] <= '9') ++n;
+    return n;
+  };
+  bool in_count = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      if (digits_at(i + 1) > kMaxDigits) return true;
+      ++i;  // the escaped character
+    } else if (c == '{' || (in_count && c == ',')) {
+      in_count = true;
+      if (digits_at(i + 1) > kMaxDigits) return true;
+    } else if (c == '}') {
+      in_count = false;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 MatchResult MatchExact(const ByteTemplate& expected, const Variables& vars,
@@ -153,8 +179,13 @@ bool RegexExpectation::Parse(std::string_view text, RegexExpectation* out, std::
   out->pattern_ = ByteTemplate(std::move(pieces));
   Variables placeholders;
   for (const std::string& name : out->pattern_.VariableNames()) placeholders[name].assign(1, 'x');
+  const std::string rendered = out->pattern_.Render(placeholders, RegexEscape);
+  if (HasOverlongRegexNumber(rendered)) {
+    *error = "bad regular expression: a repeat count or back-reference of more than 9 digits";
+    return false;
+  }
   try {
-    std::regex(out->pattern_.Render(placeholders, RegexEscape), std::regex::ECMAScript);
+    std::regex(rendered, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
     *error = std::string("bad regular expression: ") + e.what();
     return false;

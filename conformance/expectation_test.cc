@@ -77,6 +77,11 @@ TEST(RegexExpectation, RefusesBadPatterns) {
   std::string error;
   EXPECT_FALSE(RegexExpectation::Parse("(unclosed", &regex, &error));
   EXPECT_NE(error.find("bad regular expression"), std::string::npos);
+  // libstdc++ would overflow a long reading these numbers.
+  EXPECT_FALSE(RegexExpectation::Parse("a{9999999999}", &regex, &error));
+  EXPECT_NE(error.find("more than 9 digits"), std::string::npos);
+  EXPECT_FALSE(RegexExpectation::Parse("(a)\\12345678901", &regex, &error));
+  EXPECT_TRUE(RegexExpectation::Parse("ts=1700000000 a{2,99}", &regex, &error)) << error;
   EXPECT_FALSE(RegexExpectation::Parse("a ${_}", &regex, &error));
   EXPECT_FALSE(RegexExpectation::Parse("(?<ns>x)", &regex, &error));
 }
