@@ -13,54 +13,53 @@
 namespace mcspec::ref {
 
 // memcached's hash table: 2^hash_power buckets, each the head of a chain of
-// items linked through Item::h_next, newest first. A pointer per bucket and
-// an id per item, so that the index costs about what memcached's does in
-// memory (the goal is mcref's resident memory within 10% of memcached's);
-// the bucket count follows the cache's hash_power().
+// items linked through Item::h_next, newest first. A bucket holds an item id,
+// half of memcached's pointer, so that the index costs no more than memcached's
+// in memory (the goal is mcref's resident memory within 10% of memcached's);
+// the bucket count follows the cache's hash_power(). Items do not keep their
+// key's hash: it is computed again to find an item's bucket.
 class Cache::KeyIndex {
  public:
-  KeyIndex(const std::vector<Item*>& items, uint32_t power) : items_(items) { Rehash(power); }
+  KeyIndex(const Cache& cache, uint32_t power) : cache_(cache) { Rehash(power); }
 
   size_t size() const { return count_; }
 
   ItemId Find(std::string_view key, uint32_t hash) const {
-    for (const Item* it = buckets_[hash & mask_]; it != nullptr; it = Next(it)) {
-      if (it->hash == hash && it->key() == key) return it->id;
+    for (ItemId id = buckets_[hash & mask_]; id != kNoItem;) {
+      const Item& it = *cache_.items_[id];
+      if (it.key() == key) return id;
+      id = it.h_next;
     }
     return kNoItem;
   }
 
   void PrefetchSlot(uint32_t hash) const { __builtin_prefetch(&buckets_[hash & mask_]); }
 
-  // The bucket's newest item, without comparing keys or hashes.
-  const Item* Candidate(uint32_t hash) const { return buckets_[hash & mask_]; }
+  // The bucket's newest item, without comparing keys.
+  ItemId Candidate(uint32_t hash) const { return buckets_[hash & mask_]; }
 
-  void Insert(Item* item) {
-    PushFront(item);
+  void Insert(ItemId id) {
+    PushFront(id);
     ++count_;
   }
 
-  void Erase(const Item* item) {
-    Item*& head = buckets_[item->hash & mask_];
-    if (head == item) {
-      head = Next(item);
-    } else {
-      Item* before = head;
-      while (before->h_next != item->id) before = items_[before->h_next];
-      before->h_next = item->h_next;
-    }
+  void Erase(ItemId id) {
+    const Item& item = *cache_.items_[id];
+    ItemId* link = &buckets_[cache_.HashKey(item.key()) & mask_];
+    while (*link != id) link = &cache_.items_[*link]->h_next;
+    *link = item.h_next;
     --count_;
   }
 
   // Spreads the chains over 2^power buckets (memcached's assoc_expand, done
   // at once rather than bucket by bucket in a thread).
   void Rehash(uint32_t power) {
-    std::vector<Item*> old = std::move(buckets_);
-    buckets_.assign(size_t{1} << power, nullptr);
+    std::vector<ItemId> old = std::move(buckets_);
+    buckets_.assign(size_t{1} << power, kNoItem);
     mask_ = buckets_.size() - 1;
-    for (Item* head : old) {
-      while (head != nullptr) {
-        Item* next = Next(head);
+    for (ItemId head : old) {
+      while (head != kNoItem) {
+        const ItemId next = cache_.items_[head]->h_next;
         PushFront(head);
         head = next;
       }
@@ -69,18 +68,15 @@ class Cache::KeyIndex {
 
  private:
   // Makes the item its bucket's newest.
-  void PushFront(Item* item) {
-    Item*& head = buckets_[item->hash & mask_];
-    item->h_next = head == nullptr ? kNoItem : head->id;
-    head = item;
+  void PushFront(ItemId id) {
+    Item& item = *cache_.items_[id];
+    ItemId& head = buckets_[cache_.HashKey(item.key()) & mask_];
+    item.h_next = head;
+    head = id;
   }
 
-  Item* Next(const Item* item) const {
-    return item->h_next == kNoItem ? nullptr : items_[item->h_next];
-  }
-
-  const std::vector<Item*>& items_;
-  std::vector<Item*> buckets_;
+  const Cache& cache_;
+  std::vector<ItemId> buckets_;
   size_t mask_ = 0;
   size_t count_ = 0;
 };
@@ -117,7 +113,7 @@ Cache::Cache(const Settings& settings, const Clock& clock, CommandCounters& coun
       slabs_(settings),
       hash_power_(settings.hashpower_init != 0 ? settings.hashpower_init : kHashPowerDefault),
       item_lock_mask_(ItemLockMask(settings.num_threads)) {
-  index_ = std::make_unique<KeyIndex>(items_, hash_power_);
+  index_ = std::make_unique<KeyIndex>(*this, hash_power_);
   for (auto& per_class : heads_) per_class.fill(kNoItem);
   for (auto& per_class : tails_) per_class.fill(kNoItem);
 }
@@ -157,6 +153,12 @@ ItemId Cache::FindIndexed(KeyRef key) const {
 
 size_t Cache::indexed_items() const {
   return index_->size();
+}
+
+const std::vector<ChunkId>& Cache::data_chunks(ItemId id) const {
+  static const std::vector<ChunkId> kNone;
+  auto chunks = data_chunks_.find(id);
+  return chunks == data_chunks_.end() ? kNone : chunks->second;
 }
 
 uint64_t Cache::hash_bytes() const {
@@ -238,7 +240,7 @@ bool Cache::AllocChunks(ItemId id) {
       if (chunk == kNoChunk) return false;
     }
     slabs_.set_owner(chunk, id | kDataChunkOwner);
-    At(id).data_chunks->push_back(chunk);
+    data_chunks_[id].push_back(chunk);
     remaining -= std::min(remaining, size - kItemChunkHeaderSize);
   }
   return true;
@@ -267,7 +269,6 @@ ItemId Cache::Alloc(KeyRef ref, uint32_t flags, RelTime exptime, uint32_t nbytes
 
   ItemId id = NewSlot();
   items_[id] = Item::Create(key, nbytes);
-  items_[id]->id = id;
   slabs_.set_owner(chunk, id);
   Item& it = At(id);
   it.chunk = chunk;
@@ -275,17 +276,13 @@ ItemId Cache::Alloc(KeyRef ref, uint32_t flags, RelTime exptime, uint32_t nbytes
   it.exptime = exptime;
   it.clsid = static_cast<uint8_t>(clsid);
   it.refcount = 1;
-  it.hash = ref.hash;
   if (settings_.temp_lru &&
       static_cast<RelTime>(exptime - clock_.now()) <= settings_.temporary_ttl) {
     it.lru = kTempLru;
   } else {
     it.lru = settings_.lru_segmented ? kHotLru : kColdLru;
   }
-  if (chunked) {
-    it.chunked = true;
-    it.data_chunks = std::make_unique<std::vector<ChunkId>>();
-  }
+  it.chunked = chunked;
   return id;
 }
 
@@ -300,7 +297,11 @@ void Cache::FreeItem(ItemId id) {
   Item& it = At(id);
   if (it.chunk != kNoChunk) slabs_.Free(it.chunk);  // no chunk: evict_without_unlink
   if (it.chunked) {
-    for (ChunkId chunk : *it.data_chunks) slabs_.Free(chunk);
+    auto chunks = data_chunks_.find(id);
+    if (chunks != data_chunks_.end()) {
+      for (ChunkId chunk : chunks->second) slabs_.Free(chunk);
+      data_chunks_.erase(chunks);
+    }
   }
   Item::Destroy(items_[id]);
   items_[id] = nullptr;
@@ -357,7 +358,7 @@ void Cache::Link(ItemId id) {
   }
   peak_bytes_ = std::max(peak_bytes_, totals_.curr_bytes + hash_bytes());
   it.cas = settings_.use_cas ? NextCas() : 0;
-  index_->Insert(&it);
+  index_->Insert(id);
   LinkQ(id);
   it.refcount++;
   SizesAdd(it);
@@ -370,7 +371,7 @@ void Cache::UnlinkLocked(ItemId id) {
   totals_.curr_bytes -= TotalSize(it);
   totals_.curr_items--;
   SizesRemove(it);
-  index_->Erase(&it);
+  index_->Erase(id);
   UnlinkQ(id);
   Release(id);
 }
@@ -544,7 +545,8 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTim
     const ItemId next = it.prev;
     // The caller may hold the item lock of its own key; memcached's trylock
     // then fails for every item sharing that lock, and the item is skipped.
-    if (held_lock_ && (it.hash & item_lock_mask_) == (*held_lock_ & item_lock_mask_)) {
+    if (held_lock_ &&
+        (HashKey(it.key()) & item_lock_mask_) == (*held_lock_ & item_lock_mask_)) {
       search = next;
       continue;
     }
@@ -645,7 +647,8 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTim
 
 StoreResult Cache::Store(ItemId id, StoreCommand comm, bool allow_stale, uint64_t* stored_cas) {
   Item* it = &At(id);
-  ItemId old_id = Get(KeyRef{it->key(), it->hash}, false);
+  const KeyRef ref = Key(it->key());
+  ItemId old_id = Get(ref, false);
   StoreResult stored = StoreResult::kNotStored;
   ItemId new_id = kNoItem;
   ItemId store_id = id;
@@ -704,8 +707,8 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm, bool allow_stale, uint64_
         const uint32_t flags = At(old_id).client_flags;
         const RelTime exptime = At(old_id).exptime;
         const uint32_t nbytes = it->nbytes() + At(old_id).nbytes() - 2;
-        held_lock_ = it->hash;
-        new_id = Alloc(KeyRef{key, it->hash}, flags, exptime, nbytes);
+        held_lock_ = ref.hash;
+        new_id = Alloc(KeyRef{key, ref.hash}, flags, exptime, nbytes);
         if (new_id != kNoItem && !AllocChunks(new_id)) {
           Release(new_id);
           new_id = kNoItem;
@@ -803,8 +806,8 @@ DeltaResult Cache::AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* 
     Update(id);
   } else {
     const std::string item_key(it.key());
-    held_lock_ = it.hash;
-    ItemId new_id = Alloc(KeyRef{item_key, it.hash}, it.client_flags, it.exptime,
+    held_lock_ = key.hash;
+    ItemId new_id = Alloc(KeyRef{item_key, key.hash}, it.client_flags, it.exptime,
                           static_cast<uint32_t>(res + 2));
     held_lock_.reset();
     if (new_id == kNoItem) {
@@ -848,9 +851,15 @@ void Cache::PrefetchSlot(uint32_t hash) const {
   index_->PrefetchSlot(hash);
 }
 
+void Cache::PrefetchEntry(uint32_t hash) const {
+  const ItemId id = index_->Candidate(hash);
+  if (id != kNoItem) __builtin_prefetch(&items_[id]);
+}
+
 void Cache::PrefetchItem(uint32_t hash) const {
-  const Item* item = index_->Candidate(hash);
-  if (item == nullptr) return;
+  const ItemId id = index_->Candidate(hash);
+  if (id == kNoItem) return;
+  const Item* item = items_[id];
   // The header, the key and the start of the value. Reading the item's size
   // here would wait for the very load being started, so the span is fixed.
   const char* block = reinterpret_cast<const char*>(item);

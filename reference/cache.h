@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,19 +42,22 @@ inline constexpr size_t kLruCount = size_t{kMaxSlabClasses} * kLruTypes;
 
 // An item: its header, then its key, then its value followed by "\r\n", in
 // one allocation as in memcached, so that the lookup which matches a key has
-// already brought in the value it returns. The header is kept at 64 bytes:
-// with the allocator's own 8, a 16-byte key and a 100-byte value then fill a
-// 192-byte block, the chunk memcached gives the same item.
+// already brought in the value it returns. The header is 48 bytes, memcached's
+// own size: with the allocator's 8, a 16-byte key and a 100-byte value then
+// fill a 176-byte block, less than the 192-byte chunk memcached gives the same
+// item. To keep it there the key's hash is computed again when needed rather
+// than stored, and a chunked item's data chunks live in the cache's side table.
 struct Item {
   ItemId prev = kNoItem;
   ItemId next = kNoItem;
-  uint32_t hash = 0;
+  ItemId h_next = kNoItem;  // the next item of its hash bucket
   uint32_t value_size = 0;  // memcached's nbytes: the value and its "\r\n"
   RelTime exptime = 0;
   RelTime time = 0;  // last access, for the LRU
   uint64_t cas = 0;
   uint32_t client_flags = 0;
   uint32_t refcount = 0;
+  ChunkId chunk = kNoChunk;  // the chunk holding the item (its header)
   uint8_t nkey = 0;
   uint8_t clsid = 0;  // slab class whose LRU holds the item
   uint8_t lru = kColdLru;
@@ -67,12 +71,8 @@ struct Item {
   bool stale : 1 = false;
   bool token_sent : 1 = false;
   // A chunked (larger than slab_chunk_max) item: a header chunk (`chunk`, of
-  // a smaller class than `clsid`) and the data chunks in `data_chunks`.
+  // a smaller class than `clsid`) and data chunks (Cache::data_chunks).
   bool chunked : 1 = false;
-  ChunkId chunk = kNoChunk;  // the chunk holding the item (its header)
-  ItemId id = kNoItem;
-  ItemId h_next = kNoItem;  // the next item of its hash bucket
-  std::unique_ptr<std::vector<ChunkId>> data_chunks;
 
   // A new item with room for `key` and a value of `nbytes` bytes.
   static Item* Create(std::string_view key, uint32_t nbytes);
@@ -88,7 +88,7 @@ struct Item {
   const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
 };
 
-static_assert(sizeof(Item) == 64, "the header size decides the items' resident memory");
+static_assert(sizeof(Item) == 48, "the header size decides the items' resident memory");
 
 // A key and its hash (memcached's hv), computed once per request.
 struct KeyRef {
@@ -164,9 +164,11 @@ class Cache {
   void set_connection_fd(int fd) { connection_fd_ = fd; }
   void set_verbose_log(VerboseLog* log) { verbose_log_ = log; }
   void LogStore(std::string_view key, StoreOutcome outcome, StoreCommand comm, const Item* it);
-  // Hints for pipelined input: start loading the index slot of a key, or,
-  // once that slot is cached, the item it points to. No effect on behaviour.
+  // Hints for pipelined input, in three stages some requests apart: start
+  // loading the index slot of a key; once that slot is cached, the item table
+  // entry it names; once that is cached, the item. No effect on behaviour.
   void PrefetchSlot(uint32_t hash) const;
+  void PrefetchEntry(uint32_t hash) const;
   void PrefetchItem(uint32_t hash) const;
   // Background work of memcached's LRU maintainer and crawler threads, as
   // deterministic steps (see lru_maintenance.cc):
@@ -210,6 +212,8 @@ class Cache {
 
   Item& item(ItemId id) { return *items_[id]; }
   const Item& item(ItemId id) const { return *items_[id]; }
+  // A chunked item's data chunks, in value order; empty for other items.
+  const std::vector<ChunkId>& data_chunks(ItemId id) const;
   // memcached's it_flags bits for the item, as its diagnostics print them.
   uint32_t MemcachedItemFlags(const Item& it) const;
   // ITEM_ntotal: the size memcached accounts for an item.
@@ -310,6 +314,8 @@ class Cache {
 
   std::vector<Item*> items_;  // owned; null for a free slot
   std::vector<ItemId> free_slots_;
+  // Chunked items are rare and large: their chunk lists stay out of the header.
+  std::map<ItemId, std::vector<ChunkId>> data_chunks_;
   std::unique_ptr<KeyIndex> index_;
   std::array<std::array<ItemId, kLruTypes>, kMaxSlabClasses> heads_;
   std::array<std::array<ItemId, kLruTypes>, kMaxSlabClasses> tails_;

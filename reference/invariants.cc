@@ -15,12 +15,10 @@ std::string Describe(int clsid, int lru) {
   return "class " + std::to_string(clsid) + " " + kNames[lru] + " LRU";
 }
 
-void CountChunks(const SlabAllocator& slabs, const Item& it,
-                 std::array<uint64_t, kMaxSlabClasses>* chunks) {
-  (*chunks)[slabs.ClassOf(it.chunk)]++;
-  if (it.chunked && it.data_chunks) {
-    for (ChunkId chunk : *it.data_chunks) (*chunks)[slabs.ClassOf(chunk)]++;
-  }
+void CountChunks(const Cache& cache, ItemId id, std::array<uint64_t, kMaxSlabClasses>* chunks) {
+  const SlabAllocator& slabs = cache.slabs();
+  (*chunks)[slabs.ClassOf(cache.item(id).chunk)]++;
+  for (ChunkId chunk : cache.data_chunks(id)) (*chunks)[slabs.ClassOf(chunk)]++;
 }
 
 // Walks every LRU list; counts, per class, the chunks the listed items hold.
@@ -49,7 +47,7 @@ std::string CheckLists(const Cache& cache, std::array<uint64_t, kMaxSlabClasses>
           return Describe(clsid, lru) + " holds an item the index does not give for its key";
         }
         size += cache.TotalSize(it);
-        CountChunks(slabs, it, chunks);
+        CountChunks(cache, id, chunks);
         prev = id;
       }
       if (cache.lru_tail(clsid, type) != prev) return Describe(clsid, lru) + ": wrong tail";
@@ -74,7 +72,7 @@ std::string CheckSlabs(const Server& server, std::array<uint64_t, kMaxSlabClasse
   // Unlinked items the maintainer's bump queue still holds keep their chunks.
   for (ItemId id : server.cache().deferred_bumps()) {
     const Item& it = server.cache().item(id);
-    if (!it.linked) CountChunks(slabs, it, &chunks);
+    if (!it.linked) CountChunks(server.cache(), id, &chunks);
   }
   uint64_t classes_with_pages = 0;
   for (int clsid = 1; clsid <= slabs.largest_class(); ++clsid) {

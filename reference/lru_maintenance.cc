@@ -295,14 +295,14 @@ void Cache::Metadump(const LruSet* lrus, std::string* out) {
     // The hash table walk: bucket by bucket (the key hash's low bits), the
     // most recently linked item first within a bucket.
     crawler_starts_++;
-    std::vector<const Item*> linked;
-    ForEachLinked([&](const Item& it) { linked.push_back(&it); });
     const uint32_t mask = (1u << hash_power_) - 1;
-    std::stable_sort(linked.begin(), linked.end(), [&](const Item* a, const Item* b) {
-      if ((a->hash & mask) != (b->hash & mask)) return (a->hash & mask) < (b->hash & mask);
-      return a->cas > b->cas;
+    std::vector<std::pair<uint32_t, const Item*>> linked;  // bucket, item
+    ForEachLinked([&](const Item& it) { linked.emplace_back(HashKey(it.key()) & mask, &it); });
+    std::stable_sort(linked.begin(), linked.end(), [](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return a.second->cas > b.second->cas;
     });
-    for (const Item* it : linked) {
+    for (const auto& [bucket, it] : linked) {
       if (live(*it)) AppendMetadumpLine(*it, out);
     }
   }

@@ -327,11 +327,13 @@ std::string_view LikelyKey(std::string_view line) {
 }  // namespace
 
 // Keeps up to 16 buffered lines scanned ahead of the one about to run: a
-// line's index slot is prefetched when it is scanned, and its item when it is
-// 8 lines away, by which time the slot has arrived. The scan's line ends and
-// key hashes are reused when the line runs.
+// line's index slot is prefetched when it is scanned, its item table entry
+// when it is 12 lines away and its item at 8, each stage four lines after the
+// one whose load it needs. The scan's line ends and key hashes are reused
+// when the line runs.
 void Session::PrefetchAhead() {
   constexpr size_t kWindow = 16;
+  constexpr size_t kEntryDistance = 12;
   constexpr size_t kItemDistance = 8;
   while (lookahead_count_ > 0 && lookahead_[lookahead_first_].begin < in_pos_) {
     lookahead_first_ = (lookahead_first_ + 1) % kWindow;
@@ -341,23 +343,28 @@ void Session::PrefetchAhead() {
   while (lookahead_count_ < kWindow) {
     const size_t newline = in_.find('\n', scan_pos_);
     if (newline == std::string_view::npos) break;
-    Lookahead line{scan_pos_, newline, 0, 0, 0, false};
+    Lookahead line{scan_pos_, newline, 0, 0, 0, 0};
     const std::string_view key = LikelyKey(in_.substr(scan_pos_, newline - scan_pos_));
     if (!key.empty()) {
       line.key_begin = static_cast<size_t>(key.data() - in_.data());
       line.key_size = key.size();
       line.hash = cache_.Key(key).hash;
+      line.prefetched = 1;
       cache_.PrefetchSlot(line.hash);
     }
     lookahead_[(lookahead_first_ + lookahead_count_) % kWindow] = line;
     ++lookahead_count_;
     scan_pos_ = newline + 1;
   }
-  for (size_t i = 0; i < std::min(lookahead_count_, kItemDistance); ++i) {
+  for (size_t i = 0; i < std::min(lookahead_count_, kEntryDistance); ++i) {
     Lookahead& line = lookahead_[(lookahead_first_ + i) % kWindow];
-    if (line.item_prefetched) continue;
-    line.item_prefetched = true;
-    if (line.key_size != 0) cache_.PrefetchItem(line.hash);
+    if (line.prefetched == 1) {
+      line.prefetched = 2;
+      cache_.PrefetchEntry(line.hash);
+    } else if (line.prefetched == 2 && i < kItemDistance) {
+      line.prefetched = 3;
+      cache_.PrefetchItem(line.hash);
+    }
   }
 }
 

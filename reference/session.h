@@ -232,7 +232,7 @@ class Session {
     size_t key_begin;
     size_t key_size;  // 0: no key found
     uint32_t hash;
-    bool item_prefetched;
+    uint8_t prefetched;  // stages started: 1 the index slot, 2 the entry, 3 the item
   };
   // The current line's key as the lookahead saw it.
   std::string_view hinted_key_;

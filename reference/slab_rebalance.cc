@@ -152,7 +152,8 @@ void Cache::SlabMoveChunk(uint32_t index) {
       slabs_.set_owner(new_chunk, id);
       move.rescues++;
     } else {
-      std::replace(it.data_chunks->begin(), it.data_chunks->end(), chunk, new_chunk);
+      std::vector<ChunkId>& chunks = data_chunks_[id];
+      std::replace(chunks.begin(), chunks.end(), chunk, new_chunk);
       slabs_.set_owner(new_chunk, owner);
       it.refcount--;
       move.chunk_rescues++;
