@@ -545,8 +545,7 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTim
     const ItemId next = it.prev;
     // The caller may hold the item lock of its own key; memcached's trylock
     // then fails for every item sharing that lock, and the item is skipped.
-    if (held_lock_ &&
-        (HashKey(it.key()) & item_lock_mask_) == (*held_lock_ & item_lock_mask_)) {
+    if (held_lock_ && (HashKey(it.key()) & item_lock_mask_) == (*held_lock_ & item_lock_mask_)) {
       search = next;
       continue;
     }
