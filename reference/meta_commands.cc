@@ -385,13 +385,7 @@ void Session::ProcessMetaGet(const Tokens& tokens) {
   out_->append(line);
 
   if (flags.delays_bump && !flags.no_update) cache_.Bump(id);
-  if (ttl_set) {
-    counters.touch_cmds++;
-    counters.slab[it.clsid].touch_hits++;
-  } else {
-    counters.lru_hits[it.clsid][it.lru]++;
-    counters.get_cmds++;
-  }
+  CountHit(it, ttl_set);
   cache_.Release(id);
 }
 

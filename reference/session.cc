@@ -585,6 +585,17 @@ void Session::ProcessCommand(std::string_view line) {
   }
 }
 
+void Session::CountHit(const Item& it, bool touched) {
+  CommandCounters& counters = server_.counters();
+  if (touched) {
+    counters.touch_cmds++;
+    counters.slab[it.clsid].touch_hits++;
+  } else {
+    counters.lru_hits[it.clsid][it.lru]++;
+    counters.get_cmds++;
+  }
+}
+
 void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
   CommandCounters& counters = server_.counters();
   size_t key = 1;
@@ -640,13 +651,7 @@ void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
       }
       out_->append("\r\n");
       out_->append(it.value());
-      if (should_touch) {
-        counters.touch_cmds++;
-        counters.slab[it.clsid].touch_hits++;
-      } else {
-        counters.lru_hits[it.clsid][it.lru]++;
-        counters.get_cmds++;
-      }
+      CountHit(it, should_touch);
       cache_.Release(id);
     }
     if (failed || !tokens.has_rest) break;

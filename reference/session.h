@@ -137,6 +137,8 @@ class Session {
 
   bool SetNoreplyMaybe(const Tokens& tokens);
   void ProcessGet(Tokens& tokens, bool return_cas, bool should_touch);
+  // A get or mg hit's counters: a touch (gat, mg T) or a fetch.
+  void CountHit(const Item& it, bool touched);
   void ProcessUpdate(const Tokens& tokens, StoreCommand comm, bool handle_cas);
   void CompleteValue();
   void ProcessArithmetic(const Tokens& tokens, bool incr);
