@@ -6,11 +6,13 @@
 // range and sign checks) independently of reference/number_parse.cc.
 // (Its first finding was a wrong oracle: "\rz" scans no digits, which
 // memcached refuses before looking at what follows.)
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,53 +35,56 @@ bool TailOk(const char* text, const char* end) {
   return end != text && (IsCSpace(*end) || *end == '\0');
 }
 
-std::optional<uint64_t> LibcU64(const std::string& text) {
+// On LP64 strtoul is strtoull and strtol is strtoll (the same width, the same
+// rules), so one call of each gives the 64-bit and the 32-bit oracles.
+static_assert(sizeof(unsigned long) == sizeof(unsigned long long) &&
+              sizeof(long) == sizeof(long long));
+
+// safe_strtoull and safe_strtoul on a NUL-terminated token: strtoull's value
+// and memcached's checks, then, for the 32-bit one, the truncation of the
+// unsigned long to uint32_t.
+std::optional<uint64_t> LibcUnsigned(const char* text) {
   errno = 0;
   char* end = nullptr;
-  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
-  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
-  if (static_cast<long long>(value) < 0 && text.find('-') != std::string::npos) return std::nullopt;
+  const unsigned long long value = std::strtoull(text, &end, 10);
+  if (errno == ERANGE || !TailOk(text, end)) return std::nullopt;
+  if (static_cast<long long>(value) < 0 && std::strchr(text, '-') != nullptr) return std::nullopt;
   return value;
 }
 
-std::optional<int64_t> LibcI64(const std::string& text) {
+// safe_strtoll and safe_strtol: strtoll's value and memcached's checks.
+std::optional<int64_t> LibcSigned(const char* text) {
   errno = 0;
   char* end = nullptr;
-  const long long value = std::strtoll(text.c_str(), &end, 10);
-  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
+  const long long value = std::strtoll(text, &end, 10);
+  if (errno == ERANGE || !TailOk(text, end)) return std::nullopt;
   return value;
 }
 
-std::optional<uint32_t> LibcU32(const std::string& text) {
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long value = std::strtoul(text.c_str(), &end, 10);
-  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
-  if (static_cast<long>(value) < 0 && text.find('-') != std::string::npos) return std::nullopt;
-  return static_cast<uint32_t>(value);
-}
-
-std::optional<int32_t> LibcI32(const std::string& text) {
-  errno = 0;
-  char* end = nullptr;
-  const long value = std::strtol(text.c_str(), &end, 10);
-  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
-  return static_cast<int32_t>(value);
-}
-
-void CheckNumbers(std::string_view token) {
+// `token`: the token as the tokenizer gave it; `text`: the same bytes,
+// NUL-terminated.
+void CheckNumbers(std::string_view token, const char* text) {
   // The C functions stop at a NUL; memcached's tokens never hold one.
   if (token.find('\0') != std::string_view::npos) return;
-  const std::string text(token);
-  if (mcspec::ref::ParseU64(token) != LibcU64(text)) Fail("ParseU64 differs from strtoull", token);
-  if (mcspec::ref::ParseI64(token) != LibcI64(text)) Fail("ParseI64 differs from strtoll", token);
-  if (mcspec::ref::ParseU32(token) != LibcU32(text)) Fail("ParseU32 differs from strtoul", token);
-  if (mcspec::ref::ParseI32(token) != LibcI32(text)) Fail("ParseI32 differs from strtol", token);
+  const std::optional<uint64_t> u64 = LibcUnsigned(text);
+  const std::optional<int64_t> i64 = LibcSigned(text);
+  const std::optional<uint32_t> u32 =
+      u64 ? std::optional<uint32_t>(static_cast<uint32_t>(*u64)) : std::nullopt;
+  const std::optional<int32_t> i32 =
+      i64 ? std::optional<int32_t>(static_cast<int32_t>(*i64)) : std::nullopt;
+  if (mcspec::ref::ParseU64(token) != u64) Fail("ParseU64 differs from strtoull", token);
+  if (mcspec::ref::ParseI64(token) != i64) Fail("ParseI64 differs from strtoll", token);
+  if (mcspec::ref::ParseU32(token) != u32) Fail("ParseU32 differs from strtoul", token);
+  if (mcspec::ref::ParseI32(token) != i32) Fail("ParseI32 differs from strtol", token);
 }
 
 void CheckTokens(std::string_view line) {
   using mcspec::ref::RequestTokens;
   const RequestTokens tokens = RequestTokens::Split(line);
+  // The line once, with a NUL for every space: each token is then a C string
+  // in place for the C library's parsers.
+  std::string terminated(line);
+  std::replace(terminated.begin(), terminated.end(), ' ', '\0');
   if (tokens.count > RequestTokens::kMaxTokens - 1) Fail("too many tokens", line);
   // Re-split by hand: words separated by runs of spaces.
   size_t at = 0;
@@ -88,7 +93,7 @@ void CheckTokens(std::string_view line) {
     const size_t end = std::min(line.find(' ', at), line.size());
     if (tokens.token[i] != line.substr(at, end - at)) Fail("a token is not the next word", line);
     if (tokens.token[i].empty()) Fail("an empty token", line);
-    CheckNumbers(tokens.token[i]);
+    CheckNumbers(tokens.token[i], terminated.c_str() + (tokens.token[i].data() - line.data()));
     at = end;
   }
   if (tokens.has_rest) {

@@ -229,7 +229,8 @@ void Cache::AutomoveStart() {
   automove_.ratio = settings_.slab_automove_ratio;
   automove_.window_size = settings_.slab_automove_window;
   automove_.window_cur = 0;
-  automove_.windows.assign(size_t{automove_.window_size} * kMaxSlabClasses, {});
+  automove_.windows =
+      std::make_unique<SlabAutomove::Window[]>(size_t{automove_.window_size} * kMaxSlabClasses);
   AutomoveFigures(&automove_.items_before, &automove_.slabs_before);
 }
 
@@ -282,7 +283,7 @@ void Cache::AutomoveDecide(int* src, int* dst) {
     if (slabs_after[n].total_pages - a.slabs_before[n].total_pages > 0) wd.dirty = 1;
     wd.age = items_after[n].age;
 
-    SlabAutomove::Window sum;
+    SlabAutomove::Window sum{};
     for (uint32_t x = 0; x < a.window_size; ++x) {
       sum.age += class_windows[x].age;
       sum.dirty += class_windows[x].dirty;
