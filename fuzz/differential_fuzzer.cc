@@ -85,10 +85,28 @@ size_t CoveredPrefix(std::string_view input, const std::vector<Write>& writes) {
   return input.size();
 }
 
-// Events of memory pressure, which the model does not know.
+// The first `sent` bytes of `input` as they were written: each write ends at
+// '|', after a clock move before it, if any. Built only for a failure.
+std::string DescribeWrites(std::string_view input, const std::vector<Write>& writes, size_t sent) {
+  std::string described;
+  for (const Write& write : writes) {
+    if (sent == 0) break;
+    if (write.clock_move != 0) {
+      described.append("<clock +" + std::to_string(write.clock_move) + "s>");
+    }
+    const size_t size = std::min(write.size, sent);
+    described.append(input.substr(0, size)).append("|");
+    input.remove_prefix(size);
+    sent -= size;
+  }
+  return described;
+}
+
+// Events of memory pressure, which the model does not know. (No item is ever
+// in a class above the largest, so neither is an event.)
 uint64_t MemoryPressureEvents(const mcspec::ref::Server& server) {
   uint64_t events = server.counters().store_too_large + server.counters().store_no_memory;
-  for (int clsid = 0; clsid < mcspec::ref::kMaxSlabClasses; ++clsid) {
+  for (int clsid = 0; clsid <= server.cache().slabs().largest_class(); ++clsid) {
     for (int lru = 0; lru < mcspec::ref::kLruTypes; ++lru) {
       const mcspec::ref::LruCounters& counters =
           server.cache().lru_counters(clsid, static_cast<mcspec::ref::Lru>(lru));
@@ -118,13 +136,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data + 1), std::min(size - 1, kMaxInput));
   std::vector<Write> writes = CutIntoWrites(data[0], input.size());
   input = input.substr(0, CoveredPrefix(input, writes));
+  const std::string_view covered = input;
 
   mcspec::ref::Server server(settings);
   mcspec::ref::Session session(server);
   mcspec::ref::RequestModel model(settings.process_started);
   std::string actual;
   std::string expected;
-  std::string sent;
   for (const Write& write : writes) {
     if (input.empty()) break;
     if (write.clock_move != 0) {
@@ -133,8 +151,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     const std::string_view bytes = input.substr(0, write.size);
     input.remove_prefix(bytes.size());
-    if (write.clock_move != 0) sent.append("<clock +" + std::to_string(write.clock_move) + "s>");
-    sent.append(bytes).append("|");
     session.Receive(bytes, &actual);
     expected += model.Receive(bytes);
     if (MemoryPressureEvents(server) != 0) return 0;
@@ -145,7 +161,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::fprintf(stderr,
                    "the reference and the model answer differently\n"
                    "sent (writes end at |):\n%s\nreference:\n%s\nmodel:\n%s\n",
-                   mcspec::ref::PrintableBytes(sent).c_str(),
+                   mcspec::ref::PrintableBytes(
+                       DescribeWrites(covered, writes, covered.size() - input.size()))
+                       .c_str(),
                    mcspec::ref::PrintableBytes(actual).c_str(),
                    mcspec::ref::PrintableBytes(expected).c_str());
       std::abort();

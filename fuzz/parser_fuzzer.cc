@@ -6,11 +6,14 @@
 // range and sign checks) independently of reference/number_parse.cc.
 // (Its first finding was a wrong oracle: "\rz" scans no digits, which
 // memcached refuses before looking at what follows.)
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,53 +36,73 @@ bool TailOk(const char* text, const char* end) {
   return end != text && (IsCSpace(*end) || *end == '\0');
 }
 
-std::optional<uint64_t> LibcU64(const std::string& text) {
+// On LP64 strtoul is strtoull and strtol is strtoll (the same width, the same
+// rules), so one call of each gives the 64-bit and the 32-bit oracles.
+static_assert(sizeof(unsigned long) == sizeof(unsigned long long) &&
+              sizeof(long) == sizeof(long long));
+
+// safe_strtoull, and safe_strtoul before its truncation to 32 bits
+// (SameTruncated), on a NUL-terminated token: strtoull's value and
+// memcached's checks.
+std::optional<uint64_t> LibcUnsigned(const char* text) {
   errno = 0;
   char* end = nullptr;
-  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
-  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
-  if (static_cast<long long>(value) < 0 && text.find('-') != std::string::npos) return std::nullopt;
+  const unsigned long long value = std::strtoull(text, &end, 10);
+  if (errno == ERANGE || !TailOk(text, end)) return std::nullopt;
+  if (static_cast<long long>(value) < 0 && std::strchr(text, '-') != nullptr) return std::nullopt;
   return value;
 }
 
-std::optional<int64_t> LibcI64(const std::string& text) {
+// safe_strtoll and safe_strtol: strtoll's value and memcached's checks.
+std::optional<int64_t> LibcSigned(const char* text) {
   errno = 0;
   char* end = nullptr;
-  const long long value = std::strtoll(text.c_str(), &end, 10);
-  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
+  const long long value = std::strtoll(text, &end, 10);
+  if (errno == ERANGE || !TailOk(text, end)) return std::nullopt;
   return value;
 }
 
-std::optional<uint32_t> LibcU32(const std::string& text) {
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long value = std::strtoul(text.c_str(), &end, 10);
-  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
-  if (static_cast<long>(value) < 0 && text.find('-') != std::string::npos) return std::nullopt;
-  return static_cast<uint32_t>(value);
+// Whether a 32-bit parse is the 64-bit oracle's value stored in 32 bits (as
+// memcached stores a long), or both refused the text.
+template <typename Narrow, typename Wide>
+bool SameTruncated(std::optional<Narrow> parsed, std::optional<Wide> oracle) {
+  if (!parsed || !oracle) return !parsed && !oracle;
+  return *parsed == static_cast<Narrow>(*oracle);
 }
 
-std::optional<int32_t> LibcI32(const std::string& text) {
-  errno = 0;
-  char* end = nullptr;
-  const long value = std::strtol(text.c_str(), &end, 10);
-  if (errno == ERANGE || !TailOk(text.c_str(), end)) return std::nullopt;
-  return static_cast<int32_t>(value);
-}
-
-void CheckNumbers(std::string_view token) {
+// `token`: the token as the tokenizer gave it; `text`: the same bytes,
+// NUL-terminated.
+void CheckNumbers(std::string_view token, const char* text) {
   // The C functions stop at a NUL; memcached's tokens never hold one.
   if (token.find('\0') != std::string_view::npos) return;
-  const std::string text(token);
-  if (mcspec::ref::ParseU64(token) != LibcU64(text)) Fail("ParseU64 differs from strtoull", token);
-  if (mcspec::ref::ParseI64(token) != LibcI64(text)) Fail("ParseI64 differs from strtoll", token);
-  if (mcspec::ref::ParseU32(token) != LibcU32(text)) Fail("ParseU32 differs from strtoul", token);
-  if (mcspec::ref::ParseI32(token) != LibcI32(text)) Fail("ParseI32 differs from strtol", token);
+  const std::optional<uint64_t> u64 = LibcUnsigned(text);
+  const std::optional<int64_t> i64 = LibcSigned(text);
+  if (mcspec::ref::ParseU64(token) != u64) Fail("ParseU64 differs from strtoull", token);
+  if (mcspec::ref::ParseI64(token) != i64) Fail("ParseI64 differs from strtoll", token);
+  if (!SameTruncated(mcspec::ref::ParseU32(token), u64))
+    Fail("ParseU32 differs from strtoul", token);
+  if (!SameTruncated(mcspec::ref::ParseI32(token), i64))
+    Fail("ParseI32 differs from strtol", token);
 }
+
+constexpr size_t kStackLine = 4096;
 
 void CheckTokens(std::string_view line) {
   using mcspec::ref::RequestTokens;
   const RequestTokens tokens = RequestTokens::Split(line);
+  // The line once, for the C library's parsers: each word, once a NUL ends
+  // it, is a C string in place. On the stack for lines up to libFuzzer's
+  // default -max_len (a heap block costs ASan a fill and, out of its
+  // quarantine, fresh pages).
+  std::array<char, kStackLine + 1> stack_copy;
+  std::string heap_copy;
+  char* terminated = stack_copy.data();
+  if (line.size() > kStackLine) {
+    heap_copy.resize(line.size());
+    terminated = heap_copy.data();
+  }
+  if (!line.empty()) std::memcpy(terminated, line.data(), line.size());
+  terminated[line.size()] = '\0';
   if (tokens.count > RequestTokens::kMaxTokens - 1) Fail("too many tokens", line);
   // Re-split by hand: words separated by runs of spaces.
   size_t at = 0;
@@ -88,7 +111,8 @@ void CheckTokens(std::string_view line) {
     const size_t end = std::min(line.find(' ', at), line.size());
     if (tokens.token[i] != line.substr(at, end - at)) Fail("a token is not the next word", line);
     if (tokens.token[i].empty()) Fail("an empty token", line);
-    CheckNumbers(tokens.token[i]);
+    terminated[end] = '\0';
+    CheckNumbers(tokens.token[i], terminated + at);
     at = end;
   }
   if (tokens.has_rest) {

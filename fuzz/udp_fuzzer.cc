@@ -66,12 +66,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mcspec::ref::Server server(settings);
   mcspec::ref::UdpConnection udp(server, 0, "udp:127.0.0.1:11211");
   std::string_view input(reinterpret_cast<const char*>(data), size);
+  std::vector<std::string> replies;
   while (input.size() >= 2) {
     const uint16_t prefix = Field(input, 0);
     input.remove_prefix(2);
     const size_t length = std::min<size_t>(prefix & 0x7fff, input.size());
-    const std::string peer = (prefix & 0x8000) != 0 ? "udp:127.0.0.1:40001" : "udp:127.0.0.1:40000";
-    std::vector<std::string> replies;
+    const std::string_view peer =
+        (prefix & 0x8000) != 0 ? "udp:127.0.0.1:40001" : "udp:127.0.0.1:40000";
+    replies.clear();
     udp.Receive(input.substr(0, length), peer, &replies);
     input.remove_prefix(length);
     CheckFrames(replies);

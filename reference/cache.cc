@@ -54,11 +54,17 @@ class Cache::KeyIndex {
   // Spreads the chains over 2^power buckets (memcached's assoc_expand, done
   // at once rather than bucket by bucket in a thread).
   void Rehash(uint32_t power) {
-    std::vector<ItemId> old = std::move(buckets_);
-    buckets_.assign(size_t{1} << power, kNoItem);
-    mask_ = buckets_.size() - 1;
-    for (ItemId head : old) {
-      while (head != kNoItem) {
+    const std::unique_ptr<ItemId[]> old = std::move(buckets_);
+    const size_t old_size = old ? mask_ + 1 : 0;
+    const size_t size = size_t{1} << power;
+    // Every byte of kNoItem is 0xff: the empty table is one memset, not a
+    // loop over the buckets (which coverage instrumentation makes costly).
+    static_assert(kNoItem == UINT32_MAX);
+    buckets_ = std::make_unique_for_overwrite<ItemId[]>(size);
+    std::memset(buckets_.get(), 0xff, size * sizeof(ItemId));
+    mask_ = size - 1;
+    for (size_t bucket = 0; bucket < old_size; ++bucket) {
+      for (ItemId head = old[bucket]; head != kNoItem;) {
         const ItemId next = cache_.items_[head]->h_next;
         PushFront(head);
         head = next;
@@ -76,7 +82,7 @@ class Cache::KeyIndex {
   }
 
   const Cache& cache_;
-  std::vector<ItemId> buckets_;
+  std::unique_ptr<ItemId[]> buckets_;  // 2^power of them
   size_t mask_ = 0;
   size_t count_ = 0;
 };

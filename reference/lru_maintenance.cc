@@ -17,6 +17,8 @@
 // What differs from memcached is only when these steps happen, not what they
 // do; with `-o no_modern` none of them runs, as in memcached.
 #include <algorithm>
+#include <array>
+#include <memory>
 #include <string>
 
 #include "cache.h"
@@ -113,8 +115,8 @@ void Cache::CrawlerCheck() {
       const uint64_t possible_reclaims = s.seen - s.noexp;
       const uint64_t low_watermark = possible_reclaims / 100 + 1;
       uint64_t available_reclaims = 0;
-      for (RelTime minute = 0; minute < 60; ++minute) {
-        available_reclaims += s.histo[minute];
+      for (RelTime minute = 0; s.histo && minute < 60; ++minute) {
+        available_reclaims += (*s.histo)[minute];
         if (available_reclaims > low_watermark) {
           if (next_crawl_wait_[i] < minute * 60) {
             next_crawl_wait_[i] += 60;
@@ -261,7 +263,10 @@ Cache::CrawlResult Cache::CrawlExpired(const LruSet& lrus, uint32_t remaining, b
       // An hour or more away: not in the histogram.
     } else {
       const RelTime bucket = (it.exptime - now) / 60;
-      if (bucket <= 60) s->histo[bucket]++;
+      if (bucket <= 60) {
+        if (!s->histo) s->histo = std::make_unique<std::array<uint64_t, 61>>();
+        (*s->histo)[bucket]++;
+      }
     }
   });
   return CrawlResult::kOk;

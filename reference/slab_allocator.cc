@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdio>
+#include <cstring>
 
 namespace mcspec::ref {
 namespace {
@@ -46,6 +47,13 @@ int SlabAllocator::ClassFor(uint64_t size) const {
   return id;
 }
 
+std::unique_ptr<SlabAllocator::Chunk[]> SlabAllocator::FreshChunks(uint32_t count) {
+  static_assert(kFreeChunkOwner == UINT32_MAX && kNoChunk == UINT32_MAX);
+  std::unique_ptr<Chunk[]> chunks = std::make_unique_for_overwrite<Chunk[]>(count);
+  std::memset(chunks.get(), 0xff, size_t{count} * sizeof(Chunk));
+  return chunks;
+}
+
 // do_slabs_newslab: a page from the global pool if it has one, else new
 // memory, which the limit refuses to a class that has a page already.
 bool SlabAllocator::AddPage(int id) {
@@ -70,7 +78,7 @@ bool SlabAllocator::AddPage(int id) {
   }
   // The free list is empty here, so the page's chunks can stay a range.
   pages_[page].clsid = id;
-  pages_[page].chunks.assign(cls.perslab, Chunk{});
+  pages_[page].chunks = FreshChunks(cls.perslab);
   cls.fresh_page = page;
   cls.fresh_left = cls.perslab;
   cls.free_chunks += cls.perslab;
@@ -83,7 +91,7 @@ bool SlabAllocator::AddPage(int id) {
 void SlabAllocator::SplitIntoFreeList(uint32_t page, int id) {
   SlabClass& cls = classes_[id];
   pages_[page].clsid = id;
-  pages_[page].chunks.assign(cls.perslab, Chunk{});
+  pages_[page].chunks = FreshChunks(cls.perslab);
   for (uint32_t i = 0; i < cls.perslab; ++i) Free(PageChunk(page, i));
 }
 
@@ -168,7 +176,7 @@ void SlabAllocator::MovePage(int src, int dst) {
     SplitIntoFreeList(page, dst);
   } else {
     pages_[page].clsid = kGlobalPagePool;
-    pages_[page].chunks.clear();
+    pages_[page].chunks.reset();
     ReleasePoolPages();
   }
 }

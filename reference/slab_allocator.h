@@ -17,6 +17,7 @@
 #define MCSPEC_REFERENCE_SLAB_ALLOCATOR_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -100,14 +101,17 @@ class SlabAllocator {
   void set_limit(uint64_t limit);
 
  private:
+  // A page's chunks start free and unlinked (kFreeChunkOwner, kNoChunk):
+  // every byte 0xff, so that a page is set up by one memset (FreshChunks)
+  // rather than chunk by chunk.
   struct Chunk {
-    uint32_t owner = kFreeChunkOwner;
-    ChunkId prev = kNoChunk;
-    ChunkId next = kNoChunk;
+    uint32_t owner;
+    ChunkId prev;
+    ChunkId next;
   };
   struct Page {
     int clsid = 0;
-    std::vector<Chunk> chunks;
+    std::unique_ptr<Chunk[]> chunks;  // the class's perslab
   };
 
   Chunk& ChunkAt(ChunkId chunk) {
@@ -116,6 +120,7 @@ class SlabAllocator {
   const Chunk& ChunkAt(ChunkId chunk) const {
     return pages_[chunk >> stride_shift_].chunks[chunk & stride_mask_];
   }
+  static std::unique_ptr<Chunk[]> FreshChunks(uint32_t count);
   bool AddPage(int id);
   void SplitIntoFreeList(uint32_t page, int id);
   // Turns a class's fresh range into ordinary free-list entries.

@@ -229,7 +229,9 @@ void Cache::AutomoveStart() {
   automove_.ratio = settings_.slab_automove_ratio;
   automove_.window_size = settings_.slab_automove_window;
   automove_.window_cur = 0;
-  automove_.windows.assign(size_t{automove_.window_size} * kMaxSlabClasses, {});
+  // Windows only for the classes that exist (AutomoveDecide).
+  automove_.windows = std::make_unique<SlabAutomove::Window[]>(size_t{automove_.window_size} *
+                                                               (slabs_.largest_class() + 1));
   AutomoveFigures(&automove_.items_before, &automove_.slabs_before);
 }
 
@@ -267,7 +269,10 @@ void Cache::AutomoveDecide(int* src, int* dst) {
   int youngest = -1;
   uint64_t youngest_age = UINT64_MAX;
   bool youngest_evicting = false;
-  for (int n = 1; n < kMaxSlabClasses; ++n) {
+  // memcached looks at all 63 classes; those above the largest never have a
+  // page, an item or an eviction, so their windows would stay empty and pick
+  // nothing.
+  for (int n = 1; n <= slabs_.largest_class(); ++n) {
     SlabAutomove::Window* class_windows = &a.windows[size_t{a.window_size} * n];
     SlabAutomove::Window& wd = class_windows[a.window_cur % a.window_size];
     wd = {};
@@ -282,7 +287,7 @@ void Cache::AutomoveDecide(int* src, int* dst) {
     if (slabs_after[n].total_pages - a.slabs_before[n].total_pages > 0) wd.dirty = 1;
     wd.age = items_after[n].age;
 
-    SlabAutomove::Window sum;
+    SlabAutomove::Window sum{};
     for (uint32_t x = 0; x < a.window_size; ++x) {
       sum.age += class_windows[x].age;
       sum.dirty += class_windows[x].dirty;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "clock.h"
@@ -50,11 +51,13 @@ struct SlabMove {
 
 // slab_automove.c's window of per-class observations.
 struct SlabAutomove {
+  // Trivial, so that a new window array is zeroed as one block (value
+  // initialization) rather than element by element.
   struct Window {
-    uint64_t age = 0;
-    uint64_t dirty = 0;
-    float evicted_ratio = 0;
-    uint64_t evicted_seen = 0;
+    uint64_t age;
+    uint64_t dirty;
+    float evicted_ratio;
+    uint64_t evicted_seen;
   };
   struct ItemFigures {
     int64_t evicted = 0;
@@ -70,7 +73,7 @@ struct SlabAutomove {
   double ratio = 0;  // the ratio the window was started with
   uint32_t window_size = 0;
   uint32_t window_cur = 0;
-  std::vector<Window> windows;  // window_size per class
+  std::unique_ptr<Window[]> windows;  // window_size per class
   std::array<ItemFigures, kMaxSlabClasses> items_before{};
   std::array<SlabFigures, kMaxSlabClasses> slabs_before{};
   RelTime last_check = 0;
