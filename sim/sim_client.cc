@@ -58,7 +58,8 @@ void SimClient::SendOne() {
   context_.ops_left--;
   const Workload::ClientView view{context_.UnixNow(skew_s_), &known_cas_.entries()};
   Operation op = context_.workload.Next(context_.prng, view);
-  std::string bytes;
+  std::string& bytes = request_;
+  bytes.clear();
   EncodeRequest(op, &bytes);
   const bool half_close =
       context_.params.half_close > 0 && context_.prng.Bernoulli(context_.params.half_close);

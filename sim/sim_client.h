@@ -92,6 +92,7 @@ class SimClient : public ClientEndpoint {
     Operation named;
   };
   std::deque<Unsettled> noreply_;
+  std::string request_;  // the request being sent (its capacity reused)
   std::string input_;
   size_t input_pos_ = 0;
   KnownCasUniques known_cas_;
