@@ -255,11 +255,41 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
   }
 }
 
+bool SequentialOracle::NarrowByRead(const Operation& op, uint32_t now, const Hit* hit,
+                                    std::vector<ItemState>* states) {
+  // The states that match, compacted to the front in their order, without
+  // duplicates: what Branches' one branch per state would give, uncopied.
+  size_t kept = 0;
+  for (size_t i = 0; i < states->size(); ++i) {
+    ItemState& s = (*states)[i];
+    if (Visible(s, now)) {
+      if (hit == nullptr || hit->value != s.value || hit->flags != s.flags) continue;
+      if (op.kind == OpKind::kGets) {
+        if (s.cas ? *s.cas != hit->cas : hit->cas <= s.cas_floor) continue;
+        s.cas = hit->cas;
+      }
+    } else {
+      if (hit != nullptr) continue;
+      s = ItemState{};  // a lookup unlinks an item it finds flushed or expired
+    }
+    if (std::find(states->begin(), states->begin() + kept, s) != states->begin() + kept) continue;
+    if (kept != i) (*states)[kept] = std::move(s);
+    ++kept;
+  }
+  // Nothing matched: nothing was changed either.
+  if (kept == 0) return false;
+  states->resize(kept);
+  return true;
+}
+
 std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, size_t key_index,
                                                           uint32_t now, uint32_t header_now,
                                                           const Reply* reply, const Hit* hit) {
   const std::string& key = op.keys[key_index];
   std::vector<ItemState>& states = StatesOf(key);
+  if (IsRetrieval(op.kind) && reply != nullptr && NarrowByRead(op, now, hit, &states)) {
+    return std::nullopt;
+  }
   next_.clear();
   auto matches = [&](Branch& b, const ItemState& s) {
     if (reply == nullptr) return true;
