@@ -20,7 +20,6 @@ void SimClient::Connect() {
   connected_ = true;
   write_closed_ = false;
   input_.clear();
-  input_pos_ = 0;
   ScheduleSend();
 }
 
@@ -67,6 +66,10 @@ void SimClient::SendOne() {
   const size_t processes = IsRetrieval(op.kind) ? op.keys.size() : 1;
   const uint64_t id = context_.feed.Add(std::move(op));
   Pending pending{id, {}};
+  if (!spare_process_lists_.empty()) {
+    pending.processes = std::move(spare_process_lists_.back());
+    spare_process_lists_.pop_back();
+  }
   for (size_t i = 0; i < processes; ++i) pending.processes.push_back(TakeProcess());
   if (context_.history != nullptr) {
     for (size_t i = 0; i < processes; ++i) {
@@ -104,20 +107,28 @@ void SimClient::SendOne() {
 }
 
 void SimClient::OnData(std::string_view bytes) {
-  input_.append(bytes);
-  ParseReplies();
+  if (input_.empty()) {
+    // Replies are parsed where the network holds them; only an incomplete
+    // one is copied.
+    const size_t used = ParseReplies(bytes);
+    input_.assign(bytes.substr(used));
+  } else {
+    input_.append(bytes);
+    input_.erase(0, ParseReplies(input_));
+  }
   ScheduleSend();
 }
 
-void SimClient::ParseReplies() {
+size_t SimClient::ParseReplies(std::string_view input) {
   Reply reply;
   std::string error;
-  while (input_pos_ < input_.size() && context_.failure.empty()) {
-    const std::string_view rest = std::string_view(input_).substr(input_pos_);
+  size_t pos = 0;
+  while (pos < input.size() && context_.failure.empty()) {
+    const std::string_view rest = input.substr(pos);
     if (awaiting_.empty()) {
       context_.failure = "client " + std::to_string(index_) +
                          ": bytes with no request waiting: " + std::string(rest.substr(0, 100));
-      return;
+      break;
     }
     const Operation& op = context_.feed.operation(awaiting_.front().op_id);
     const size_t used = ParseReply(op.kind, rest, &reply, &error);
@@ -125,20 +136,16 @@ void SimClient::ParseReplies() {
     if (used == std::string_view::npos) {
       context_.failure = "client " + std::to_string(index_) + ": reply to `" +
                          DescribeOperation(op) + "`: " + error;
-      return;
+      break;
     }
-    input_pos_ += used;
+    pos += used;
     Pending pending = std::move(awaiting_.front());
     awaiting_.pop_front();
     Complete(pending, std::move(reply));
+    pending.processes.clear();
+    spare_process_lists_.push_back(std::move(pending.processes));
   }
-  if (input_pos_ == input_.size()) {
-    input_.clear();
-    input_pos_ = 0;
-  } else if (input_pos_ > 65536) {
-    input_.erase(0, input_pos_);
-    input_pos_ = 0;
-  }
+  return pos;
 }
 
 void SimClient::Complete(const Pending& pending, Reply reply) {
@@ -193,7 +200,6 @@ void SimClient::OnClosed(bool reset) {
     Abandon(pending, reset ? "connection reset" : "connection closed by the server");
   }
   input_.clear();
-  input_pos_ = 0;
   if (context_.ops_left > 0) {
     const auto delay = static_cast<SimTime>(1000 + context_.prng.Below(100'000));
     context_.loop.After(delay, [this] { Connect(); });
