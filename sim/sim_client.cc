@@ -56,15 +56,16 @@ void SimClient::SendOne() {
   if (!connected_ || write_closed_ || context_.ops_left == 0) return;
   context_.ops_left--;
   const Workload::ClientView view{context_.UnixNow(skew_s_), &known_cas_.entries()};
-  Operation op = context_.workload.Next(context_.prng, view);
+  Operation* op;
+  const uint64_t id = context_.feed.AddRecycled(&op);
+  context_.workload.Next(context_.prng, view, op);
   std::string& bytes = request_;
   bytes.clear();
-  EncodeRequest(op, &bytes);
+  EncodeRequest(*op, &bytes);
   const bool half_close =
       context_.params.half_close > 0 && context_.prng.Bernoulli(context_.params.half_close);
-  const bool noreply = op.noreply;
-  const size_t processes = IsRetrieval(op.kind) ? op.keys.size() : 1;
-  const uint64_t id = context_.feed.Add(std::move(op));
+  const bool noreply = op->noreply;
+  const size_t processes = IsRetrieval(op->kind) ? op->keys.size() : 1;
   Pending pending{id, {}};
   if (!spare_process_lists_.empty()) {
     pending.processes = std::move(spare_process_lists_.back());
