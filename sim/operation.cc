@@ -59,6 +59,11 @@ bool IsRetrieval(OpKind kind) {
 }
 
 void EncodeRequest(const Operation& op, std::string* out) {
+  EncodeCommandLine(op, out);
+  if (IsStorage(op.kind)) out->append(op.value).append("\r\n");
+}
+
+void EncodeCommandLine(const Operation& op, std::string* out) {
   if (op.kind == OpKind::kBadInput) {
     out->append(op.bad_request);
     return;
@@ -110,7 +115,6 @@ void EncodeRequest(const Operation& op, std::string* out) {
   }
   if (op.noreply) out->append(" noreply");
   out->append("\r\n");
-  if (IsStorage(op.kind)) out->append(op.value).append("\r\n");
 }
 
 std::string DescribeOperation(const Operation& op) {

@@ -59,9 +59,14 @@ void SimClient::SendOne() {
   Operation* op;
   const uint64_t id = context_.feed.AddRecycled(&op);
   context_.workload.Next(context_.prng, view, op);
-  std::string& bytes = request_;
-  bytes.clear();
-  EncodeRequest(*op, &bytes);
+  // The command line, then (storage) the data block where the operation
+  // holds it: a value is not copied to be sent.
+  request_.clear();
+  EncodeCommandLine(*op, &request_);
+  const bool storage = IsStorage(op->kind);
+  const std::string_view parts[] = {request_, op->value, "\r\n"};
+  const size_t part_count = storage ? 3 : 1;
+  const size_t size = request_.size() + (storage ? op->value.size() + 2 : 0);
   const bool half_close =
       context_.params.half_close > 0 && context_.prng.Bernoulli(context_.params.half_close);
   const bool noreply = op->noreply;
@@ -82,8 +87,10 @@ void SimClient::SendOne() {
   context_.fingerprint.Record("send", context_.loop.now(), id, {});
   if (half_close) {
     // Part of the request, then FIN: the server drops the rest unexecuted.
-    const size_t cut = bytes.size() > 1 ? 1 + context_.prng.Below(bytes.size() - 1) : 0;
-    context_.network.Send(connection_, std::string_view(bytes).substr(0, cut), 0);
+    const size_t cut = size > 1 ? 1 + context_.prng.Below(size - 1) : 0;
+    std::string whole;
+    EncodeRequest(*op, &whole);
+    context_.network.Send(connection_, std::string_view(whole).substr(0, cut), 0);
     context_.network.ShutdownWrite(connection_);
     write_closed_ = true;
     context_.feed.Dropped(id);
@@ -91,8 +98,8 @@ void SimClient::SendOne() {
     return;
   }
   const Operation& sent = context_.feed.operation(id);
-  const size_t header = IsStorage(sent.kind) ? bytes.size() - sent.value.size() - 2 : 0;
-  context_.network.Send(connection_, bytes, id, header);
+  context_.network.Send(connection_, std::span(parts, part_count), id,
+                        storage ? request_.size() : 0);
   if (noreply) {
     if (context_.history != nullptr) {
       Operation named;

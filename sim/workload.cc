@@ -46,8 +46,10 @@ std::string Workload::KeyName(uint32_t index) {
 }
 
 void Workload::NameKey(uint32_t index, std::string* key) {
-  key->assign(1, 'k');
-  AppendDecimal(index, key);
+  char name[16] = {'k'};
+  const auto [end, ec] = std::to_chars(name + 1, name + sizeof(name), index);
+  (void)ec;
+  key->assign(name, end);
 }
 
 uint32_t Workload::KeyIndex(std::string_view key) {
