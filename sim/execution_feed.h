@@ -36,6 +36,7 @@ class ExecutionFeed {
   // finished operation's contents (every field must be set): its buffers are
   // reused, so that a run does not allocate per operation.
   uint64_t AddRecycled(Operation** op);
+  // Valid until the next Add or AddRecycled (the records may move).
   const Operation& operation(uint64_t id) const { return At(id).op; }
 
   // The server read the storage operation's command line at `server_now`.

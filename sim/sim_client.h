@@ -93,7 +93,7 @@ class SimClient : public ClientEndpoint {
     Operation named;
   };
   std::deque<Unsettled> noreply_;
-  std::string request_;  // the request being sent (its capacity reused)
+  std::string request_;  // the command line being sent (its capacity reused)
   std::string input_;    // an incomplete reply
   // The process lists of completed requests, their capacity reused.
   std::vector<std::vector<uint64_t>> spare_process_lists_;
