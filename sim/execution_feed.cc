@@ -57,7 +57,7 @@ void ExecutionFeed::HeaderRead(uint64_t id, uint32_t server_now) {
   record.header_now = server_now;
   record.header_read = true;
   record.entries++;
-  entries_.push_back(Entry{EntryKind::kHeader, id, server_now, {}});
+  entries_.push_back(Entry{id, server_now, EntryKind::kHeader});
   Pump();
 }
 
@@ -66,13 +66,14 @@ void ExecutionFeed::Executed(uint64_t id, uint32_t server_now) {
   record.executed = true;
   if (!record.header_read) record.header_now = server_now;  // read in one piece
   record.entries++;
-  entries_.push_back(Entry{EntryKind::kExecuted, id, server_now, {}});
+  entries_.push_back(Entry{id, server_now, EntryKind::kExecuted});
   Pump();
 }
 
 void ExecutionFeed::Evicted(std::string key) {
   evictions_++;
-  entries_.push_back(Entry{EntryKind::kEviction, 0, 0, std::move(key)});
+  evicted_keys_.push_back(std::move(key));
+  entries_.push_back(Entry{0, 0, EntryKind::kEviction});
   Pump();
 }
 
@@ -99,7 +100,8 @@ void ExecutionFeed::Dropped(uint64_t id) {
 
 bool ExecutionFeed::Check(const Entry& entry) {
   if (entry.kind == EntryKind::kEviction) {
-    failure_ = oracle_.Evicted(entry.evicted_key);
+    failure_ = oracle_.Evicted(evicted_keys_.front());
+    evicted_keys_.pop_front();
     return true;
   }
   Record& record = At(entry.id);

@@ -89,11 +89,10 @@ class ExecutionFeed {
     uint32_t header_now = 0;
   };
   enum class EntryKind : uint8_t { kHeader, kExecuted, kEviction };
-  struct Entry {
-    EntryKind kind;
+  struct Entry {  // 16 bytes
     uint64_t id;
     uint32_t server_now;
-    std::string evicted_key;
+    EntryKind kind;
   };
 
   Record& At(uint64_t id) { return records_[(head_ + (id - first_id_)) & (records_.size() - 1)]; }
@@ -114,6 +113,7 @@ class ExecutionFeed {
   size_t live_ = 0;
   uint64_t first_id_ = 1;
   std::deque<Entry> entries_;
+  std::deque<std::string> evicted_keys_;  // of the eviction entries, in order
   std::optional<std::string> failure_;
   uint64_t checked_ = 0;
   uint64_t evictions_ = 0;
