@@ -105,7 +105,7 @@ SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
 }
 
 void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts,
-                          bool fin) {
+                          bool fin, std::string* owned) {
   Connection& c = connections_[id];
   Direction& d = to_server ? c.to_server : c.to_client;
   size_t size = 0;
@@ -127,7 +127,12 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::
     for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; --j) std::swap(cuts[j - 1], cuts[j]);
   }
   cuts[cut_count++] = size;
-  for (std::string_view part : parts) d.bytes.append(part);
+  if (owned != nullptr && d.delivered == d.bytes.size()) {
+    d.bytes.swap(*owned);
+    d.delivered = 0;
+  } else {
+    for (std::string_view part : parts) d.bytes.append(part);
+  }
   size_t begin = 0;
   for (size_t i = 0; i < cut_count; ++i) {
     d.pieces.push_back(Piece{cuts[i] - begin, fin && i + 1 == cut_count});
@@ -203,7 +208,8 @@ void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool f
     }
     if (!output_.empty()) {
       fingerprint_.Record("server-out", loop_.now(), id, output_);
-      Transmit(id, false, output_, false);
+      const std::string_view output = output_;
+      Transmit(id, false, std::span(&output, 1), false, &output_);
     }
     if (c.session->closed()) {
       ServerClose(id);

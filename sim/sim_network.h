@@ -166,7 +166,11 @@ class SimNetwork {
   // tags are `tag` and `duplicate_tag`. Returns the number sent.
   int SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag);
   void DeliverDatagram(size_t slot);
-  void Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts, bool fin);
+  // With `owned` (which holds the bytes: `parts` is its one view), its buffer
+  // is taken, not copied, when nothing of the direction is in flight; *owned
+  // is then left with another buffer, its contents unspecified.
+  void Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts, bool fin,
+                std::string* owned = nullptr);
   void Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin) {
     Transmit(id, to_server, std::span<const std::string_view>(&bytes, 1), fin);
   }
