@@ -1,8 +1,15 @@
 #include "event_loop.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 namespace mcspec::sim {
+namespace {
+
+constexpr size_t kArity = 4;
+
+}  // namespace
 
 void EventLoop::At(SimTime time, Callback callback) {
   uint32_t slot;
@@ -14,19 +21,55 @@ void EventLoop::At(SimTime time, Callback callback) {
     free_slots_.pop_back();
     callbacks_[slot] = std::move(callback);
   }
-  heap_.push_back(Entry{std::max(time, now_), next_sequence_++, slot});
-  std::push_heap(heap_.begin(), heap_.end(), Later);
+  if (slot >> kSlotBits != 0 || next_sequence_ >> kSequenceBits != 0) {
+    std::fprintf(stderr, "event loop: more than 2^%d events pending or 2^%d scheduled\n", kSlotBits,
+                 kSequenceBits);
+    std::abort();
+  }
+  const Key key =
+      Key{static_cast<uint64_t>(std::max(time, now_))} << 64 | next_sequence_++ << kSlotBits | slot;
+  size_t hole = heap_.size();
+  heap_.emplace_back();
+  while (hole > 0) {
+    const size_t parent = (hole - 1) / kArity;
+    if (!(key < heap_[parent])) break;
+    heap_[hole] = heap_[parent];
+    hole = parent;
+  }
+  heap_[hole] = key;
 }
 
 bool EventLoop::RunOne() {
   if (heap_.empty()) return false;
-  std::pop_heap(heap_.begin(), heap_.end(), Later);
-  const Entry entry = heap_.back();
+  const Key key = heap_.front();
+  const Key last = heap_.back();
   heap_.pop_back();
-  now_ = entry.time;
+  const size_t size = heap_.size();
+  if (size > 0) {
+    // `last` sinks from the root to its place.
+    size_t hole = 0;
+    while (true) {
+      const size_t first = kArity * hole + 1;
+      if (first >= size) break;
+      size_t least = first;
+      Key least_key = heap_[first];
+      const size_t end = std::min(first + kArity, size);
+      for (size_t child = first + 1; child < end; ++child) {
+        const bool less = heap_[child] < least_key;
+        least = less ? child : least;
+        least_key = less ? heap_[child] : least_key;
+      }
+      if (!(least_key < last)) break;
+      heap_[hole] = least_key;
+      hole = least;
+    }
+    heap_[hole] = last;
+  }
+  now_ = static_cast<SimTime>(static_cast<uint64_t>(key >> 64));
   ++events_run_;
-  Callback callback = std::move(callbacks_[entry.slot]);
-  free_slots_.push_back(entry.slot);
+  const auto slot = static_cast<uint32_t>(key & ((uint64_t{1} << kSlotBits) - 1));
+  Callback callback = std::move(callbacks_[slot]);
+  free_slots_.push_back(slot);
   callback();
   return true;
 }

@@ -1,7 +1,10 @@
 #include "event_loop.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
+#include <algorithm>
+#include <tuple>
 #include <vector>
 
 namespace mcspec::sim {
@@ -42,6 +45,40 @@ TEST(EventLoopTest, RunWhileStops) {
   loop.RunWhile([&] { return count < 4; });
   EXPECT_EQ(count, 4);
   EXPECT_EQ(loop.pending(), 6u);
+}
+
+// Any schedule, including events scheduled by events and in the past, runs
+// in (time, scheduling order): the order of a stable sort by time.
+RC_GTEST_PROP(EventLoopTest, RunsEverySchedulingInTimeThenSchedulingOrder, ()) {
+  const auto first = *rc::gen::container<std::vector<SimTime>>(rc::gen::inRange<SimTime>(0, 50));
+  const auto later = *rc::gen::container<std::vector<std::pair<size_t, SimTime>>>(
+      rc::gen::pair(rc::gen::inRange<size_t>(0, 1000), rc::gen::inRange<SimTime>(-20, 50)));
+  EventLoop loop;
+  // (time run, scheduling number), and each event's (time asked, number).
+  std::vector<std::pair<SimTime, int>> ran;
+  std::vector<std::tuple<SimTime, int>> scheduled;
+  int next = 0;
+  std::function<void(SimTime)> schedule = [&](SimTime at) {
+    const int number = next++;
+    scheduled.emplace_back(std::max(at, loop.now()), number);
+    loop.At(at, [&, number] {
+      ran.emplace_back(loop.now(), number);
+      for (const auto& [parent, delay] : later) {
+        if (parent == static_cast<size_t>(number)) schedule(loop.now() + delay);
+      }
+    });
+  };
+  for (SimTime at : first) schedule(at);
+  while (loop.RunOne()) {
+  }
+  RC_ASSERT(ran.size() == scheduled.size());
+  for (size_t i = 1; i < ran.size(); ++i) {
+    RC_ASSERT(ran[i - 1] < ran[i]);  // time, then scheduling order
+  }
+  std::vector<std::pair<SimTime, int>> expected;
+  for (const auto& [at, number] : scheduled) expected.emplace_back(at, number);
+  std::sort(expected.begin(), expected.end());
+  RC_ASSERT(ran == expected);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "execution_feed.h"
 
+#include <algorithm>
+
 namespace mcspec::sim {
 namespace {
 
@@ -9,10 +11,45 @@ bool IsServerError(const Reply& reply) {
 
 }  // namespace
 
+ExecutionFeed::Record& ExecutionFeed::PushRecord() {
+  if (live_ == records_.size()) {
+    std::vector<Record> grown(std::max<size_t>(16, 2 * records_.size()));
+    for (size_t i = 0; i < live_; ++i) {
+      grown[i] = std::move(records_[(head_ + i) & (records_.size() - 1)]);
+    }
+    records_.swap(grown);
+    head_ = 0;
+  }
+  Record& record = records_[(head_ + live_++) & (records_.size() - 1)];
+  record.outcome = Outcome::kPending;
+  record.header_read = false;
+  record.executed = false;
+  record.refused_at_header = false;
+  record.finished = false;
+  record.entries = 0;
+  record.header_now = 0;
+  return record;
+}
+
+void ExecutionFeed::PopRecord() {
+  // Buffers are kept for the next records, unless they are large.
+  constexpr size_t kKeptCapacity = 4096;
+  Record& record = records_[head_];
+  if (record.op.value.capacity() > kKeptCapacity) std::string().swap(record.op.value);
+  record.reply.hits.clear();
+  head_ = (head_ + 1) & (records_.size() - 1);
+  live_--;
+  first_id_++;
+}
+
 uint64_t ExecutionFeed::Add(Operation op) {
-  Record& record = records_.emplace_back();
-  record.op = std::move(op);
-  return first_id_ + records_.size() - 1;
+  PushRecord().op = std::move(op);
+  return first_id_ + live_ - 1;
+}
+
+uint64_t ExecutionFeed::AddRecycled(Operation** op) {
+  *op = &PushRecord().op;
+  return first_id_ + live_ - 1;
 }
 
 void ExecutionFeed::HeaderRead(uint64_t id, uint32_t server_now) {
@@ -20,7 +57,7 @@ void ExecutionFeed::HeaderRead(uint64_t id, uint32_t server_now) {
   record.header_now = server_now;
   record.header_read = true;
   record.entries++;
-  entries_.push_back(Entry{EntryKind::kHeader, id, server_now, {}});
+  entries_.push_back(Entry{id, server_now, EntryKind::kHeader});
   Pump();
 }
 
@@ -29,13 +66,14 @@ void ExecutionFeed::Executed(uint64_t id, uint32_t server_now) {
   record.executed = true;
   if (!record.header_read) record.header_now = server_now;  // read in one piece
   record.entries++;
-  entries_.push_back(Entry{EntryKind::kExecuted, id, server_now, {}});
+  entries_.push_back(Entry{id, server_now, EntryKind::kExecuted});
   Pump();
 }
 
 void ExecutionFeed::Evicted(std::string key) {
   evictions_++;
-  entries_.push_back(Entry{EntryKind::kEviction, 0, 0, std::move(key)});
+  evicted_keys_.push_back(std::move(key));
+  entries_.push_back(Entry{0, 0, EntryKind::kEviction});
   Pump();
 }
 
@@ -62,7 +100,8 @@ void ExecutionFeed::Dropped(uint64_t id) {
 
 bool ExecutionFeed::Check(const Entry& entry) {
   if (entry.kind == EntryKind::kEviction) {
-    failure_ = oracle_.Evicted(entry.evicted_key);
+    failure_ = oracle_.Evicted(evicted_keys_.front());
+    evicted_keys_.pop_front();
     return true;
   }
   Record& record = At(entry.id);
@@ -88,10 +127,9 @@ bool ExecutionFeed::Check(const Entry& entry) {
 void ExecutionFeed::Pump() {
   while (!entries_.empty() && !failure_ && Check(entries_.front())) entries_.pop_front();
   // Records are kept while an entry or the client may still use them.
-  while (!records_.empty() && records_.front().finished && records_.front().entries == 0 &&
-         records_.front().outcome != Outcome::kPending) {
-    records_.pop_front();
-    first_id_++;
+  while (live_ > 0 && records_[head_].finished && records_[head_].entries == 0 &&
+         records_[head_].outcome != Outcome::kPending) {
+    PopRecord();
   }
 }
 

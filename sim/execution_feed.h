@@ -19,6 +19,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "operation.h"
 #include "sequential_oracle.h"
@@ -31,6 +32,11 @@ class ExecutionFeed {
 
   // A new operation, about to be sent; returns its id (1, 2, ...).
   uint64_t Add(Operation op);
+  // A new operation, written by the caller in *op, which still holds a
+  // finished operation's contents (every field must be set): its buffers are
+  // reused, so that a run does not allocate per operation.
+  uint64_t AddRecycled(Operation** op);
+  // Valid until the next Add or AddRecycled (the records may move).
   const Operation& operation(uint64_t id) const { return At(id).op; }
 
   // The server read the storage operation's command line at `server_now`.
@@ -83,23 +89,31 @@ class ExecutionFeed {
     uint32_t header_now = 0;
   };
   enum class EntryKind : uint8_t { kHeader, kExecuted, kEviction };
-  struct Entry {
-    EntryKind kind;
+  struct Entry {  // 16 bytes
     uint64_t id;
     uint32_t server_now;
-    std::string evicted_key;
+    EntryKind kind;
   };
 
-  Record& At(uint64_t id) { return records_[id - first_id_]; }
-  const Record& At(uint64_t id) const { return records_[id - first_id_]; }
+  Record& At(uint64_t id) { return records_[(head_ + (id - first_id_)) & (records_.size() - 1)]; }
+  const Record& At(uint64_t id) const {
+    return records_[(head_ + (id - first_id_)) & (records_.size() - 1)];
+  }
+  Record& PushRecord();
+  void PopRecord();
   // False when the entry must wait for its operation's reply.
   bool Check(const Entry& entry);
   void Pump();
 
   SequentialOracle& oracle_;
-  std::deque<Record> records_;
+  // A ring of records from id first_id_ (at head_) on, its size a power of
+  // two; slots keep their buffers for the next records.
+  std::vector<Record> records_;
+  size_t head_ = 0;
+  size_t live_ = 0;
   uint64_t first_id_ = 1;
   std::deque<Entry> entries_;
+  std::deque<std::string> evicted_keys_;  // of the eviction entries, in order
   std::optional<std::string> failure_;
   uint64_t checked_ = 0;
   uint64_t evictions_ = 0;

@@ -6,9 +6,8 @@
 namespace mcspec::sim {
 namespace {
 
-uint64_t Mix(uint64_t h, uint64_t word) {
-  h = (h ^ word) * 0x9e3779b97f4a7c15ull;
-  return h ^ (h >> 29);
+constexpr uint64_t Mix(uint64_t h, uint64_t word) {
+  return FingerprintMix(h, word);
 }
 
 }  // namespace
@@ -57,8 +56,8 @@ std::string Fingerprint::Describe(std::string_view kind, int64_t time, uint64_t 
   return out;
 }
 
-void Fingerprint::Record(std::string_view kind, int64_t time, uint64_t id, std::string_view bytes) {
-  uint64_t h = HashBytes(kind, 0);
+void Fingerprint::Record(EventKind kind, int64_t time, uint64_t id, std::string_view bytes) {
+  uint64_t h = kind.hash();
   h = Mix(h, static_cast<uint64_t>(time));
   h = Mix(h, id);
   h = HashBytes(bytes, h);
@@ -68,13 +67,13 @@ void Fingerprint::Record(std::string_view kind, int64_t time, uint64_t id, std::
   if (expected_ != nullptr && first_difference_ < 0 &&
       (static_cast<size_t>(index) >= expected_->size() || (*expected_)[index] != h)) {
     first_difference_ = index;
-    description_ = Describe(kind, time, id, bytes);
+    description_ = Describe(kind.name(), time, id, bytes);
   }
-  if (index == describe_) description_ = Describe(kind, time, id, bytes);
+  if (index == describe_) description_ = Describe(kind.name(), time, id, bytes);
   if (log_ != nullptr) {
     char hash[17];
     std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(h));
-    *log_ << index << ' ' << hash << ' ' << Describe(kind, time, id, bytes) << '\n';
+    *log_ << index << ' ' << hash << ' ' << Describe(kind.name(), time, id, bytes) << '\n';
   }
 }
 

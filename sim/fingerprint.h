@@ -15,6 +15,44 @@
 
 namespace mcspec::sim {
 
+// The hash step of a fingerprint.
+constexpr uint64_t FingerprintMix(uint64_t h, uint64_t word) {
+  h = (h ^ word) * 0x9e3779b97f4a7c15ull;
+  return h ^ (h >> 29);
+}
+
+// An event's kind: a name given as a literal, whose hash
+// (Fingerprint::HashBytes(name, 0)) is worked out at compile time.
+class EventKind {
+ public:
+  template <size_t N>
+  consteval EventKind(const char (&name)[N])  // NOLINT: implicit, from a literal
+      : name_(name, N - 1), hash_(Hash(name_)) {}
+
+  std::string_view name() const { return name_; }
+  uint64_t hash() const { return hash_; }
+
+ private:
+  // HashBytes for names shorter than its 32-byte lanes, one byte at a time
+  // (little-endian words, as HashBytes reads them).
+  static constexpr uint64_t Hash(std::string_view name) {
+    if (name.size() >= 32) throw "an event kind's name must be shorter than 32 bytes";
+    uint64_t h = FingerprintMix(0, name.size());
+    uint64_t word = 0;
+    for (size_t i = 0; i < name.size(); ++i) {
+      word |= uint64_t{static_cast<uint8_t>(name[i])} << (8 * (i % 8));
+      if (i % 8 == 7) {
+        h = FingerprintMix(h, word);
+        word = 0;
+      }
+    }
+    return FingerprintMix(h, word);
+  }
+
+  std::string_view name_;
+  uint64_t hash_;
+};
+
 class Fingerprint {
  public:
   // Keeps each event's hash (for a later comparison).
@@ -28,7 +66,7 @@ class Fingerprint {
   // one a line, so that runs built apart (other compilers) can be compared.
   void LogEvents(std::ostream* log) { log_ = log; }
 
-  void Record(std::string_view kind, int64_t time, uint64_t id, std::string_view bytes);
+  void Record(EventKind kind, int64_t time, uint64_t id, std::string_view bytes);
 
   uint64_t value() const { return value_; }
   uint64_t events() const { return count_; }

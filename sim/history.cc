@@ -1,7 +1,7 @@
 #include "history.h"
 
+#include <algorithm>
 #include <charconv>
-#include <map>
 
 namespace mcspec::sim {
 namespace {
@@ -42,49 +42,216 @@ void AppendString(std::string_view name, std::string_view text, std::string* out
   AppendJsonString(text, out);
 }
 
-// A flat JSON object of strings and integers, as this file writes them;
-// integers keep their text so that each field parses with its own type.
-class FlatObjectParser {
- public:
-  explicit FlatObjectParser(std::string_view text) : text_(text) {}
+// The fields of an event.
+enum Field : uint8_t {
+  kCasField,
+  kDeltaField,
+  kErrorField,
+  kExptimeField,
+  kFField,
+  kFlagsField,
+  kKeyField,
+  kNumberField,
+  kProcessField,
+  kResultField,
+  kSettledField,
+  kTimeField,
+  kTypeField,
+  kValueField,
+  kUnknownField,
+};
 
-  bool Parse(std::map<std::string, std::pair<bool, std::string>>* fields, std::string* error) {
+Field FieldNamed(std::string_view name) {
+  static constexpr std::pair<std::string_view, Field> kFields[] = {
+      {"cas", kCasField},
+      {"delta", kDeltaField},
+      {"error", kErrorField},
+      {"exptime", kExptimeField},
+      {"f", kFField},
+      {"flags", kFlagsField},
+      {"key", kKeyField},
+      {"number", kNumberField},
+      {"process", kProcessField},
+      {"result", kResultField},
+      {"settled", kSettledField},
+      {"time", kTimeField},
+      {"type", kTypeField},
+      {"value", kValueField},
+  };
+  for (const auto& [known, field] : kFields) {
+    if (known == name) return field;
+  }
+  return kUnknownField;
+}
+
+bool IsStringField(Field field) {
+  return field == kErrorField || field == kFField || field == kKeyField || field == kResultField ||
+         field == kTypeField || field == kValueField;
+}
+
+template <typename Number>
+bool ToNumber(std::string_view text, Number* out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// One pass over a flat JSON object of strings and integers, as this file
+// writes them, straight into a HistoryEvent. Syntax errors (with their
+// column) stop the pass; a field of the wrong type, out of range or unknown
+// is remembered and reported after the whole object parsed (of several, the
+// one whose name sorts first), then a missing required field.
+class EventParser {
+ public:
+  EventParser(std::string_view text, HistoryEvent* event) : text_(text), event_(event) {}
+
+  bool Parse(std::string* error) {
+    *event_ = HistoryEvent{};
     SkipSpace();
     if (!Take('{')) return Fail("expected '{'", error);
     SkipSpace();
-    if (Take('}')) return AtEnd(error);
-    while (true) {
-      SkipSpace();
-      std::string name;
-      if (!String(&name)) return Fail("expected a field name", error);
-      SkipSpace();
-      if (!Take(':')) return Fail("expected ':'", error);
-      SkipSpace();
-      std::pair<bool, std::string> value;  // {is string, text}
-      if (at_ < text_.size() && text_[at_] == '"') {
-        value.first = true;
-        if (!String(&value.second)) return Fail("bad string for " + name, error);
-      } else {
-        const size_t start = at_;
-        if (at_ < text_.size() && text_[at_] == '-') ++at_;
-        while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') ++at_;
-        if (at_ == start) return Fail("expected a string or an integer for " + name, error);
-        value.second = std::string(text_.substr(start, at_ - start));
+    if (!Take('}')) {
+      while (true) {
+        SkipSpace();
+        name_.clear();
+        if (!String(&name_)) return Fail("expected a field name", error);
+        SkipSpace();
+        if (!Take(':')) return Fail("expected ':'", error);
+        SkipSpace();
+        if (!Value(error)) return false;
+        SkipSpace();
+        if (Take('}')) break;
+        if (!Take(',')) return Fail("expected ',' or '}'", error);
       }
-      if (!fields->emplace(name, std::move(value)).second) {
-        return Fail("field " + name + " given twice", error);
-      }
-      SkipSpace();
-      if (Take('}')) return AtEnd(error);
-      if (!Take(',')) return Fail("expected ',' or '}'", error);
     }
+    SkipSpace();
+    if (at_ != text_.size()) return Fail("text after the object", error);
+    if (!semantic_error_.empty()) {
+      *error = std::move(semantic_error_);
+      return false;
+    }
+    for (const auto& [field, name] : {std::pair{kTypeField, "type"},
+                                      {kProcessField, "process"},
+                                      {kTimeField, "time"},
+                                      {kFField, "f"}}) {
+      if ((seen_ & (1u << field)) == 0) {
+        *error = std::string("missing field ") + name;
+        return false;
+      }
+    }
+    return true;
   }
 
  private:
-  bool AtEnd(std::string* error) {
-    SkipSpace();
-    return at_ == text_.size() || Fail("text after the object", error);
+  // The value of field `name_`, stored in the event when it is right.
+  bool Value(std::string* error) {
+    const Field field = FieldNamed(name_);
+    const bool is_string = at_ < text_.size() && text_[at_] == '"';
+    std::string_view digits;
+    std::string* text = &scratch_;
+    if (is_string) {
+      if (field != kUnknownField && IsStringField(field)) text = StringFieldOf(field);
+      text->clear();
+      if (!String(text)) return Fail("bad string for " + name_, error);
+    } else {
+      const size_t start = at_;
+      if (at_ < text_.size() && text_[at_] == '-') ++at_;
+      while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') ++at_;
+      if (at_ == start) return Fail("expected a string or an integer for " + name_, error);
+      digits = text_.substr(start, at_ - start);
+    }
+    if (field == kUnknownField) {
+      if (std::find(unknown_names_.begin(), unknown_names_.end(), name_) != unknown_names_.end()) {
+        return Fail("field " + name_ + " given twice", error);
+      }
+      unknown_names_.push_back(name_);
+    } else if ((seen_ & (1u << field)) != 0) {
+      return Fail("field " + name_ + " given twice", error);
+    }
+    seen_ |= 1u << field;
+    if (field == kUnknownField) return Wrong("unknown field " + name_);
+    if (is_string != IsStringField(field)) {
+      return Wrong("field " + name_ + " must be " + (is_string ? "an integer" : "a string"));
+    }
+    switch (field) {
+      case kTypeField:
+        if (*text == "invoke") {
+          event_->type = EventType::kInvoke;
+        } else if (*text == "ok") {
+          event_->type = EventType::kOk;
+        } else if (*text == "fail") {
+          event_->type = EventType::kFail;
+        } else if (*text == "info") {
+          event_->type = EventType::kInfo;
+        } else {
+          return Wrong("unknown type " + *text);
+        }
+        return true;
+      case kProcessField:
+        Integer(digits, &event_->process);
+        return true;
+      case kTimeField:
+        Integer(digits, &event_->time);
+        return true;
+      case kFlagsField:
+        return Optional(digits, &event_->flags);
+      case kExptimeField:
+        return Optional(digits, &event_->exptime);
+      case kDeltaField:
+        return Optional(digits, &event_->delta);
+      case kCasField:
+        return Optional(digits, &event_->cas);
+      case kNumberField:
+        return Optional(digits, &event_->number);
+      case kSettledField: {
+        uint32_t settled = 0;
+        if (!Integer(digits, &settled)) return true;
+        if (settled > 1) return Wrong("field settled must be 0 or 1");
+        event_->settled = settled == 1;
+        return true;
+      }
+      default:
+        return true;  // a string field, already in place
+    }
   }
+
+  std::string* StringFieldOf(Field field) {
+    switch (field) {
+      case kFField:
+        return &event_->f;
+      case kKeyField:
+        return &event_->key;
+      case kResultField:
+        return &event_->result;
+      case kErrorField:
+        return &event_->error;
+      case kValueField:
+        return &event_->value.emplace();
+      default:
+        return &scratch_;  // type: checked against its names
+    }
+  }
+
+  // Always true: parsing goes on, the error waits for the whole object.
+  bool Wrong(std::string why) {
+    if (semantic_error_.empty() || name_ < semantic_name_) {
+      semantic_name_ = name_;
+      semantic_error_ = std::move(why);
+    }
+    return true;
+  }
+  template <typename Number>
+  bool Integer(std::string_view digits, Number* out) {
+    if (ToNumber(digits, out)) return true;
+    Wrong("field " + name_ + " is out of range");
+    return false;
+  }
+  template <typename Number>
+  bool Optional(std::string_view digits, std::optional<Number>* out) {
+    Number parsed{};
+    if (Integer(digits, &parsed)) *out = parsed;
+    return true;
+  }
+
   bool Fail(const std::string& why, std::string* error) {
     *error = why + " at column " + std::to_string(at_ + 1);
     return false;
@@ -101,15 +268,16 @@ class FlatObjectParser {
     }
     return false;
   }
+  // Appends the string's bytes to *out: unescaped runs in one append each.
   bool String(std::string* out) {
     if (!Take('"')) return false;
     while (at_ < text_.size()) {
-      const char c = text_[at_++];
-      if (c == '"') return true;
-      if (c != '\\') {
-        out->push_back(c);
-        continue;
-      }
+      size_t run = at_;
+      while (run < text_.size() && text_[run] != '"' && text_[run] != '\\') ++run;
+      out->append(text_.data() + at_, run - at_);
+      at_ = run;
+      if (at_ >= text_.size()) return false;
+      if (text_[at_++] == '"') return true;
       if (at_ >= text_.size()) return false;
       const char escape = text_[at_++];
       switch (escape) {
@@ -151,14 +319,15 @@ class FlatObjectParser {
   }
 
   std::string_view text_;
+  HistoryEvent* event_;
   size_t at_ = 0;
+  uint32_t seen_ = 0;
+  std::string name_;
+  std::string scratch_;
+  std::vector<std::string> unknown_names_;
+  std::string semantic_name_;
+  std::string semantic_error_;
 };
-
-template <typename Number>
-bool ToNumber(const std::string& text, Number* out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
 
 }  // namespace
 
@@ -197,115 +366,29 @@ std::string ToJsonLine(const HistoryEvent& event) {
 }
 
 bool ParseJsonLine(std::string_view line, HistoryEvent* event, std::string* error) {
-  std::map<std::string, std::pair<bool, std::string>> fields;
-  if (!FlatObjectParser(line).Parse(&fields, error)) return false;
-  *event = HistoryEvent{};
-  for (auto& entry : fields) {
-    // Plain references, not structured bindings: clang before 16 cannot
-    // capture those in the lambdas below.
-    const std::string& name = entry.first;
-    const bool is_string = entry.second.first;
-    std::string& text = entry.second.second;
-    const auto want = [&](bool string) {
-      if (is_string != string) {
-        *error = "field " + name + " must be " + (string ? "a string" : "an integer");
-        return false;
-      }
-      return true;
-    };
-    const auto integer = [&](auto* out) {
-      if (!want(false)) return false;
-      if (!ToNumber(text, out)) {
-        *error = "field " + name + " is out of range";
-        return false;
-      }
-      return true;
-    };
-    const auto number = [&](auto* out) {
-      typename std::remove_reference_t<decltype(*out)>::value_type parsed{};
-      if (!integer(&parsed)) return false;
-      *out = parsed;
-      return true;
-    };
-    bool ok = true;
-    if (name == "type") {
-      ok = want(true);
-      if (ok && text == "invoke")
-        event->type = EventType::kInvoke;
-      else if (ok && text == "ok")
-        event->type = EventType::kOk;
-      else if (ok && text == "fail")
-        event->type = EventType::kFail;
-      else if (ok && text == "info")
-        event->type = EventType::kInfo;
-      else if (ok) {
-        *error = "unknown type " + text;
-        ok = false;
-      }
-    } else if (name == "process") {
-      ok = integer(&event->process);
-    } else if (name == "time") {
-      ok = integer(&event->time);
-    } else if (name == "f") {
-      ok = want(true);
-      event->f = std::move(text);
-    } else if (name == "key") {
-      ok = want(true);
-      event->key = std::move(text);
-    } else if (name == "result") {
-      ok = want(true);
-      event->result = std::move(text);
-    } else if (name == "value") {
-      ok = want(true);
-      event->value = std::move(text);
-    } else if (name == "error") {
-      ok = want(true);
-      event->error = std::move(text);
-    } else if (name == "flags") {
-      ok = number(&event->flags);
-    } else if (name == "exptime") {
-      ok = number(&event->exptime);
-    } else if (name == "delta") {
-      ok = number(&event->delta);
-    } else if (name == "cas") {
-      ok = number(&event->cas);
-    } else if (name == "number") {
-      ok = number(&event->number);
-    } else if (name == "settled") {
-      uint32_t settled = 0;
-      ok = integer(&settled);
-      if (ok && settled > 1) {
-        *error = "field settled must be 0 or 1";
-        ok = false;
-      }
-      event->settled = settled == 1;
-    } else {
-      *error = "unknown field " + name;
-      ok = false;
-    }
-    if (!ok) return false;
-  }
-  for (const char* required : {"type", "process", "time", "f"}) {
-    if (!fields.contains(required)) {
-      *error = std::string("missing field ") + required;
-      return false;
-    }
-  }
-  return true;
+  return EventParser(line, event).Parse(error);
 }
 
 HistoryReadResult ReadHistory(std::istream& in) {
+  std::string data;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof(chunk)) || in.gcount() > 0) data.append(chunk, in.gcount());
   HistoryReadResult result;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    HistoryEvent event;
-    std::string error;
-    if (!ParseJsonLine(line, &event, &error)) {
+  result.events.reserve(std::count(data.begin(), data.end(), '\n') + 1);
+  std::string error;
+  size_t begin = 0;
+  for (int number = 1; begin < data.size(); ++number) {
+    size_t end = data.find('\n', begin);
+    if (end == std::string::npos) end = data.size();
+    const std::string_view line(data.data() + begin, end - begin);
+    begin = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    HistoryEvent& event = result.events.emplace_back();
+    if (!EventParser(line, &event).Parse(&error)) {
+      result.events.pop_back();
       result.error = "line " + std::to_string(number) + ": " + error;
       break;
     }
-    result.events.push_back(std::move(event));
   }
   return result;
 }

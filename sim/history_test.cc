@@ -67,6 +67,17 @@ TEST(History, RefusesWhatIsNotAnEvent) {
       {R"({"type":"ok","type":"ok"})", "field type given twice at column 25"},
       {R"({"type":"info","process":1,"time":2,"f":"get","settled":2})",
        "field settled must be 0 or 1"},
+      // Of several wrong fields, the one whose name sorts first; a syntax
+      // error anywhere before any of them; a missing field after them.
+      {R"({"type":"ok","process":1,"time":2,"f":"get","zeta":1,"cas":"x"})",
+       "field cas must be an integer"},
+      {R"({"type":"ok","process":1,"time":2,"f":"get","alpha":1,"cas":"x"})",
+       "unknown field alpha"},
+      {R"({"type":"ok","process":1,"f":"get","cas":"x","time":2,})",
+       "expected a field name at column 55"},
+      {R"({"type":"ok","process":-1,"f":"get"})", "field process is out of range"},
+      {R"({"alpha":1,"alpha":2})", "field alpha given twice at column 21"},
+      {R"({"type":"ok","key":"a\q"})", "bad string for key at column 24"},
   };
   for (const auto& [line, why] : bad) {
     HistoryEvent event;

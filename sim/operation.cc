@@ -59,6 +59,11 @@ bool IsRetrieval(OpKind kind) {
 }
 
 void EncodeRequest(const Operation& op, std::string* out) {
+  EncodeCommandLine(op, out);
+  if (IsStorage(op.kind)) out->append(op.value).append("\r\n");
+}
+
+void EncodeCommandLine(const Operation& op, std::string* out) {
   if (op.kind == OpKind::kBadInput) {
     out->append(op.bad_request);
     return;
@@ -110,7 +115,6 @@ void EncodeRequest(const Operation& op, std::string* out) {
   }
   if (op.noreply) out->append(" noreply");
   out->append("\r\n");
-  if (IsStorage(op.kind)) out->append(op.value).append("\r\n");
 }
 
 std::string DescribeOperation(const Operation& op) {
@@ -137,12 +141,21 @@ size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string
     if (eol == std::string_view::npos) return 0;
     const std::string_view line = input.substr(pos, eol - pos);
     if (IsRetrieval(kind) && line.starts_with("VALUE ")) {
-      const std::vector<std::string_view> words = Words(line);
+      // "VALUE <key> <flags> <bytes>[ <cas>]", single spaces.
+      std::string_view words[5];
+      size_t word_count = 0;
+      std::string_view rest = line;
+      while (word_count < 5 && rest.data() != nullptr) {
+        const size_t space = rest.find(' ');
+        words[word_count++] = rest.substr(0, space);
+        rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+      }
       Hit hit;
       uint64_t length = 0;
       const bool with_cas = kind == OpKind::kGets;
-      if (words.size() != (with_cas ? 5u : 4u) || !ParseNumber(words[2], &hit.flags) ||
-          !ParseNumber(words[3], &length) || (with_cas && !ParseNumber(words[4], &hit.cas))) {
+      if (rest.data() != nullptr || word_count != (with_cas ? 5u : 4u) ||
+          !ParseNumber(words[2], &hit.flags) || !ParseNumber(words[3], &length) ||
+          (with_cas && !ParseNumber(words[4], &hit.cas))) {
         *error = "malformed VALUE line: " + Printable(line, 200);
         return std::string_view::npos;
       }

@@ -61,6 +61,9 @@ struct Operation {
 
 // Appends the request's bytes (command line and data block) to *out.
 void EncodeRequest(const Operation& op, std::string* out);
+// Appends its command line only, with its "\r\n" (a storage command's data
+// block, `op.value` and "\r\n", follows it on the wire).
+void EncodeCommandLine(const Operation& op, std::string* out);
 // A one-line description for failure messages: the request line, with a long
 // value shortened.
 std::string DescribeOperation(const Operation& op);

@@ -70,9 +70,10 @@ std::optional<size_t> NumberedKey(std::string_view key) {
   return n;
 }
 
-void AddUnique(std::vector<SequentialOracle::ItemState>* states,
-               const SequentialOracle::ItemState& s) {
-  if (std::find(states->begin(), states->end(), s) == states->end()) states->push_back(s);
+void AddUnique(std::vector<SequentialOracle::ItemState>* states, SequentialOracle::ItemState&& s) {
+  if (std::find(states->begin(), states->end(), s) == states->end()) {
+    states->push_back(std::move(s));
+  }
 }
 
 }  // namespace
@@ -141,9 +142,10 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     next.cas_floor = max_cas_seen_;
     return next;
   };
-  auto line = [&](std::string_view text, const ItemState& next) {
+  // `next` is moved from when it is a temporary.
+  auto line = [&](std::string_view text, auto&& next) {
     if (only_line != nullptr && text != *only_line) return;
-    out->push_back(Branch{Expect::kLine, std::string(text), next});
+    out->push_back(Branch{Expect::kLine, std::string(text), std::forward<decltype(next)>(next)});
   };
   switch (op.kind) {
     case OpKind::kGet:
@@ -159,19 +161,27 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       stored.flags = op.flags;
       stored.exptime = Realtime(op.exptime, header_now);
       stored.link_time = now;
-      stored = modified(stored);
+      stored = modified(std::move(stored));
       // The allocation fails before the store; a failed set unlinks the old value.
       line(kStoreNoMemory, op.kind == OpKind::kSet ? absent : s);
       if (op.kind == OpKind::kSet) {
-        line("STORED", stored);
+        line("STORED", std::move(stored));
       } else if (op.kind == OpKind::kAdd) {
-        line(visible ? "NOT_STORED" : "STORED", visible ? s : stored);
+        if (visible) {
+          line("NOT_STORED", s);
+        } else {
+          line("STORED", std::move(stored));
+        }
       } else if (op.kind == OpKind::kReplace) {
-        line(visible ? "STORED" : "NOT_STORED", visible ? stored : absent);
+        if (visible) {
+          line("STORED", std::move(stored));
+        } else {
+          line("NOT_STORED", absent);
+        }
       } else if (!visible) {
         line("NOT_FOUND", absent);
       } else if (s.cas && *s.cas == op.cas) {
-        line("STORED", stored);
+        line("STORED", std::move(stored));
       } else {
         line("EXISTS", s);
       }
@@ -187,7 +197,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       ItemState joined = s;
       joined.value = op.kind == OpKind::kAppend ? s.value + op.value : op.value + s.value;
       joined.link_time = now;
-      line("STORED", modified(joined));
+      line("STORED", modified(std::move(joined)));
       line("NOT_STORED", s);  // the joined item could not be allocated
       return;
     }
@@ -219,12 +229,12 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       if (digits.size() <= s.value.size()) {
         ItemState in_place = s;
         in_place.value = digits + std::string(s.value.size() - digits.size(), ' ');
-        line(digits, modified(in_place));
+        line(digits, modified(std::move(in_place)));
       }
       ItemState moved = s;
       moved.value = digits;
       moved.link_time = now;
-      line(digits, modified(moved));
+      line(digits, modified(std::move(moved)));
       line(kDeltaNoMemory, s);
       return;
     }
@@ -245,11 +255,41 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
   }
 }
 
+bool SequentialOracle::NarrowByRead(const Operation& op, uint32_t now, const Hit* hit,
+                                    std::vector<ItemState>* states) {
+  // The states that match, compacted to the front in their order, without
+  // duplicates: what Branches' one branch per state would give, uncopied.
+  size_t kept = 0;
+  for (size_t i = 0; i < states->size(); ++i) {
+    ItemState& s = (*states)[i];
+    if (Visible(s, now)) {
+      if (hit == nullptr || hit->value != s.value || hit->flags != s.flags) continue;
+      if (op.kind == OpKind::kGets) {
+        if (s.cas ? *s.cas != hit->cas : hit->cas <= s.cas_floor) continue;
+        s.cas = hit->cas;
+      }
+    } else {
+      if (hit != nullptr) continue;
+      s = ItemState{};  // a lookup unlinks an item it finds flushed or expired
+    }
+    if (std::find(states->begin(), states->begin() + kept, s) != states->begin() + kept) continue;
+    if (kept != i) (*states)[kept] = std::move(s);
+    ++kept;
+  }
+  // Nothing matched: nothing was changed either.
+  if (kept == 0) return false;
+  states->resize(kept);
+  return true;
+}
+
 std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, size_t key_index,
                                                           uint32_t now, uint32_t header_now,
                                                           const Reply* reply, const Hit* hit) {
   const std::string& key = op.keys[key_index];
   std::vector<ItemState>& states = StatesOf(key);
+  if (IsRetrieval(op.kind) && reply != nullptr && NarrowByRead(op, now, hit, &states)) {
+    return std::nullopt;
+  }
   next_.clear();
   auto matches = [&](Branch& b, const ItemState& s) {
     if (reply == nullptr) return true;
@@ -275,7 +315,7 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
     branches_.clear();
     Branches(op, s, now, header_now, only_line, &branches_);
     for (Branch& b : branches_) {
-      if (matches(b, s)) AddUnique(&next_, b.next);
+      if (matches(b, s)) AddUnique(&next_, std::move(b.next));
     }
   }
   if (next_.empty()) {

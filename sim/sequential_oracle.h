@@ -100,6 +100,10 @@ class SequentialOracle {
   // replies only those that are *only_line.
   void Branches(const Operation& op, const ItemState& s, uint32_t now, uint32_t header_now,
                 const std::string* only_line, std::vector<Branch>* out);
+  // A read's reply narrows the states in place (the common case, without
+  // copying values); false, with the states unchanged, when none matches.
+  bool NarrowByRead(const Operation& op, uint32_t now, const Hit* hit,
+                    std::vector<ItemState>* states);
   std::optional<std::string> ExecuteKeyed(const Operation& op, size_t key_index, uint32_t now,
                                           uint32_t header_now, const Reply* reply, const Hit* hit);
   std::optional<std::string> ExecuteFlush(const Operation& op, uint32_t now, const Reply* reply);

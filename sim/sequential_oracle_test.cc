@@ -175,6 +175,25 @@ TEST_F(OracleTest, UnknownOutcomesWidenTheState) {
   Accept(Op(OpKind::kGet), Hits({{"k", 0, "bc", 0}}));
 }
 
+TEST_F(OracleTest, AReadKeepsOnlyTheCandidatesItMatchesEachOnce) {
+  Accept(Op(OpKind::kSet, "k", "a"), Line("STORED"));
+  // Stored, or refused for memory (which unlinks the old value).
+  ASSERT_FALSE(oracle_.Execute(Op(OpKind::kSet, "k", "b"), 100, nullptr).has_value());
+  EXPECT_EQ(oracle_.candidates("k"), 2u);
+  Reject(Op(OpKind::kGet), Hits({{"k", 0, "a", 0}}));
+  EXPECT_EQ(oracle_.candidates("k"), 2u);  // a rejected read changes nothing
+  Accept(Op(OpKind::kGet), Hits({}));
+  EXPECT_EQ(oracle_.candidates("k"), 1u);
+  Reject(Op(OpKind::kGet), Hits({{"k", 0, "b", 0}}));
+  // An item that has expired and an absent one are the same after a miss.
+  Operation expiring = Op(OpKind::kSet, "e", "x");
+  expiring.exptime = 1;
+  ASSERT_FALSE(oracle_.Execute(expiring, 100, nullptr).has_value());
+  EXPECT_EQ(oracle_.candidates("e"), 2u);
+  Accept(Op(OpKind::kGet, "e"), Hits({}), 105);
+  EXPECT_EQ(oracle_.candidates("e"), 1u);
+}
+
 TEST_F(OracleTest, MultiGetChecksEachKey) {
   Accept(Op(OpKind::kSet, "a", "1"), Line("STORED"));
   Accept(Op(OpKind::kSet, "c", "3"), Line("STORED"));

@@ -20,7 +20,6 @@ void SimClient::Connect() {
   connected_ = true;
   write_closed_ = false;
   input_.clear();
-  input_pos_ = 0;
   ScheduleSend();
 }
 
@@ -57,15 +56,26 @@ void SimClient::SendOne() {
   if (!connected_ || write_closed_ || context_.ops_left == 0) return;
   context_.ops_left--;
   const Workload::ClientView view{context_.UnixNow(skew_s_), &known_cas_.entries()};
-  Operation op = context_.workload.Next(context_.prng, view);
-  std::string bytes;
-  EncodeRequest(op, &bytes);
+  Operation* op;
+  const uint64_t id = context_.feed.AddRecycled(&op);
+  context_.workload.Next(context_.prng, view, op);
+  // The command line, then (storage) the data block where the operation
+  // holds it: a value is not copied to be sent.
+  request_.clear();
+  EncodeCommandLine(*op, &request_);
+  const bool storage = IsStorage(op->kind);
+  const std::string_view parts[] = {request_, op->value, "\r\n"};
+  const size_t part_count = storage ? 3 : 1;
+  const size_t size = request_.size() + (storage ? op->value.size() + 2 : 0);
   const bool half_close =
       context_.params.half_close > 0 && context_.prng.Bernoulli(context_.params.half_close);
-  const bool noreply = op.noreply;
-  const size_t processes = IsRetrieval(op.kind) ? op.keys.size() : 1;
-  const uint64_t id = context_.feed.Add(std::move(op));
+  const bool noreply = op->noreply;
+  const size_t processes = IsRetrieval(op->kind) ? op->keys.size() : 1;
   Pending pending{id, {}};
+  if (!spare_process_lists_.empty()) {
+    pending.processes = std::move(spare_process_lists_.back());
+    spare_process_lists_.pop_back();
+  }
   for (size_t i = 0; i < processes; ++i) pending.processes.push_back(TakeProcess());
   if (context_.history != nullptr) {
     for (size_t i = 0; i < processes; ++i) {
@@ -77,8 +87,10 @@ void SimClient::SendOne() {
   context_.fingerprint.Record("send", context_.loop.now(), id, {});
   if (half_close) {
     // Part of the request, then FIN: the server drops the rest unexecuted.
-    const size_t cut = bytes.size() > 1 ? 1 + context_.prng.Below(bytes.size() - 1) : 0;
-    context_.network.Send(connection_, std::string_view(bytes).substr(0, cut), 0);
+    const size_t cut = size > 1 ? 1 + context_.prng.Below(size - 1) : 0;
+    std::string whole;
+    EncodeRequest(*op, &whole);
+    context_.network.Send(connection_, std::string_view(whole).substr(0, cut), 0);
     context_.network.ShutdownWrite(connection_);
     write_closed_ = true;
     context_.feed.Dropped(id);
@@ -86,8 +98,8 @@ void SimClient::SendOne() {
     return;
   }
   const Operation& sent = context_.feed.operation(id);
-  const size_t header = IsStorage(sent.kind) ? bytes.size() - sent.value.size() - 2 : 0;
-  context_.network.Send(connection_, bytes, id, header);
+  context_.network.Send(connection_, std::span(parts, part_count), id,
+                        storage ? request_.size() : 0);
   if (noreply) {
     if (context_.history != nullptr) {
       Operation named;
@@ -103,20 +115,28 @@ void SimClient::SendOne() {
 }
 
 void SimClient::OnData(std::string_view bytes) {
-  input_.append(bytes);
-  ParseReplies();
+  if (input_.empty()) {
+    // Replies are parsed where the network holds them; only an incomplete
+    // one is copied.
+    const size_t used = ParseReplies(bytes);
+    input_.assign(bytes.substr(used));
+  } else {
+    input_.append(bytes);
+    input_.erase(0, ParseReplies(input_));
+  }
   ScheduleSend();
 }
 
-void SimClient::ParseReplies() {
+size_t SimClient::ParseReplies(std::string_view input) {
   Reply reply;
   std::string error;
-  while (input_pos_ < input_.size() && context_.failure.empty()) {
-    const std::string_view rest = std::string_view(input_).substr(input_pos_);
+  size_t pos = 0;
+  while (pos < input.size() && context_.failure.empty()) {
+    const std::string_view rest = input.substr(pos);
     if (awaiting_.empty()) {
       context_.failure = "client " + std::to_string(index_) +
                          ": bytes with no request waiting: " + std::string(rest.substr(0, 100));
-      return;
+      break;
     }
     const Operation& op = context_.feed.operation(awaiting_.front().op_id);
     const size_t used = ParseReply(op.kind, rest, &reply, &error);
@@ -124,20 +144,16 @@ void SimClient::ParseReplies() {
     if (used == std::string_view::npos) {
       context_.failure = "client " + std::to_string(index_) + ": reply to `" +
                          DescribeOperation(op) + "`: " + error;
-      return;
+      break;
     }
-    input_pos_ += used;
+    pos += used;
     Pending pending = std::move(awaiting_.front());
     awaiting_.pop_front();
     Complete(pending, std::move(reply));
+    pending.processes.clear();
+    spare_process_lists_.push_back(std::move(pending.processes));
   }
-  if (input_pos_ == input_.size()) {
-    input_.clear();
-    input_pos_ = 0;
-  } else if (input_pos_ > 65536) {
-    input_.erase(0, input_pos_);
-    input_pos_ = 0;
-  }
+  return pos;
 }
 
 void SimClient::Complete(const Pending& pending, Reply reply) {
@@ -192,7 +208,6 @@ void SimClient::OnClosed(bool reset) {
     Abandon(pending, reset ? "connection reset" : "connection closed by the server");
   }
   input_.clear();
-  input_pos_ = 0;
   if (context_.ops_left > 0) {
     const auto delay = static_cast<SimTime>(1000 + context_.prng.Below(100'000));
     context_.loop.After(delay, [this] { Connect(); });

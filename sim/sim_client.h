@@ -68,7 +68,8 @@ class SimClient : public ClientEndpoint {
   void Connect();
   void ScheduleSend();
   void SendOne();
-  void ParseReplies();
+  // Completes the replies at the front of `input`; returns the bytes used.
+  size_t ParseReplies(std::string_view input);
   void Complete(const Pending& pending, Reply reply);
   void Abandon(const Pending& pending, const std::string& why);
   // Completes in the history the noreply requests sent before `op_id`
@@ -92,8 +93,10 @@ class SimClient : public ClientEndpoint {
     Operation named;
   };
   std::deque<Unsettled> noreply_;
-  std::string input_;
-  size_t input_pos_ = 0;
+  std::string request_;  // the command line being sent (its capacity reused)
+  std::string input_;    // an incomplete reply
+  // The process lists of completed requests, their capacity reused.
+  std::vector<std::vector<uint64_t>> spare_process_lists_;
   KnownCasUniques known_cas_;
   std::vector<uint64_t> idle_processes_;
 };

@@ -60,14 +60,15 @@ void SimNetwork::Poll(ConnectionId id, std::string* out) {
   if (trace_ != nullptr) trace_->Poll(loop_.now(), id, polled);
 }
 
-void SimNetwork::Send(ConnectionId id, std::string_view bytes, uint64_t tag, size_t header) {
+void SimNetwork::Send(ConnectionId id, std::span<const std::string_view> parts, uint64_t tag,
+                      size_t header) {
   Connection& c = connections_[id];
   if (!c.open) return;
   if (header != 0) c.boundaries.push_back({c.sent + header, tag, true});
-  c.sent += bytes.size();
+  for (std::string_view part : parts) c.sent += part.size();
   if (tag != 0) c.boundaries.push_back({c.sent, tag, false});
   stats_.writes++;
-  Transmit(id, true, bytes, false);
+  Transmit(id, true, parts, false);
   if (params_.reset > 0 && prng_.Bernoulli(params_.reset)) {
     // Soon: usually while this request or its reply is still on the wire.
     const uint32_t generation = c.generation;
@@ -81,7 +82,7 @@ void SimNetwork::Send(ConnectionId id, std::string_view bytes, uint64_t tag, siz
 void SimNetwork::ShutdownWrite(ConnectionId id) {
   if (!connections_[id].open) return;
   stats_.half_closes++;
-  Transmit(id, true, {}, true);
+  Transmit(id, true, std::string_view(), true);
 }
 
 SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
@@ -103,18 +104,21 @@ SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
   return at;
 }
 
-void SimNetwork::Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin) {
+void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts,
+                          bool fin, std::string* owned) {
   Connection& c = connections_[id];
   Direction& d = to_server ? c.to_server : c.to_client;
+  size_t size = 0;
+  for (std::string_view part : parts) size += part.size();
   uint64_t pieces = 1;
-  if (bytes.size() > 1 && prng_.Bernoulli(params_.split_write)) {
-    pieces = 2 + prng_.Below(std::min<uint64_t>(kMaxPieces, bytes.size()) - 1);
+  if (size > 1 && prng_.Bernoulli(params_.split_write)) {
+    pieces = 2 + prng_.Below(std::min<uint64_t>(kMaxPieces, size) - 1);
   }
   // Cut points: distinct, sorted, inside the write.
   std::array<size_t, kMaxPieces> cuts{};
   size_t cut_count = 0;
   while (cut_count + 1 < pieces) {
-    const size_t cut = 1 + prng_.Below(bytes.size() - 1);
+    const size_t cut = 1 + prng_.Below(size - 1);
     if (std::find(cuts.begin(), cuts.begin() + cut_count, cut) == cuts.begin() + cut_count) {
       cuts[cut_count++] = cut;
     }
@@ -122,8 +126,13 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::string_view byte
   for (size_t i = 1; i < cut_count; ++i) {  // at most three cuts to order
     for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; --j) std::swap(cuts[j - 1], cuts[j]);
   }
-  cuts[cut_count++] = bytes.size();
-  d.bytes.append(bytes);
+  cuts[cut_count++] = size;
+  if (owned != nullptr && d.delivered == d.bytes.size()) {
+    d.bytes.swap(*owned);
+    d.delivered = 0;
+  } else {
+    for (std::string_view part : parts) d.bytes.append(part);
+  }
   size_t begin = 0;
   for (size_t i = 0; i < cut_count; ++i) {
     d.pieces.push_back(Piece{cuts[i] - begin, fin && i + 1 == cut_count});
@@ -199,7 +208,8 @@ void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool f
     }
     if (!output_.empty()) {
       fingerprint_.Record("server-out", loop_.now(), id, output_);
-      Transmit(id, false, output_, false);
+      const std::string_view output = output_;
+      Transmit(id, false, std::span(&output, 1), false, &output_);
     }
     if (c.session->closed()) {
       ServerClose(id);
@@ -225,7 +235,7 @@ void SimNetwork::ServerClose(ConnectionId id) {
   fingerprint_.Record("server-close", loop_.now(), id, {});
   if (trace_ != nullptr) trace_->Close(loop_.now(), id);
   DropBoundaries(c);
-  Transmit(id, false, {}, true);
+  Transmit(id, false, std::string_view(), true);
 }
 
 void SimNetwork::Reset(ConnectionId id) {

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,7 +99,12 @@ class SimNetwork {
   // Sends bytes from the client; if `tag` is not 0 a request ends with them,
   // and if `header` is not 0 its first `header` bytes are a storage command
   // line (reported when read).
-  void Send(ConnectionId id, std::string_view bytes, uint64_t tag, size_t header = 0);
+  void Send(ConnectionId id, std::string_view bytes, uint64_t tag, size_t header = 0) {
+    Send(id, std::span<const std::string_view>(&bytes, 1), tag, header);
+  }
+  // The same for bytes given in parts (sent as one write: their concatenation).
+  void Send(ConnectionId id, std::span<const std::string_view> parts, uint64_t tag,
+            size_t header = 0);
   // The client will send nothing more (a FIN after the bytes already sent).
   void ShutdownWrite(ConnectionId id);
   // A client's UDP socket; returns its number.
@@ -160,7 +166,14 @@ class SimNetwork {
   // tags are `tag` and `duplicate_tag`. Returns the number sent.
   int SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag);
   void DeliverDatagram(size_t slot);
-  void Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin);
+  // With `owned` (which holds the bytes: `parts` is its one view), its buffer
+  // is taken, not copied, when nothing of the direction is in flight; *owned
+  // is then left with another buffer, its contents unspecified.
+  void Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts, bool fin,
+                std::string* owned = nullptr);
+  void Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin) {
+    Transmit(id, to_server, std::span<const std::string_view>(&bytes, 1), fin);
+  }
   SimTime Arrival(const Connection& c, Direction& d);
   void Deliver(uint64_t packed);
   void DeliverToServer(ConnectionId id, std::string_view bytes, bool fin);

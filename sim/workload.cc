@@ -4,6 +4,16 @@
 #include <charconv>
 
 namespace mcspec::sim {
+namespace {
+
+void AppendDecimal(uint64_t n, std::string* out) {
+  char digits[20];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), n);
+  (void)ec;
+  out->append(digits, end);
+}
+
+}  // namespace
 
 void KnownCasUniques::Remember(uint32_t key, uint64_t cas) {
   for (auto& [known_key, known_cas] : entries_) {
@@ -30,7 +40,16 @@ Workload::Workload(const SwarmParameters& params) : params_(params) {
 }
 
 std::string Workload::KeyName(uint32_t index) {
-  return "k" + std::to_string(index);
+  std::string key;
+  NameKey(index, &key);
+  return key;
+}
+
+void Workload::NameKey(uint32_t index, std::string* key) {
+  char name[16] = {'k'};
+  const auto [end, ec] = std::to_chars(name + 1, name + sizeof(name), index);
+  (void)ec;
+  key->assign(name, end);
 }
 
 uint32_t Workload::KeyIndex(std::string_view key) {
@@ -43,24 +62,26 @@ uint32_t Workload::DrawKey(Prng& prng) const {
   return static_cast<uint32_t>(zipf_ ? zipf_->Draw(prng) : prng.Below(params_.key_count));
 }
 
-std::string Workload::DrawValue(Prng& prng) {
+void Workload::DrawValue(Prng& prng, std::string* value) {
+  value->clear();
   if (prng.Bernoulli(params_.numeric_values)) {
     // Small numbers, and now and then one near the top of uint64.
-    if (prng.Bernoulli(0.05)) return std::to_string(UINT64_MAX - prng.Below(100));
-    return std::to_string(prng.Below(1000));
+    AppendDecimal(prng.Bernoulli(0.05) ? UINT64_MAX - prng.Below(100) : prng.Below(1000), value);
+    return;
   }
   const auto size = static_cast<size_t>(
       prng.LogUniform(params_.min_value_size + 1, params_.max_value_size + 1) - 1);
   // A value names where it came from, then repeats a letter pattern: cheap
   // to make, and two values of the same size still differ.
-  std::string value = "v" + std::to_string(++values_made_) + ":";
-  if (value.size() >= size) {
-    value.resize(size);
-    return value;
+  value->push_back('v');
+  AppendDecimal(++values_made_, value);
+  value->push_back(':');
+  if (value->size() >= size) {
+    value->resize(size);
+    return;
   }
   const size_t offset = prng.Below(kPatternPeriod);
-  value.append(pattern_, offset, size - value.size());
-  return value;
+  value->append(pattern_, offset, size - value->size());
 }
 
 int64_t Workload::DrawExptime(Prng& prng, const ClientView& view) const {
@@ -105,6 +126,21 @@ void Workload::DrawBadInput(Prng& prng, Operation* op) const {
 
 Operation Workload::Next(Prng& prng, const ClientView& view) {
   Operation op;
+  Next(prng, view, &op);
+  return op;
+}
+
+void Workload::Next(Prng& prng, const ClientView& view, Operation* out) {
+  Operation& op = *out;
+  op.keys.clear();
+  op.value.clear();
+  op.flags = 0;
+  op.exptime = 0;
+  op.delta = 0;
+  op.cas = 0;
+  op.noreply = false;
+  op.bad_request.clear();
+  op.expected_error.clear();
   uint64_t pick = prng.Below(weight_total_);
   size_t kind = 0;
   while (pick >= params_.op_weights[kind]) pick -= params_.op_weights[kind++];
@@ -116,13 +152,14 @@ Operation Workload::Next(Prng& prng, const ClientView& view) {
     case OpKind::kGet:
     case OpKind::kGets: {
       const auto n = static_cast<size_t>(prng.Range(1, params_.max_multiget));
-      for (size_t i = 0; i < n; ++i) op.keys.push_back(KeyName(DrawKey(prng)));
-      return op;
+      op.keys.resize(n);
+      for (std::string& key : op.keys) NameKey(DrawKey(prng), &key);
+      return;
     }
     case OpKind::kCas: {
       // A unique this client saw, for a key it fetched: a race with writers.
       const auto& [key, cas] = (*view.known_cas)[prng.Below(view.known_cas->size())];
-      op.keys.push_back(KeyName(key));
+      NameKey(key, &op.keys.emplace_back());
       op.cas = cas;
       break;
     }
@@ -131,16 +168,16 @@ Operation Workload::Next(Prng& prng, const ClientView& view) {
                        ? prng.Range(1, params_.max_flush_delay)
                        : 0;
       op.noreply = prng.Bernoulli(params_.noreply_share);
-      return op;
+      return;
     case OpKind::kBadInput:
       DrawBadInput(prng, &op);
-      return op;
+      return;
     default:
-      op.keys.push_back(KeyName(DrawKey(prng)));
+      NameKey(DrawKey(prng), &op.keys.emplace_back());
       break;
   }
   if (IsStorage(op.kind)) {
-    op.value = DrawValue(prng);
+    DrawValue(prng, &op.value);
     op.flags = prng.Bernoulli(0.2) ? static_cast<uint32_t>(prng.Next()) : 0;
     op.exptime = DrawExptime(prng, view);
   } else if (op.kind == OpKind::kTouch) {
@@ -149,7 +186,6 @@ Operation Workload::Next(Prng& prng, const ClientView& view) {
     op.delta = prng.Bernoulli(0.02) ? prng.Next() : prng.Below(20);
   }
   op.noreply = prng.Bernoulli(params_.noreply_share);
-  return op;
 }
 
 }  // namespace mcspec::sim

@@ -46,6 +46,8 @@ class Workload {
     const std::vector<std::pair<uint32_t, uint64_t>>* known_cas = nullptr;
   };
   Operation Next(Prng& prng, const ClientView& view);
+  // The same, written over *op (every field; its buffers reused).
+  void Next(Prng& prng, const ClientView& view, Operation* op);
 
   static std::string KeyName(uint32_t index);
   // The index of a key this workload named (KeyName's inverse).
@@ -53,9 +55,11 @@ class Workload {
 
  private:
   uint32_t DrawKey(Prng& prng) const;
-  std::string DrawValue(Prng& prng);
+  void DrawValue(Prng& prng, std::string* value);
   int64_t DrawExptime(Prng& prng, const ClientView& view) const;
   void DrawBadInput(Prng& prng, Operation* op) const;
+  // Sets *key to KeyName(index), reusing its buffer.
+  static void NameKey(uint32_t index, std::string* key);
 
   // Values repeat this letter pattern from a random offset.
   static constexpr size_t kPatternPeriod = 23;
