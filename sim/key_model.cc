@@ -554,7 +554,17 @@ bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyMode
     return true;
   }
   std::string problem;
-  if (StepKnown(state, operation, next, why != nullptr ? &problem : nullptr)) {
+  bool possible = StepKnown(state, operation, next, why != nullptr ? &problem : nullptr);
+  // memcached answers NOT_STORED to an append or prepend whose combined item
+  // it cannot allocate, and keeps the old item: under memory pressure (which
+  // is what allows evictions) that is one more outcome for a present key.
+  if (!possible && options.evictions && state.present &&
+      operation.outcome == KeyOutcome::kNotStored &&
+      (operation.command == OpKind::kAppend || operation.command == OpKind::kPrepend)) {
+    next->push_back(state);
+    possible = true;
+  }
+  if (possible) {
     if (may_vanish) StepKnown(Vanished(state), operation, next, nullptr);
     return true;
   }

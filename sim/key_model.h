@@ -7,6 +7,9 @@
 // key may be in afterwards (none: the observed outcome is impossible):
 // - a present item may vanish before any step when evictions are allowed,
 //   and always when it was written with a non-zero exptime (expiry);
+// - when evictions are allowed (memory is short), an append or prepend may
+//   answer NOT_STORED to a present key and leave it as it was: memcached
+//   could not allocate the combined item;
 // - incr/decr whose decimal is no longer than the old value rewrites it in
 //   place padded with spaces, or, when the item is busy, writes a new item of
 //   exact length;

@@ -117,6 +117,24 @@ TEST(KeyModel, AppendAndPrependKeepTheItemsFlags) {
   EXPECT_TRUE(After(KeyState{}, Store(OpKind::kAppend, "+", KeyOutcome::kStored)).empty());
 }
 
+// memcached's append allocates the combined item in do_store_item and, when
+// memory is short, answers NOT_STORED with the old item kept.
+TEST(KeyModel, UnderMemoryPressureAnAppendMayBeRefusedWithTheItemKept) {
+  const KeyState present = Holding("mid", 7);
+  const KeyModelOptions pressure{.evictions = true};
+  for (const OpKind command : {OpKind::kAppend, OpKind::kPrepend}) {
+    const KeyOperation refused = Store(command, "+", KeyOutcome::kNotStored);
+    EXPECT_EQ(Values(After(present, refused, pressure)),
+              (std::vector<std::string>{"mid", "<absent>"}));
+    EXPECT_EQ(Why(present, refused),
+              "NOT_STORED, but the key holds \"mid\" flags 7 (written without exptime, and "
+              "evictions are not allowed)");
+  }
+  // Only an append or prepend allocates after finding the item.
+  EXPECT_EQ(Values(After(present, Store(OpKind::kReplace, "+", KeyOutcome::kNotStored), pressure)),
+            std::vector<std::string>{"<absent>"});
+}
+
 TEST(KeyModel, ReadsCompareValueAndFlags) {
   const KeyState present = Holding("a", 5);
   EXPECT_EQ(After(present, Hit("a", 5)).size(), 1u);
