@@ -1,7 +1,5 @@
 #include "bytes.h"
 
-#include <cstdio>
-
 namespace mcspec::conformance {
 namespace {
 
@@ -64,37 +62,34 @@ bool DecodeEscapes(std::string_view text, std::string* out, std::string* error) 
   return true;
 }
 
-std::string QuoteBytes(std::string_view bytes) {
-  std::string out = "\"";
+std::string EncodeEscapes(std::string_view bytes, std::string_view also_escaped) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 8);
   for (const char c : bytes) {
-    switch (c) {
-      case '\r':
-        out += "\\r";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out.push_back(c);
-        } else {
-          char hex[5];
-          std::snprintf(hex, sizeof(hex), "\\x%02x", static_cast<unsigned char>(c));
-          out += hex;
-        }
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\\' || also_escaped.find(c) != std::string_view::npos) {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (byte >= 0x20 && byte < 0x7f) {
+      out.push_back(c);
+    } else {
+      out += "\\x";
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0xf]);
     }
   }
-  out += "\"";
   return out;
+}
+
+std::string QuoteBytes(std::string_view bytes) {
+  return "\"" + EncodeEscapes(bytes, "\"") + "\"";
 }
 
 }  // namespace mcspec::conformance

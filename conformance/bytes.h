@@ -2,8 +2,9 @@
 //
 // Suites write protocol bytes as text with escapes: \r \n \t \0 \\ \$ and
 // \xNN (two hex digits, any byte). `DecodeEscapes` turns such text into bytes
-// and reports the first bad escape; `QuoteBytes` renders bytes for humans in
-// the same notation, so a failure report can be pasted back into a suite.
+// and reports the first bad escape; `EncodeEscapes` writes bytes in it (the
+// simulator's traces and shrunk cases use it too) and `QuoteBytes` renders
+// bytes for humans in it, so a failure report can be pasted back into a suite.
 #ifndef MCSPEC_CONFORMANCE_BYTES_H_
 #define MCSPEC_CONFORMANCE_BYTES_H_
 
@@ -16,8 +17,12 @@ namespace mcspec::conformance {
 // *error. ("\$" is a '$' that never starts a ${placeholder}.)
 bool DecodeEscapes(std::string_view text, std::string* out, std::string* error);
 
-// `bytes` between double quotes, with \r \n \t \\ \" and \xNN for every other
-// byte outside printable ASCII.
+// `bytes` with \r \n \t \\ and \xNN for every other byte outside printable
+// ASCII, and a backslash before each byte listed in `also_escaped` (a quote
+// that delimits the text, or '$').
+std::string EncodeEscapes(std::string_view bytes, std::string_view also_escaped = {});
+
+// `bytes` between double quotes: EncodeEscapes with \" as well.
 std::string QuoteBytes(std::string_view bytes);
 
 }  // namespace mcspec::conformance

@@ -32,5 +32,18 @@ TEST(QuoteBytes, RoundTripsThroughDecode) {
   EXPECT_EQ(decoded, std::string("get k\r\n\x00\x7f\\", 10));
 }
 
+TEST(EncodeEscapes, DecodesBackToTheSameBytes) {
+  std::string bytes;
+  for (int byte = 0; byte < 256; ++byte) bytes.push_back(static_cast<char>(byte));
+  const std::string encoded = EncodeEscapes(bytes + "${x}", "$");
+  EXPECT_EQ(encoded.substr(0, 20), R"(\x00\x01\x02\x03\x04)");
+  EXPECT_NE(encoded.find(R"(\t\n\x0b\x0c\r)"), std::string::npos);
+  EXPECT_EQ(encoded.substr(encoded.size() - 5), R"(\${x})");
+  std::string decoded;
+  std::string error;
+  ASSERT_TRUE(DecodeEscapes(encoded, &decoded, &error)) << error;
+  EXPECT_EQ(decoded, bytes + "${x}");
+}
+
 }  // namespace
 }  // namespace mcspec::conformance

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bytes.h"
 #include "request_model.h"
 #include "server.h"
 #include "session.h"
@@ -161,11 +162,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::fprintf(stderr,
                    "the reference and the model answer differently\n"
                    "sent (writes end at |):\n%s\nreference:\n%s\nmodel:\n%s\n",
-                   mcspec::ref::PrintableBytes(
+                   mcspec::conformance::EncodeEscapes(
                        DescribeWrites(covered, writes, covered.size() - input.size()))
                        .c_str(),
-                   mcspec::ref::PrintableBytes(actual).c_str(),
-                   mcspec::ref::PrintableBytes(expected).c_str());
+                   mcspec::conformance::EncodeEscapes(actual).c_str(),
+                   mcspec::conformance::EncodeEscapes(expected).c_str());
       std::abort();
     }
   }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bytes.h"
 #include "request_model.h"
 #include "server.h"
 #include "session.h"
@@ -65,7 +66,7 @@ struct Step {
 };
 
 void showValue(const Step& step, std::ostream& os) {
-  os << '"' << PrintableBytes(step.request.Bytes(kCurrentCas)) << "\" cuts";
+  os << '"' << conformance::EncodeEscapes(step.request.Bytes(kCurrentCas)) << "\" cuts";
   for (const size_t cut : step.cuts) os << ' ' << cut;
 }
 
@@ -367,12 +368,12 @@ RC_GTEST_PROP(ModelTest, ReferenceAnswersLikeTheModelHoweverRequestsAreSplit, ()
     const std::string request = step.request.Render(model);
     const std::string expected = model.Receive(request);
     const std::string actual = ReceiveInPieces(session, request, step.cuts);
-    transcript += "> " + PrintableBytes(request) + "\n";
+    transcript += "> " + conformance::EncodeEscapes(request) + "\n";
     if (actual != expected) {
-      RC_FAIL(transcript + "expected < " + PrintableBytes(expected) + "\nactual   < " +
-              PrintableBytes(actual));
+      RC_FAIL(transcript + "expected < " + conformance::EncodeEscapes(expected) + "\nactual   < " +
+              conformance::EncodeEscapes(actual));
     }
-    transcript += "< " + PrintableBytes(actual) + "\n";
+    transcript += "< " + conformance::EncodeEscapes(actual) + "\n";
     RC_ASSERT(!session.closed());
     RC_ASSERT(session.buffered() == 0u);
   }
@@ -399,8 +400,9 @@ RC_GTEST_PROP(ModelTest, PipelinedStreamSplitAnywhereMatchesTheModel, ()) {
   const std::string actual = ReceiveInPieces(session, stream, cuts);
   const std::string expected = RequestModel(kProcessStarted).Receive(stream);
   if (actual != expected) {
-    RC_FAIL("stream > " + PrintableBytes(stream) + "\nexpected < " + PrintableBytes(expected) +
-            "\nactual   < " + PrintableBytes(actual));
+    RC_FAIL("stream > " + conformance::EncodeEscapes(stream) + "\nexpected < " +
+            conformance::EncodeEscapes(expected) + "\nactual   < " +
+            conformance::EncodeEscapes(actual));
   }
 }
 

@@ -444,26 +444,4 @@ std::string RequestModel::Verbosity(const std::vector<std::string_view>& words) 
   return Reply(ParseUnsigned32(words[1]) ? "OK" : "CLIENT_ERROR bad command line format", noreply);
 }
 
-std::string PrintableBytes(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (byte < 0x20 || byte >= 0x7f) {
-      out += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xf]};
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace mcspec::ref

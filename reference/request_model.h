@@ -105,10 +105,6 @@ class RequestModel {
   uint64_t oldest_cas_ = 0;
 };
 
-// `bytes` with line ends, backslashes and other control or non-ASCII bytes
-// escaped, for printing requests and replies.
-std::string PrintableBytes(std::string_view bytes);
-
 }  // namespace mcspec::ref
 
 #endif  // MCSPEC_REFERENCE_REQUEST_MODEL_H_

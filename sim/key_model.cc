@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "bytes.h"
 #include "number_parse.h"
 
 namespace mcspec::sim {
@@ -614,27 +615,7 @@ std::string DescribeState(const KeyState& state) {
 }
 
 std::string QuoteBytes(const std::string& bytes, size_t limit) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (size_t i = 0; i < bytes.size() && i < limit; ++i) {
-    const char c = bytes[i];
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (byte >= 0x20 && byte < 0x7f) {
-      out += c;
-    } else {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    }
-  }
-  out += '"';
+  std::string out = conformance::QuoteBytes(std::string_view(bytes).substr(0, limit));
   if (bytes.size() > limit) out += "...(" + std::to_string(bytes.size()) + " bytes)";
   return out;
 }

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "bytes.h"
 #include "shrink_judge.h"
 
 namespace mcspec::sim {
@@ -12,39 +13,13 @@ using Kind = TraceStep::Kind;
 
 constexpr char kHex[] = "0123456789abcdef";
 
-// specs/README.md's bytes, inside a single-quoted YAML string.
+// specs/README.md's bytes, inside a single-quoted YAML string (where a
+// quote is doubled).
 std::string QuoteBody(std::string_view bytes) {
   std::string out;
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '$':
-        out += "\\$";
-        break;
-      case '\'':
-        out += "''";
-        break;
-      default:
-        if (byte < 0x20 || byte >= 0x7f) {
-          out += "\\x";
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0xf]);
-        } else {
-          out.push_back(c);
-        }
-    }
+  for (const char c : conformance::EncodeEscapes(bytes, "$")) {
+    if (c == '\'') out.push_back(c);
+    out.push_back(c);
   }
   return out;
 }

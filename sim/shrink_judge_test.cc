@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "bytes.h"
 #include "trace.h"
 
 namespace mcspec::sim {
@@ -18,7 +19,8 @@ TraceInputs OneConnection(const std::vector<std::string>& requests,
   text += "0 open 1\n";
   uint64_t id = 0;
   for (const std::string& request : requests) {
-    text += "1 in 1 " + EscapeBytes(request) + "\n1 request 1 " + std::to_string(++id) + "\n";
+    text += "1 in 1 " + conformance::EncodeEscapes(request) + "\n1 request 1 " +
+            std::to_string(++id) + "\n";
   }
   std::istringstream in(text);
   TraceInputs inputs;

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "bytes.h"
 #include "server.h"
 #include "session.h"
 #include "settings.h"
@@ -12,8 +13,6 @@
 
 namespace mcspec::sim {
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -31,37 +30,6 @@ std::vector<std::string> SplitWords(std::string_view text) {
 }
 
 }  // namespace
-
-std::string EscapeBytes(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() + bytes.size() / 8);
-  for (char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (byte < 0x20 || byte >= 0x7f) {
-          out += "\\x";
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0xf]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out;
-}
 
 bool UnescapeBytes(std::string_view text, std::string* bytes) {
   bytes->clear();
@@ -113,11 +81,12 @@ void TraceWriter::Open(int64_t time, uint32_t conn) {
 }
 
 void TraceWriter::Output(uint32_t conn, std::string_view output) {
-  if (!output.empty()) out_ << "- out " << conn << ' ' << EscapeBytes(output) << '\n';
+  if (!output.empty())
+    out_ << "- out " << conn << ' ' << conformance::EncodeEscapes(output) << '\n';
 }
 
 void TraceWriter::In(int64_t time, uint32_t conn, std::string_view bytes, std::string_view output) {
-  out_ << time << " in " << conn << ' ' << EscapeBytes(bytes) << '\n';
+  out_ << time << " in " << conn << ' ' << conformance::EncodeEscapes(bytes) << '\n';
   Output(conn, output);
 }
 
@@ -144,7 +113,8 @@ void TraceWriter::OpenUdp(int64_t time, uint32_t conn) {
 
 void TraceWriter::Datagram(int64_t time, uint32_t conn, std::string_view peer,
                            std::string_view bytes, const std::vector<std::string>& replies) {
-  out_ << time << " udp " << conn << ' ' << peer << ' ' << EscapeBytes(bytes) << '\n';
+  out_ << time << " udp " << conn << ' ' << peer << ' ' << conformance::EncodeEscapes(bytes)
+       << '\n';
   Output(conn, JoinDatagrams(replies));
 }
 
@@ -210,8 +180,9 @@ ReplayResult Replay(std::istream& in) {
     const std::string_view expected = recorded == nullptr ? std::string_view() : *recorded;
     if (output == expected) return true;
     result.error = "line " + std::to_string(line_number) + ": connection " +
-                   std::to_string(output_conn) + " sent [" + EscapeBytes(output).substr(0, 300) +
-                   "] where the trace has [" + EscapeBytes(expected).substr(0, 300) + "]";
+                   std::to_string(output_conn) + " sent [" +
+                   conformance::EncodeEscapes(output).substr(0, 300) + "] where the trace has [" +
+                   conformance::EncodeEscapes(expected).substr(0, 300) + "]";
     return false;
   };
   while (std::getline(in, line)) {

@@ -67,9 +67,9 @@ struct ReplayResult {
 
 ReplayResult Replay(std::istream& trace);
 
-std::string EscapeBytes(std::string_view bytes);
 // Datagrams as one string: each as "<size>:" then its bytes.
 std::string JoinDatagrams(const std::vector<std::string>& datagrams);
+// Reads the bytes of a trace record, written by conformance::EncodeEscapes.
 bool UnescapeBytes(std::string_view text, std::string* bytes);
 
 }  // namespace mcspec::sim
