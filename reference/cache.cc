@@ -1,6 +1,7 @@
 #include "cache.h"
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <cstring>
 #include <new>
@@ -38,14 +39,16 @@ class Cache::KeyIndex {
   // The bucket's newest item, without comparing keys.
   ItemId Candidate(uint32_t hash) const { return buckets_[hash & mask_]; }
 
-  void Insert(ItemId id) {
-    PushFront(id);
+  // `hash` is the item's key's hash.
+  void Insert(ItemId id, uint32_t hash) {
+    PushFront(id, hash);
     ++count_;
   }
 
-  void Erase(ItemId id) {
+  void Erase(ItemId id, uint32_t hash) {
     const Item& item = *cache_.items_[id];
-    ItemId* link = &buckets_[cache_.HashKey(item.key()) & mask_];
+    assert(hash == cache_.HashOf(id));
+    ItemId* link = &buckets_[hash & mask_];
     while (*link != id) link = &cache_.items_[*link]->h_next;
     *link = item.h_next;
     --count_;
@@ -66,7 +69,7 @@ class Cache::KeyIndex {
     for (size_t bucket = 0; bucket < old_size; ++bucket) {
       for (ItemId head = old[bucket]; head != kNoItem;) {
         const ItemId next = cache_.items_[head]->h_next;
-        PushFront(head);
+        PushFront(head, cache_.HashOf(head));
         head = next;
       }
     }
@@ -74,9 +77,10 @@ class Cache::KeyIndex {
 
  private:
   // Makes the item its bucket's newest.
-  void PushFront(ItemId id) {
+  void PushFront(ItemId id, uint32_t hash) {
     Item& item = *cache_.items_[id];
-    ItemId& head = buckets_[cache_.HashKey(item.key()) & mask_];
+    assert(hash == cache_.HashOf(id));
+    ItemId& head = buckets_[hash & mask_];
     item.h_next = head;
     head = id;
   }
@@ -345,7 +349,11 @@ void Cache::UnlinkQ(ItemId id) {
   lru_bytes_[it.clsid][it.lru] -= TotalSize(it);
 }
 
-void Cache::Link(ItemId id) {
+uint32_t Cache::HashOf(ItemId id) const {
+  return HashKey(items_[id]->key());
+}
+
+void Cache::Link(ItemId id, uint32_t key_hash) {
   Item& it = At(id);
   it.linked = true;
   it.time = clock_.now();
@@ -364,31 +372,31 @@ void Cache::Link(ItemId id) {
   }
   peak_bytes_ = std::max(peak_bytes_, totals_.curr_bytes + hash_bytes());
   it.cas = settings_.use_cas ? NextCas() : 0;
-  index_->Insert(id);
+  index_->Insert(id, key_hash);
   LinkQ(id);
   it.refcount++;
   SizesAdd(it);
 }
 
-void Cache::UnlinkLocked(ItemId id) {
+void Cache::UnlinkLocked(ItemId id, uint32_t key_hash) {
   Item& it = At(id);
   if (!it.linked) return;
   it.linked = false;
   totals_.curr_bytes -= TotalSize(it);
   totals_.curr_items--;
   SizesRemove(it);
-  index_->Erase(id);
+  index_->Erase(id, key_hash);
   UnlinkQ(id);
   Release(id);
 }
 
-void Cache::Unlink(ItemId id) {
-  UnlinkLocked(id);
+void Cache::Unlink(ItemId id, uint32_t key_hash) {
+  UnlinkLocked(id, key_hash);
 }
 
-void Cache::Replace(ItemId old_id, ItemId new_id) {
-  UnlinkLocked(old_id);
-  Link(new_id);
+void Cache::Replace(ItemId old_id, ItemId new_id, uint32_t key_hash) {
+  UnlinkLocked(old_id, key_hash);
+  Link(new_id, key_hash);
 }
 
 // do_item_update: refresh the access time (segmented) or move to the head of
@@ -453,7 +461,7 @@ ItemId Cache::Get(KeyRef key, bool update) {
   Item& it = At(id);
   it.refcount++;
   if (IsFlushed(it)) {
-    UnlinkLocked(id);
+    UnlinkLocked(id, key.hash);
     Release(id);
     counters_.get_flushed++;
     LogFetch(key.key, kFlushed, nullptr);
@@ -462,7 +470,7 @@ ItemId Cache::Get(KeyRef key, bool update) {
   const bool expired =
       settings_.injected_bugs.late_expiry ? it.exptime < clock_.now() : it.exptime <= clock_.now();
   if (it.exptime != 0 && expired) {
-    UnlinkLocked(id);
+    UnlinkLocked(id, key.hash);
     Release(id);
     counters_.get_expired++;
     LogFetch(key.key, kExpired, nullptr);
@@ -562,7 +570,7 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTim
     if ((it.exptime != 0 && it.exptime < now) || IsFlushed(it)) {
       counters.reclaimed++;
       if (!it.fetched) counters.expired_unfetched++;
-      UnlinkLocked(search);
+      UnlinkLocked(search, HashOf(search));
       Release(search);
       removed++;
       search = next;
@@ -621,7 +629,7 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTim
             LinkQ(search);
             break;
           }
-          UnlinkLocked(search);
+          UnlinkLocked(search, HashOf(search));
           if (settings_.slab_automove == 2) Reassign(-1, clsid);
         } else if (it.active && settings_.lru_segmented) {
           counters.moves_to_warm++;
@@ -650,9 +658,10 @@ int Cache::PullTail(int clsid, Lru lru, uint64_t total_bytes, bool evict, RelTim
   return removed;
 }
 
-StoreResult Cache::Store(ItemId id, StoreCommand comm, bool allow_stale, uint64_t* stored_cas) {
+StoreResult Cache::Store(ItemId id, uint32_t key_hash, StoreCommand comm, bool allow_stale,
+                         uint64_t* stored_cas) {
   Item* it = &At(id);
-  const KeyRef ref = Key(it->key());
+  const KeyRef ref{it->key(), key_hash};
   ItemId old_id = Get(ref, false);
   StoreResult stored = StoreResult::kNotStored;
   ItemId new_id = kNoItem;
@@ -737,7 +746,7 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm, bool allow_stale, uint64_
         break;
     }
     if (do_store) {
-      Replace(old_id, store_id);
+      Replace(old_id, store_id, key_hash);
       stored = StoreResult::kStored;
     }
     Release(old_id);
@@ -758,7 +767,7 @@ StoreResult Cache::Store(ItemId id, StoreCommand comm, bool allow_stale, uint64_
         break;
     }
     if (do_store) {
-      Link(id);
+      Link(id, key_hash);
       stored = StoreResult::kStored;
     }
   }
@@ -822,7 +831,7 @@ DeltaResult Cache::AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* 
     char* value = At(new_id).mutable_value();
     std::memcpy(value, result->data(), res);
     std::memcpy(value + res, "\r\n", 2);
-    Replace(id, new_id);
+    Replace(id, new_id, key.hash);
     At(id).cas = settings_.use_cas ? At(new_id).cas : 0;
     Release(new_id);
   }

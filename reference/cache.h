@@ -134,14 +134,16 @@ class Cache {
   ItemId Get(KeyRef key, bool update);
   // item_touch: Get, then set the new expiry.
   ItemId Touch(KeyRef key, RelTime exptime);
-  // item_unlink.
-  void Unlink(ItemId id);
+  // item_unlink. `key_hash` is the hash of the item's key (Key(key).hash),
+  // which the request has already computed.
+  void Unlink(ItemId id, uint32_t key_hash);
   // store_item: the `comm` semantics of a fully read item (its cas field is
-  // the request's cas). Returns the outcome.
+  // the request's cas; `key_hash` its key's hash, as for Unlink). Returns the
+  // outcome.
   // With `allow_stale` (ms I), a cas lower than the stored item's replaces it
   // and marks the new item stale. `*stored_cas`, if given, gets the cas of
   // the item stored (0 when nothing was).
-  StoreResult Store(ItemId id, StoreCommand comm, bool allow_stale = false,
+  StoreResult Store(ItemId id, uint32_t key_hash, StoreCommand comm, bool allow_stale = false,
                     uint64_t* stored_cas = nullptr);
   // add_delta: incr/decr; `*result` gets the decimal result on kOk.
   // With `cas` given, a nonzero *cas must equal the item's (else
@@ -282,9 +284,13 @@ class Cache {
   template <typename Limit, typename Visit>
   void Crawl(const LruSet& lrus, Limit limit, Visit visit);
   void AppendMetadumpLine(const Item& it, std::string* out) const;
-  void Link(ItemId id);
-  void UnlinkLocked(ItemId id);
-  void Replace(ItemId old_id, ItemId new_id);
+  // Items do not keep their key's hash. Requests pass the one they computed;
+  // paths that reach an item by other means (the LRU tail, the crawler, the
+  // page mover) compute it again with HashOf.
+  uint32_t HashOf(ItemId id) const;
+  void Link(ItemId id, uint32_t key_hash);
+  void UnlinkLocked(ItemId id, uint32_t key_hash);
+  void Replace(ItemId old_id, ItemId new_id, uint32_t key_hash);
   void Update(ItemId id);
   void LinkQ(ItemId id);
   void UnlinkQ(ItemId id);

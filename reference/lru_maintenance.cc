@@ -252,7 +252,7 @@ Cache::CrawlResult Cache::CrawlExpired(const LruSet& lrus, uint32_t remaining, b
             ", slab: " + std::to_string(lru) + "): " + std::string(it.key()) + "\n");
       }
       if (!it.fetched && !flushed) (*unfetched)++;
-      UnlinkLocked(id);
+      UnlinkLocked(id, HashOf(id));
       return;
     }
     if (s == nullptr) return;

@@ -276,7 +276,7 @@ void Session::ProcessMetaGet(const Tokens& tokens) {
     id = cache_.AllocHoldingLock(ref, 0, 0, 2);
     if (id != kNoItem) {
       std::memcpy(cache_.item(id).mutable_value(), "\r\n", 2);
-      cache_.Store(id, StoreCommand::kAdd);
+      cache_.Store(id, ref.hash, StoreCommand::kAdd);
       created = true;
     }
   }
@@ -479,7 +479,7 @@ void Session::ProcessMetaSet(const Tokens& tokens) {
     // Unlike set, every mode drops the old value.
     const ItemId old = cache_.Get(ref, false);
     if (old != kNoItem) {
-      cache_.Unlink(old);
+      cache_.Unlink(old, ref.hash);
       cache_.Release(old);
     }
     return;
@@ -496,6 +496,7 @@ void Session::ProcessMetaSet(const Tokens& tokens) {
   it.cas = flags.cas;
   it.key_binary = flags.key_binary;
   reading_ = id;
+  reading_hash_ = ref.hash;
   reading_comm_ = comm;
   reading_meta_ = true;
   meta_return_flags_ = std::move(return_flags);
@@ -506,7 +507,8 @@ void Session::ProcessMetaSet(const Tokens& tokens) {
 
 void Session::CompleteMetaSet(ItemId id) {
   uint64_t cas = 0;
-  const StoreResult result = cache_.Store(id, reading_comm_, meta_allow_stale_, &cas);
+  const StoreResult result =
+      cache_.Store(id, reading_hash_, reading_comm_, meta_allow_stale_, &cas);
   std::string line;
   switch (result) {
     case StoreResult::kStored:
@@ -582,7 +584,8 @@ void Session::ProcessMetaDelete(const Tokens& tokens) {
   }
   CommandCounters& counters = server_.counters();
   std::string line;
-  const ItemId id = cache_.Get(Key(flags.key), false);
+  const KeyRef ref = Key(flags.key);
+  const ItemId id = cache_.Get(ref, false);
   if (id == kNoItem) {
     counters.delete_misses++;
     line = "NF";
@@ -597,7 +600,7 @@ void Session::ProcessMetaDelete(const Tokens& tokens) {
       cache_.MarkStale(id);
     } else {
       counters.slab[cache_.item(id).clsid].delete_hits++;
-      cache_.Unlink(id);
+      cache_.Unlink(id, ref.hash);
     }
     line = "HD";
   }
@@ -660,7 +663,7 @@ void Session::ProcessMetaArithmetic(const Tokens& tokens) {
       }
       std::memcpy(cache_.item(id).mutable_value(), result.data(), result.size());
       std::memcpy(cache_.item(id).mutable_value() + result.size(), "\r\n", 2);
-      cache_.Store(id, StoreCommand::kAdd);
+      cache_.Store(id, ref.hash, StoreCommand::kAdd);
       created = true;
       break;
     case DeltaResult::kCasMismatch:

@@ -731,7 +731,7 @@ void Session::ProcessUpdate(const Tokens& tokens, StoreCommand comm, bool handle
     if (comm == StoreCommand::kSet) {
       ItemId old = cache_.Get(ref, false);
       if (old != kNoItem) {
-        cache_.Unlink(old);
+        cache_.Unlink(old, ref.hash);
         cache_.Release(old);
       }
     }
@@ -739,6 +739,7 @@ void Session::ProcessUpdate(const Tokens& tokens, StoreCommand comm, bool handle
   }
   cache_.item(id).cas = req_cas;
   reading_ = id;
+  reading_hash_ = ref.hash;
   reading_comm_ = comm;
   value_filled_ = 0;
   state_ = State::kReadValue;
@@ -756,7 +757,7 @@ void Session::CompleteValue() {
   } else if (reading_meta_) {
     CompleteMetaSet(id);
   } else {
-    switch (cache_.Store(id, reading_comm_)) {
+    switch (cache_.Store(id, reading_hash_, reading_comm_)) {
       case StoreResult::kStored:
         OutString("STORED");
         break;
@@ -829,14 +830,15 @@ void Session::ProcessDelete(const Tokens& tokens) {
     return;
   }
   if (server_.settings().detail_enabled) server_.prefix_stats().RecordDelete(key);
-  ItemId id = cache_.Get(Key(key), false);
+  const KeyRef ref = Key(key);
+  ItemId id = cache_.Get(ref, false);
   if (id == kNoItem) {
     server_.counters().delete_misses++;
     OutString("NOT_FOUND");
     return;
   }
   server_.counters().slab[cache_.item(id).clsid].delete_hits++;
-  cache_.Unlink(id);
+  cache_.Unlink(id, ref.hash);
   cache_.Release(id);
   OutString("DELETED");
 }

@@ -215,8 +215,9 @@ class Session {
   bool authenticated_;
   uint64_t auth_block_size_ = 0;
   size_t auth_reply_at_ = std::string::npos;
-  // The item a storage command is reading its value into.
+  // The item a storage command is reading its value into, and its key's hash.
   ItemId reading_ = kNoItem;
+  uint32_t reading_hash_ = 0;
   StoreCommand reading_comm_ = StoreCommand::kSet;
   size_t value_filled_ = 0;
   // Bytes still to discard after a refused storage command.

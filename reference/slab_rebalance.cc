@@ -129,7 +129,7 @@ void Cache::SlabMoveChunk(uint32_t index) {
   if (!it.linked || it.refcount != 1) {
     if (it.linked && move.busy_loops > kSlabMoveMaxLoops) {
       move.busy_deletes++;
-      UnlinkLocked(id);
+      UnlinkLocked(id, HashOf(id));
     }
     move.busy_items++;
     return;
@@ -145,8 +145,9 @@ void Cache::SlabMoveChunk(uint32_t index) {
     if (!data_chunk) {
       // The copy is linked as a new item: a new cas, a new access time, the
       // head of its LRU.
-      UnlinkLocked(id);
-      Link(id);
+      const uint32_t hash = HashOf(id);
+      UnlinkLocked(id, hash);
+      Link(id, hash);
       it.refcount--;
       it.chunk = new_chunk;
       slabs_.set_owner(new_chunk, id);
@@ -162,7 +163,7 @@ void Cache::SlabMoveChunk(uint32_t index) {
     move.completed[index] = true;
     return;
   }
-  UnlinkLocked(id);
+  UnlinkLocked(id, HashOf(id));
   if (!data_chunk && !it.chunked) {
     // The chunk stays with the page, cleared; the item is gone.
     slabs_.set_owner(chunk, kClearedChunkOwner);

@@ -267,8 +267,8 @@ void StepUnknown(const KeyState& state, const KeyOperation& operation,
   }
 }
 
-bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector<KeyState>* next,
-               std::string* why) {
+bool StepKnown(const KeyState& state, const KeyOperation& operation, const KeyModelOptions& options,
+               std::vector<KeyState>* next, std::string* why) {
   using O = KeyOutcome;
   const O outcome = operation.outcome;
   const std::string_view said = OutcomeText(outcome);
@@ -328,6 +328,15 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, std::vector
     case OpKind::kReplace:
     case OpKind::kAppend:
     case OpKind::kPrepend: {
+      // memcached answers NOT_STORED to an append or prepend whose combined
+      // item it cannot allocate, and keeps the old item: under memory
+      // pressure (which is what allows evictions) that is one more outcome
+      // for a present key.
+      if (outcome == O::kNotStored && state.present && options.evictions &&
+          operation.command != OpKind::kReplace) {
+        next->push_back(state);
+        return true;
+      }
       if (!expect_absent(O::kNotStored)) return false;
       if (outcome == O::kNotStored) return true;
       if (operation.command == OpKind::kReplace) {
@@ -555,21 +564,11 @@ bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyMode
     return true;
   }
   std::string problem;
-  bool possible = StepKnown(state, operation, next, why != nullptr ? &problem : nullptr);
-  // memcached answers NOT_STORED to an append or prepend whose combined item
-  // it cannot allocate, and keeps the old item: under memory pressure (which
-  // is what allows evictions) that is one more outcome for a present key.
-  if (!possible && options.evictions && state.present &&
-      operation.outcome == KeyOutcome::kNotStored &&
-      (operation.command == OpKind::kAppend || operation.command == OpKind::kPrepend)) {
-    next->push_back(state);
-    possible = true;
-  }
-  if (possible) {
-    if (may_vanish) StepKnown(Vanished(state), operation, next, nullptr);
+  if (StepKnown(state, operation, options, next, why != nullptr ? &problem : nullptr)) {
+    if (may_vanish) StepKnown(Vanished(state), operation, options, next, nullptr);
     return true;
   }
-  if (may_vanish && StepKnown(Vanished(state), operation, next, nullptr)) return true;
+  if (may_vanish && StepKnown(Vanished(state), operation, options, next, nullptr)) return true;
   if (state.present && ObservesAbsence(operation.outcome, operation.command)) {
     problem += " (written without exptime, and evictions are not allowed)";
   }
