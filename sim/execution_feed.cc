@@ -1,6 +1,7 @@
 #include "execution_feed.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace mcspec::sim {
 namespace {
@@ -36,7 +37,9 @@ void ExecutionFeed::PopRecord() {
   constexpr size_t kKeptCapacity = 4096;
   Record& record = records_[head_];
   if (record.op.value.capacity() > kKeptCapacity) std::string().swap(record.op.value);
-  record.reply.hits.clear();
+  for (Hit& hit : record.reply.hits) {
+    if (hit.value.capacity() > kKeptCapacity) std::string().swap(hit.value);
+  }
   head_ = (head_ + 1) & (records_.size() - 1);
   live_--;
   first_id_++;
@@ -77,13 +80,13 @@ void ExecutionFeed::Evicted(std::string key) {
   Pump();
 }
 
-void ExecutionFeed::Replied(uint64_t id, Reply reply) {
+void ExecutionFeed::Replied(uint64_t id, Reply* reply) {
   Record& record = At(id);
   if (!record.executed && !record.header_read && !failure_) {
     failure_ = "a reply to `" + DescribeOperation(record.op) +
-               "`, which the server never received whole: " + DescribeReply(reply);
+               "`, which the server never received whole: " + DescribeReply(*reply);
   }
-  record.reply = std::move(reply);
+  std::swap(record.reply, *reply);
   record.outcome = Outcome::kReplied;
   Pump();
 }

@@ -45,8 +45,10 @@ class ExecutionFeed {
   void Executed(uint64_t id, uint32_t server_now);
   // The server evicted `key` (before whatever executes next).
   void Evicted(std::string key);
-  // The operation's reply arrived.
-  void Replied(uint64_t id, Reply reply);
+  // The operation's reply arrived: *reply is taken, and left holding a
+  // finished reply's contents, whose buffers a caller may parse the next
+  // reply into (ParseReply writes over every field).
+  void Replied(uint64_t id, Reply* reply);
   // No reply will be seen (noreply, or the connection died).
   void NoReply(uint64_t id);
   // The operation will never execute (it never reached the server whole).

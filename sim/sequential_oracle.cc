@@ -93,6 +93,7 @@ std::vector<SequentialOracle::ItemState>& SequentialOracle::StatesOf(const std::
   if (const auto index = NumberedKey(key)) {
     if (*index >= numbered_keys_.size()) numbered_keys_.resize(*index + 1);
     states = &numbered_keys_[*index];
+    if (states->empty()) touched_numbered_keys_.push_back(*index);
   } else {
     states = &other_keys_[key];
   }
@@ -102,9 +103,7 @@ std::vector<SequentialOracle::ItemState>& SequentialOracle::StatesOf(const std::
 
 template <typename Visit>
 void SequentialOracle::ForEachKey(Visit visit) {
-  for (std::vector<ItemState>& states : numbered_keys_) {
-    if (!states.empty()) visit(states);
-  }
+  for (size_t index : touched_numbered_keys_) visit(numbered_keys_[index]);
   for (auto& [key, states] : other_keys_) visit(states);
 }
 

@@ -115,6 +115,9 @@ class SequentialOracle {
   // Each key's candidates (none: never touched, absent): mcsim's keys
   // ("k<N>", Workload::KeyName) by N, other keys by name.
   std::vector<std::vector<ItemState>> numbered_keys_;
+  // The numbered keys with states (once touched, a key keeps at least one):
+  // a flush_all visits these, not every number below the largest.
+  std::vector<size_t> touched_numbered_keys_;
   std::unordered_map<std::string, std::vector<ItemState>> other_keys_;
   uint32_t oldest_live_ = 0;
   uint64_t oldest_order_ = 0;
