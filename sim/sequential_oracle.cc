@@ -91,9 +91,17 @@ size_t SequentialOracle::candidates(const std::string& key) const {
 std::vector<SequentialOracle::ItemState>& SequentialOracle::StatesOf(const std::string& key) {
   std::vector<ItemState>* states;
   if (const auto index = NumberedKey(key)) {
-    if (*index >= numbered_keys_.size()) numbered_keys_.resize(*index + 1);
+    if (*index >= numbered_keys_.size()) {
+      numbered_keys_.resize(*index + 1);
+      linked_since_.resize(*index + 1);
+    }
     states = &numbered_keys_[*index];
     if (states->empty()) touched_numbered_keys_.push_back(*index);
+    LinkedSince& since = linked_since_[*index];
+    if (!since.stale) {
+      since.stale = true;
+      stale_keys_.push_back(*index);
+    }
   } else {
     states = &other_keys_[key];
   }
@@ -101,10 +109,15 @@ std::vector<SequentialOracle::ItemState>& SequentialOracle::StatesOf(const std::
   return *states;
 }
 
-template <typename Visit>
-void SequentialOracle::ForEachKey(Visit visit) {
-  for (size_t index : touched_numbered_keys_) visit(numbered_keys_[index]);
-  for (auto& [key, states] : other_keys_) visit(states);
+SequentialOracle::LinkedSince SequentialOracle::Summarize(const std::vector<ItemState>& states) {
+  LinkedSince since;
+  for (const ItemState& s : states) {
+    if (s == ItemState{}) since.absent = true;
+    if (!s.linked) continue;
+    since.link_time = std::min(since.link_time, s.link_time);
+    since.order = std::min(since.order, s.order);
+  }
+  return since;
 }
 
 uint32_t SequentialOracle::Realtime(int64_t exptime, uint32_t now) const {
@@ -377,12 +390,27 @@ std::optional<std::string> SequentialOracle::ExecuteFlush(const Operation& op, u
   // the LRU or the crawler reaped them in the meantime. An immediate flush
   // (every item's unique below oldest_order_) or a first one brings none back.
   if (oldest_live_ <= now || old_live == 0 || old_live > now) return std::nullopt;
-  ForEachKey([&](std::vector<ItemState>& states) {
-    const bool comes_back = std::any_of(states.begin(), states.end(), [&](const ItemState& s) {
-      return s.linked && !Flushed(s, now) && FlushedUnder(s, now, old_live, old_order);
-    });
-    if (comes_back) AddUnique(&states, ItemState{});
-  });
+  // No item is flushed under the new setting (it lies in the future), so a
+  // key may come back when an item of it was flushed under the old one:
+  // linked by then, or (an immediate flush) with an earlier unique.
+  auto comes_back = [&](const LinkedSince& since) {
+    return since.link_time <= old_live || (old_order != 0 && since.order < old_order);
+  };
+  for (size_t index : stale_keys_) {
+    const std::vector<ItemState>& states = numbered_keys_[index];
+    linked_since_[index] = Summarize(states);
+  }
+  stale_keys_.clear();
+  for (size_t index : touched_numbered_keys_) {
+    LinkedSince& since = linked_since_[index];
+    if (!since.absent && comes_back(since)) {
+      numbered_keys_[index].emplace_back();
+      since.absent = true;
+    }
+  }
+  for (auto& [key, states] : other_keys_) {
+    if (comes_back(Summarize(states))) AddUnique(&states, ItemState{});
+  }
   return std::nullopt;
 }
 

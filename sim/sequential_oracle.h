@@ -107,17 +107,30 @@ class SequentialOracle {
   std::optional<std::string> ExecuteKeyed(const Operation& op, size_t key_index, uint32_t now,
                                           uint32_t header_now, const Reply* reply, const Hit* hit);
   std::optional<std::string> ExecuteFlush(const Operation& op, uint32_t now, const Reply* reply);
+  // Marks a numbered key's summary stale: the caller may change its states.
   std::vector<ItemState>& StatesOf(const std::string& key);
-  template <typename Visit>
-  void ForEachKey(Visit visit);
+
+  // What a flush_all asks of a key: the earliest link time and unique order
+  // among its linked states (none linked: the largest values), and whether
+  // absent is one of its states already.
+  struct LinkedSince {
+    uint32_t link_time = UINT32_MAX;
+    uint64_t order = UINT64_MAX;
+    bool absent = false;
+    bool stale = false;  // its states may have changed since
+  };
+  static LinkedSince Summarize(const std::vector<ItemState>& states);
 
   int64_t process_started_;
   // Each key's candidates (none: never touched, absent): mcsim's keys
   // ("k<N>", Workload::KeyName) by N, other keys by name.
   std::vector<std::vector<ItemState>> numbered_keys_;
-  // The numbered keys with states (once touched, a key keeps at least one):
-  // a flush_all visits these, not every number below the largest.
+  // The numbered keys with states (once touched, a key keeps at least one),
+  // and each numbered key's summary, refreshed for the stale ones when a
+  // flush_all needs them: a flush_all reads these, not every key's states.
   std::vector<size_t> touched_numbered_keys_;
+  std::vector<LinkedSince> linked_since_;
+  std::vector<size_t> stale_keys_;
   std::unordered_map<std::string, std::vector<ItemState>> other_keys_;
   uint32_t oldest_live_ = 0;
   uint64_t oldest_order_ = 0;
