@@ -71,6 +71,7 @@ void ExecutionFeed::HeaderRead(uint64_t id, uint32_t server_now) {
 
 void ExecutionFeed::Executed(uint64_t id, uint32_t server_now) {
   Record& record = At(id);
+  oracle_.Prefetch(record.op);
   record.executed = true;
   if (!record.header_read) record.header_now = server_now;  // read in one piece
   record.entries++;

@@ -70,13 +70,24 @@ std::optional<size_t> NumberedKey(std::string_view key) {
   return n;
 }
 
-void AddUnique(std::vector<SequentialOracle::ItemState>* states, SequentialOracle::ItemState&& s) {
+void AddUnique(OneOrMany<SequentialOracle::ItemState>* states, SequentialOracle::ItemState&& s) {
   if (std::find(states->begin(), states->end(), s) == states->end()) {
     states->push_back(std::move(s));
   }
 }
 
 }  // namespace
+
+void SequentialOracle::Prefetch(const Operation& op) const {
+  for (const std::string& key : op.keys) {
+    const auto index = NumberedKey(key);
+    if (!index || *index >= numbered_keys_.size()) continue;
+    const char* entry = reinterpret_cast<const char*>(&numbered_keys_[*index]);
+    for (size_t line = 0; line < sizeof(States) + 63; line += 64) {
+      __builtin_prefetch(entry + std::min(line, sizeof(States) - 1));
+    }
+  }
+}
 
 size_t SequentialOracle::candidates(const std::string& key) const {
   if (const auto index = NumberedKey(key)) {
@@ -88,8 +99,8 @@ size_t SequentialOracle::candidates(const std::string& key) const {
   return it == other_keys_.end() ? 1 : it->second.size();
 }
 
-std::vector<SequentialOracle::ItemState>& SequentialOracle::StatesOf(const std::string& key) {
-  std::vector<ItemState>* states;
+SequentialOracle::States& SequentialOracle::StatesOf(const std::string& key) {
+  States* states;
   if (const auto index = NumberedKey(key)) {
     if (*index >= numbered_keys_.size()) {
       numbered_keys_.resize(*index + 1);
@@ -97,19 +108,23 @@ std::vector<SequentialOracle::ItemState>& SequentialOracle::StatesOf(const std::
     }
     states = &numbered_keys_[*index];
     if (states->empty()) touched_numbered_keys_.push_back(*index);
-    LinkedSince& since = linked_since_[*index];
-    if (!since.stale) {
-      since.stale = true;
+    // Listed as often as handed out (no per-key mark to read: one cache
+    // miss less); past the number of keys, every key is stale.
+    if (!all_stale_) {
       stale_keys_.push_back(*index);
+      if (stale_keys_.size() > touched_numbered_keys_.size()) {
+        all_stale_ = true;
+        stale_keys_.clear();
+      }
     }
   } else {
     states = &other_keys_[key];
   }
-  if (states->empty()) states->emplace_back();  // never stored: absent
+  if (states->empty()) states->push_back(ItemState{});  // never stored: absent
   return *states;
 }
 
-SequentialOracle::LinkedSince SequentialOracle::Summarize(const std::vector<ItemState>& states) {
+SequentialOracle::LinkedSince SequentialOracle::Summarize(const States& states) {
   LinkedSince since;
   for (const ItemState& s : states) {
     if (s == ItemState{}) since.absent = true;
@@ -268,7 +283,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
 }
 
 bool SequentialOracle::NarrowByRead(const Operation& op, uint32_t now, const Hit* hit,
-                                    std::vector<ItemState>* states) {
+                                    States* states) {
   // The states that match, compacted to the front in their order, without
   // duplicates: what Branches' one branch per state would give, uncopied.
   size_t kept = 0;
@@ -298,7 +313,7 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
                                                           uint32_t now, uint32_t header_now,
                                                           const Reply* reply, const Hit* hit) {
   const std::string& key = op.keys[key_index];
-  std::vector<ItemState>& states = StatesOf(key);
+  States& states = StatesOf(key);
   if (IsRetrieval(op.kind) && reply != nullptr && NarrowByRead(op, now, hit, &states)) {
     return std::nullopt;
   }
@@ -396,15 +411,15 @@ std::optional<std::string> SequentialOracle::ExecuteFlush(const Operation& op, u
   auto comes_back = [&](const LinkedSince& since) {
     return since.link_time <= old_live || (old_order != 0 && since.order < old_order);
   };
-  for (size_t index : stale_keys_) {
-    const std::vector<ItemState>& states = numbered_keys_[index];
-    linked_since_[index] = Summarize(states);
+  for (size_t index : all_stale_ ? touched_numbered_keys_ : stale_keys_) {
+    linked_since_[index] = Summarize(numbered_keys_[index]);
   }
   stale_keys_.clear();
+  all_stale_ = false;
   for (size_t index : touched_numbered_keys_) {
     LinkedSince& since = linked_since_[index];
     if (!since.absent && comes_back(since)) {
-      numbered_keys_[index].emplace_back();
+      numbered_keys_[index].push_back(ItemState{});
       since.absent = true;
     }
   }
@@ -460,7 +475,7 @@ std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32
 
 std::optional<std::string> SequentialOracle::Evicted(std::string_view key_view) {
   const std::string key(key_view);
-  std::vector<ItemState>& states = StatesOf(key);
+  States& states = StatesOf(key);
   const bool may_be_linked =
       std::any_of(states.begin(), states.end(), [](const ItemState& s) { return s.linked; });
   if (!may_be_linked) {
@@ -468,7 +483,8 @@ std::optional<std::string> SequentialOracle::Evicted(std::string_view key_view) 
     for (const ItemState& s : states) held += (held.empty() ? "" : " | ") + Describe(s);
     return "the server evicted " + key + ", which cannot be stored (key state: " + held + ")";
   }
-  states.assign(1, ItemState{});
+  states.clear();
+  states.push_back(ItemState{});
   return std::nullopt;
 }
 
