@@ -184,7 +184,11 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     case OpKind::kReplace:
     case OpKind::kCas: {
       ItemState stored;
-      stored.value = op.value;
+      if (!spare_values_.empty()) {
+        stored.value.swap(spare_values_.back());
+        spare_values_.pop_back();
+      }
+      stored.value.assign(op.value);
       stored.flags = op.flags;
       stored.exptime = Realtime(op.exptime, header_now);
       stored.link_time = now;
@@ -316,6 +320,13 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
   States& states = StatesOf(key);
   if (IsRetrieval(op.kind) && reply != nullptr && NarrowByRead(op, now, hit, &states)) {
     return std::nullopt;
+  }
+  // The states replaced last time give their value buffers to the stores to
+  // come (a store then copies its value without an allocation).
+  constexpr size_t kMaxSpareValues = 16;
+  for (ItemState& s : next_) {
+    if (spare_values_.size() == kMaxSpareValues) break;
+    if (s.value.capacity() > sizeof(std::string)) spare_values_.push_back(std::move(s.value));
   }
   next_.clear();
   auto matches = [&](Branch& b, const ItemState& s) {

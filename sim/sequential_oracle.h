@@ -144,8 +144,9 @@ class SequentialOracle {
   uint64_t order_ = 0;
   uint64_t max_cas_seen_ = 0;
   uint64_t checked_ = 0;
-  std::vector<Branch> branches_;  // scratch
-  States next_;                   // scratch
+  std::vector<Branch> branches_;           // scratch
+  States next_;                            // scratch
+  std::vector<std::string> spare_values_;  // buffers for stored values
 };
 
 }  // namespace mcspec::sim
