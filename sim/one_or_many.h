@@ -28,7 +28,6 @@ class OneOrMany {
   const T* begin() const { return many_.empty() ? (one_ ? &*one_ : nullptr) : many_.data(); }
   const T* end() const { return begin() + size(); }
   T& operator[](size_t i) { return begin()[i]; }
-  const T& operator[](size_t i) const { return begin()[i]; }
 
   void push_back(T&& value) {
     if (many_.empty()) {
@@ -41,7 +40,6 @@ class OneOrMany {
     }
     many_.push_back(std::move(value));
   }
-  void push_back(const T& value) { push_back(T(value)); }
 
   // To `count` elements, no more than it holds.
   void resize(size_t count) {

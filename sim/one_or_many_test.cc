@@ -28,7 +28,7 @@ RC_GTEST_PROP(OneOrManyTest, BehavesAsAVector, ()) {
         // Long strings: a move that lost them would show.
         const std::string value =
             std::string(20, 'a' + static_cast<char>(step % 26)) + std::to_string(step);
-        sequence.push_back(value);
+        sequence.push_back(std::string(value));
         model.push_back(value);
         break;
       }
