@@ -1,6 +1,7 @@
 #include "execution_feed.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace mcspec::sim {
 namespace {
@@ -12,15 +13,19 @@ bool IsServerError(const Reply& reply) {
 }  // namespace
 
 ExecutionFeed::Record& ExecutionFeed::PushRecord() {
-  if (live_ == records_.size()) {
-    std::vector<Record> grown(std::max<size_t>(16, 2 * records_.size()));
-    for (size_t i = 0; i < live_; ++i) {
-      grown[i] = std::move(records_[(head_ + i) & (records_.size() - 1)]);
-    }
-    records_.swap(grown);
+  if (live_ == ring_.size()) {
+    std::vector<Record*> grown(std::max<size_t>(16, 2 * ring_.size()));
+    for (size_t i = 0; i < live_; ++i) grown[i] = ring_[(head_ + i) & (ring_.size() - 1)];
+    ring_.swap(grown);
     head_ = 0;
   }
-  Record& record = records_[(head_ + live_++) & (records_.size() - 1)];
+  if (free_records_.empty()) {
+    records_.push_back(std::make_unique<Record>());
+    free_records_.push_back(records_.back().get());
+  }
+  Record& record = *free_records_.back();
+  free_records_.pop_back();
+  ring_[(head_ + live_++) & (ring_.size() - 1)] = &record;
   record.outcome = Outcome::kPending;
   record.header_read = false;
   record.executed = false;
@@ -34,10 +39,13 @@ ExecutionFeed::Record& ExecutionFeed::PushRecord() {
 void ExecutionFeed::PopRecord() {
   // Buffers are kept for the next records, unless they are large.
   constexpr size_t kKeptCapacity = 4096;
-  Record& record = records_[head_];
+  Record& record = *ring_[head_];
   if (record.op.value.capacity() > kKeptCapacity) std::string().swap(record.op.value);
-  record.reply.hits.clear();
-  head_ = (head_ + 1) & (records_.size() - 1);
+  for (Hit& hit : record.reply.hits) {
+    if (hit.value.capacity() > kKeptCapacity) std::string().swap(hit.value);
+  }
+  free_records_.push_back(&record);
+  head_ = (head_ + 1) & (ring_.size() - 1);
   live_--;
   first_id_++;
 }
@@ -63,6 +71,7 @@ void ExecutionFeed::HeaderRead(uint64_t id, uint32_t server_now) {
 
 void ExecutionFeed::Executed(uint64_t id, uint32_t server_now) {
   Record& record = At(id);
+  oracle_.Prefetch(record.op);
   record.executed = true;
   if (!record.header_read) record.header_now = server_now;  // read in one piece
   record.entries++;
@@ -77,13 +86,13 @@ void ExecutionFeed::Evicted(std::string key) {
   Pump();
 }
 
-void ExecutionFeed::Replied(uint64_t id, Reply reply) {
+void ExecutionFeed::Replied(uint64_t id, Reply* reply) {
   Record& record = At(id);
   if (!record.executed && !record.header_read && !failure_) {
     failure_ = "a reply to `" + DescribeOperation(record.op) +
-               "`, which the server never received whole: " + DescribeReply(reply);
+               "`, which the server never received whole: " + DescribeReply(*reply);
   }
-  record.reply = std::move(reply);
+  std::swap(record.reply, *reply);
   record.outcome = Outcome::kReplied;
   Pump();
 }
@@ -127,8 +136,8 @@ bool ExecutionFeed::Check(const Entry& entry) {
 void ExecutionFeed::Pump() {
   while (!entries_.empty() && !failure_ && Check(entries_.front())) entries_.pop_front();
   // Records are kept while an entry or the client may still use them.
-  while (live_ > 0 && records_[head_].finished && records_[head_].entries == 0 &&
-         records_[head_].outcome != Outcome::kPending) {
+  while (live_ > 0 && ring_[head_]->finished && ring_[head_]->entries == 0 &&
+         ring_[head_]->outcome != Outcome::kPending) {
     PopRecord();
   }
 }

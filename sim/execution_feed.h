@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,8 +46,10 @@ class ExecutionFeed {
   void Executed(uint64_t id, uint32_t server_now);
   // The server evicted `key` (before whatever executes next).
   void Evicted(std::string key);
-  // The operation's reply arrived.
-  void Replied(uint64_t id, Reply reply);
+  // The operation's reply arrived: *reply is taken, and left holding a
+  // finished reply's contents, whose buffers a caller may parse the next
+  // reply into (ParseReply writes over every field).
+  void Replied(uint64_t id, Reply* reply);
   // No reply will be seen (noreply, or the connection died).
   void NoReply(uint64_t id);
   // The operation will never execute (it never reached the server whole).
@@ -95,9 +98,9 @@ class ExecutionFeed {
     EntryKind kind;
   };
 
-  Record& At(uint64_t id) { return records_[(head_ + (id - first_id_)) & (records_.size() - 1)]; }
+  Record& At(uint64_t id) { return *ring_[(head_ + (id - first_id_)) & (ring_.size() - 1)]; }
   const Record& At(uint64_t id) const {
-    return records_[(head_ + (id - first_id_)) & (records_.size() - 1)];
+    return *ring_[(head_ + (id - first_id_)) & (ring_.size() - 1)];
   }
   Record& PushRecord();
   void PopRecord();
@@ -106,9 +109,14 @@ class ExecutionFeed {
   void Pump();
 
   SequentialOracle& oracle_;
-  // A ring of records from id first_id_ (at head_) on, its size a power of
-  // two; slots keep their buffers for the next records.
-  std::vector<Record> records_;
+  // The live records from id first_id_ (at head_) on, a ring whose size is a
+  // power of two. A finished record goes to `free_records_`, and the next
+  // operation takes the one finished last, its buffers reused while they are
+  // still in the cache (a ring's slot comes back only after a whole turn,
+  // thousands of operations after a long clog made it grow).
+  std::vector<Record*> ring_;
+  std::vector<Record*> free_records_;
+  std::vector<std::unique_ptr<Record>> records_;  // all of them
   size_t head_ = 0;
   size_t live_ = 0;
   uint64_t first_id_ = 1;

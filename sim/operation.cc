@@ -134,7 +134,9 @@ std::string DescribeReply(const Reply& reply) {
 }
 
 size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string* error) {
-  reply->hits.clear();
+  // The hits already in *reply are written over (their buffers reused) and
+  // the surplus dropped at the end.
+  size_t hit_count = 0;
   size_t pos = 0;
   while (true) {
     const size_t eol = input.find("\r\n", pos);
@@ -150,7 +152,8 @@ size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string
         words[word_count++] = rest.substr(0, space);
         rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
       }
-      Hit hit;
+      if (hit_count == reply->hits.size()) reply->hits.emplace_back();
+      Hit& hit = reply->hits[hit_count];
       uint64_t length = 0;
       const bool with_cas = kind == OpKind::kGets;
       if (rest.data() != nullptr || word_count != (with_cas ? 5u : 4u) ||
@@ -167,11 +170,13 @@ size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string
       }
       hit.key = words[1];
       hit.value = input.substr(data, length);
-      reply->hits.push_back(std::move(hit));
+      if (!with_cas) hit.cas = 0;
+      ++hit_count;
       pos = data + length + 2;
       continue;
     }
     reply->line = line;
+    reply->hits.resize(hit_count);
     return eol + 2;
   }
 }

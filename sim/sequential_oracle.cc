@@ -70,13 +70,24 @@ std::optional<size_t> NumberedKey(std::string_view key) {
   return n;
 }
 
-void AddUnique(std::vector<SequentialOracle::ItemState>* states, SequentialOracle::ItemState&& s) {
+void AddUnique(OneOrMany<SequentialOracle::ItemState>* states, SequentialOracle::ItemState&& s) {
   if (std::find(states->begin(), states->end(), s) == states->end()) {
     states->push_back(std::move(s));
   }
 }
 
 }  // namespace
+
+void SequentialOracle::Prefetch(const Operation& op) const {
+  for (const std::string& key : op.keys) {
+    const auto index = NumberedKey(key);
+    if (!index || *index >= numbered_keys_.size()) continue;
+    const char* entry = reinterpret_cast<const char*>(&numbered_keys_[*index]);
+    for (size_t line = 0; line < sizeof(States) + 63; line += 64) {
+      __builtin_prefetch(entry + std::min(line, sizeof(States) - 1));
+    }
+  }
+}
 
 size_t SequentialOracle::candidates(const std::string& key) const {
   if (const auto index = NumberedKey(key)) {
@@ -88,24 +99,40 @@ size_t SequentialOracle::candidates(const std::string& key) const {
   return it == other_keys_.end() ? 1 : it->second.size();
 }
 
-std::vector<SequentialOracle::ItemState>& SequentialOracle::StatesOf(const std::string& key) {
-  std::vector<ItemState>* states;
+SequentialOracle::States& SequentialOracle::StatesOf(const std::string& key) {
+  States* states;
   if (const auto index = NumberedKey(key)) {
-    if (*index >= numbered_keys_.size()) numbered_keys_.resize(*index + 1);
+    if (*index >= numbered_keys_.size()) {
+      numbered_keys_.resize(*index + 1);
+      linked_since_.resize(*index + 1);
+    }
     states = &numbered_keys_[*index];
+    if (states->empty()) touched_numbered_keys_.push_back(*index);
+    // Listed as often as handed out (no per-key mark to read: one cache
+    // miss less); past the number of keys, every key is stale.
+    if (!all_stale_) {
+      stale_keys_.push_back(*index);
+      if (stale_keys_.size() > touched_numbered_keys_.size()) {
+        all_stale_ = true;
+        stale_keys_.clear();
+      }
+    }
   } else {
     states = &other_keys_[key];
   }
-  if (states->empty()) states->emplace_back();  // never stored: absent
+  if (states->empty()) states->push_back(ItemState{});  // never stored: absent
   return *states;
 }
 
-template <typename Visit>
-void SequentialOracle::ForEachKey(Visit visit) {
-  for (std::vector<ItemState>& states : numbered_keys_) {
-    if (!states.empty()) visit(states);
+SequentialOracle::LinkedSince SequentialOracle::Summarize(const States& states) {
+  LinkedSince since;
+  for (const ItemState& s : states) {
+    if (s == ItemState{}) since.absent = true;
+    if (!s.linked) continue;
+    since.link_time = std::min(since.link_time, s.link_time);
+    since.order = std::min(since.order, s.order);
   }
-  for (auto& [key, states] : other_keys_) visit(states);
+  return since;
 }
 
 uint32_t SequentialOracle::Realtime(int64_t exptime, uint32_t now) const {
@@ -157,7 +184,11 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     case OpKind::kReplace:
     case OpKind::kCas: {
       ItemState stored;
-      stored.value = op.value;
+      if (!spare_values_.empty()) {
+        stored.value.swap(spare_values_.back());
+        spare_values_.pop_back();
+      }
+      stored.value.assign(op.value);
       stored.flags = op.flags;
       stored.exptime = Realtime(op.exptime, header_now);
       stored.link_time = now;
@@ -256,7 +287,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
 }
 
 bool SequentialOracle::NarrowByRead(const Operation& op, uint32_t now, const Hit* hit,
-                                    std::vector<ItemState>* states) {
+                                    States* states) {
   // The states that match, compacted to the front in their order, without
   // duplicates: what Branches' one branch per state would give, uncopied.
   size_t kept = 0;
@@ -286,9 +317,16 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
                                                           uint32_t now, uint32_t header_now,
                                                           const Reply* reply, const Hit* hit) {
   const std::string& key = op.keys[key_index];
-  std::vector<ItemState>& states = StatesOf(key);
+  States& states = StatesOf(key);
   if (IsRetrieval(op.kind) && reply != nullptr && NarrowByRead(op, now, hit, &states)) {
     return std::nullopt;
+  }
+  // The states replaced last time give their value buffers to the stores to
+  // come (a store then copies its value without an allocation).
+  constexpr size_t kMaxSpareValues = 16;
+  for (ItemState& s : next_) {
+    if (spare_values_.size() == kMaxSpareValues) break;
+    if (s.value.capacity() > sizeof(std::string)) spare_values_.push_back(std::move(s.value));
   }
   next_.clear();
   auto matches = [&](Branch& b, const ItemState& s) {
@@ -378,12 +416,27 @@ std::optional<std::string> SequentialOracle::ExecuteFlush(const Operation& op, u
   // the LRU or the crawler reaped them in the meantime. An immediate flush
   // (every item's unique below oldest_order_) or a first one brings none back.
   if (oldest_live_ <= now || old_live == 0 || old_live > now) return std::nullopt;
-  ForEachKey([&](std::vector<ItemState>& states) {
-    const bool comes_back = std::any_of(states.begin(), states.end(), [&](const ItemState& s) {
-      return s.linked && !Flushed(s, now) && FlushedUnder(s, now, old_live, old_order);
-    });
-    if (comes_back) AddUnique(&states, ItemState{});
-  });
+  // No item is flushed under the new setting (it lies in the future), so a
+  // key may come back when an item of it was flushed under the old one:
+  // linked by then, or (an immediate flush) with an earlier unique.
+  auto comes_back = [&](const LinkedSince& since) {
+    return since.link_time <= old_live || (old_order != 0 && since.order < old_order);
+  };
+  for (size_t index : all_stale_ ? touched_numbered_keys_ : stale_keys_) {
+    linked_since_[index] = Summarize(numbered_keys_[index]);
+  }
+  stale_keys_.clear();
+  all_stale_ = false;
+  for (size_t index : touched_numbered_keys_) {
+    LinkedSince& since = linked_since_[index];
+    if (!since.absent && comes_back(since)) {
+      numbered_keys_[index].push_back(ItemState{});
+      since.absent = true;
+    }
+  }
+  for (auto& [key, states] : other_keys_) {
+    if (comes_back(Summarize(states))) AddUnique(&states, ItemState{});
+  }
   return std::nullopt;
 }
 
@@ -433,7 +486,7 @@ std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32
 
 std::optional<std::string> SequentialOracle::Evicted(std::string_view key_view) {
   const std::string key(key_view);
-  std::vector<ItemState>& states = StatesOf(key);
+  States& states = StatesOf(key);
   const bool may_be_linked =
       std::any_of(states.begin(), states.end(), [](const ItemState& s) { return s.linked; });
   if (!may_be_linked) {
@@ -441,7 +494,8 @@ std::optional<std::string> SequentialOracle::Evicted(std::string_view key_view) 
     for (const ItemState& s : states) held += (held.empty() ? "" : " | ") + Describe(s);
     return "the server evicted " + key + ", which cannot be stored (key state: " + held + ")";
   }
-  states.assign(1, ItemState{});
+  states.clear();
+  states.push_back(ItemState{});
   return std::nullopt;
 }
 

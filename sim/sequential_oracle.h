@@ -43,6 +43,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "one_or_many.h"
 #include "operation.h"
 
 namespace mcspec::sim {
@@ -67,6 +68,10 @@ class SequentialOracle {
   // The server evicted `key`. A key that cannot have been stored is a failure.
   std::optional<std::string> Evicted(std::string_view key);
 
+  // Starts bringing the states of `op`'s keys into the cache, for its check
+  // (which waits for its reply) to find them there. Changes nothing.
+  void Prefetch(const Operation& op) const;
+
   // Candidate states held for `key` (1 when its state is known exactly).
   size_t candidates(const std::string& key) const;
   uint64_t checked() const { return checked_; }
@@ -86,6 +91,9 @@ class SequentialOracle {
   };
 
  private:
+  // A key's candidate states (one, almost always: held inline).
+  using States = OneOrMany<ItemState>;
+
   // One outcome an operation may have on one candidate.
   struct Branch {
     enum class Expect : uint8_t { kLine, kHit, kMiss } expect;
@@ -102,27 +110,43 @@ class SequentialOracle {
                 const std::string* only_line, std::vector<Branch>* out);
   // A read's reply narrows the states in place (the common case, without
   // copying values); false, with the states unchanged, when none matches.
-  bool NarrowByRead(const Operation& op, uint32_t now, const Hit* hit,
-                    std::vector<ItemState>* states);
+  bool NarrowByRead(const Operation& op, uint32_t now, const Hit* hit, States* states);
   std::optional<std::string> ExecuteKeyed(const Operation& op, size_t key_index, uint32_t now,
                                           uint32_t header_now, const Reply* reply, const Hit* hit);
   std::optional<std::string> ExecuteFlush(const Operation& op, uint32_t now, const Reply* reply);
-  std::vector<ItemState>& StatesOf(const std::string& key);
-  template <typename Visit>
-  void ForEachKey(Visit visit);
+  // Makes a numbered key's summary stale: the caller may change its states.
+  States& StatesOf(const std::string& key);
+
+  // What a flush_all asks of a key: the earliest link time and unique order
+  // among its linked states (none linked: the largest values), and whether
+  // absent is one of its states already.
+  struct LinkedSince {
+    uint32_t link_time = UINT32_MAX;
+    uint64_t order = UINT64_MAX;
+    bool absent = false;
+  };
+  static LinkedSince Summarize(const States& states);
 
   int64_t process_started_;
   // Each key's candidates (none: never touched, absent): mcsim's keys
   // ("k<N>", Workload::KeyName) by N, other keys by name.
-  std::vector<std::vector<ItemState>> numbered_keys_;
-  std::unordered_map<std::string, std::vector<ItemState>> other_keys_;
+  std::vector<States> numbered_keys_;
+  // The numbered keys with states (once touched, a key keeps at least one),
+  // and each numbered key's summary, refreshed for the stale ones when a
+  // flush_all needs them: a flush_all reads these, not every key's states.
+  std::vector<size_t> touched_numbered_keys_;
+  std::vector<LinkedSince> linked_since_;
+  std::vector<size_t> stale_keys_;  // the keys whose summaries are stale
+  bool all_stale_ = false;          // or all of them
+  std::unordered_map<std::string, States> other_keys_;
   uint32_t oldest_live_ = 0;
   uint64_t oldest_order_ = 0;
   uint64_t order_ = 0;
   uint64_t max_cas_seen_ = 0;
   uint64_t checked_ = 0;
-  std::vector<Branch> branches_;  // scratch
-  std::vector<ItemState> next_;   // scratch
+  std::vector<Branch> branches_;           // scratch
+  States next_;                            // scratch
+  std::vector<std::string> spare_values_;  // buffers for stored values
 };
 
 }  // namespace mcspec::sim

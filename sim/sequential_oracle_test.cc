@@ -145,6 +145,28 @@ TEST_F(OracleTest, ImmediateFlushThenDelayedFlushMayResurrect) {
   Accept(Op(OpKind::kGet, "a"), Hits({{"a", 0, "1", 0}}), 102);
 }
 
+// mcsim's numbered keys ("k<N>"), whose states a flush_all reads through a
+// summary kept per key: a key changed between two flushes must be seen as
+// it is now.
+TEST_F(OracleTest, EachDelayedFlushMayResurrectWhatAnEarlierFlushHid) {
+  Operation delayed = Op(OpKind::kFlushAll, "");
+  delayed.exptime = 50;
+  Accept(Op(OpKind::kSet, "k1", "1"), Line("STORED"), 100);
+  Accept(Op(OpKind::kFlushAll, ""), Line("OK"), 100);
+  Accept(Op(OpKind::kSet, "k2", "2"), Line("STORED"), 100);
+  Accept(delayed, Line("OK"), 101);
+  EXPECT_EQ(oracle_.candidates("k1"), 2u);
+  EXPECT_EQ(oracle_.candidates("k2"), 1u);
+  Accept(Op(OpKind::kGet, "k1"), Hits({{"k1", 0, "1", 0}}), 102);
+  EXPECT_EQ(oracle_.candidates("k1"), 1u);
+  Accept(Op(OpKind::kFlushAll, ""), Line("OK"), 103);
+  Accept(delayed, Line("OK"), 104);
+  EXPECT_EQ(oracle_.candidates("k1"), 2u);
+  EXPECT_EQ(oracle_.candidates("k2"), 2u);
+  Accept(Op(OpKind::kGet, "k1"), Hits({}), 105);
+  Accept(Op(OpKind::kGet, "k2"), Hits({{"k2", 0, "2", 0}}), 105);
+}
+
 TEST_F(OracleTest, IncrInPlaceOrMoved) {
   Accept(Op(OpKind::kSet, "n", "100"), Line("STORED"));
   Operation decr = Op(OpKind::kDecr, "n");

@@ -103,7 +103,7 @@ void Judge::Drain(uint32_t id, Conn& conn, bool orphans) {
       auto& shown = judgement_->uniques_shown[request_of_op_[op]];
       for (const Hit& hit : reply.hits) shown[hit.key] = hit.cas;
     }
-    feed_.Replied(op, std::move(reply));
+    feed_.Replied(op, &reply);
   }
   conn.unparsed.erase(0, used);
   if (orphans && conn.awaiting.empty() && !conn.unparsed.empty() && !conn.session->watching() &&
@@ -253,7 +253,7 @@ void Judge::Datagram(const TraceStep& step, StepOutput* out) {
   if (n == 0 || n == std::string::npos || n != payload.size()) {
     feed_.NoReply(id);
   } else {
-    feed_.Replied(id, std::move(reply));
+    feed_.Replied(id, &reply);
   }
 }
 

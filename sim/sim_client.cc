@@ -128,7 +128,6 @@ void SimClient::OnData(std::string_view bytes) {
 }
 
 size_t SimClient::ParseReplies(std::string_view input) {
-  Reply reply;
   std::string error;
   size_t pos = 0;
   while (pos < input.size() && context_.failure.empty()) {
@@ -139,7 +138,7 @@ size_t SimClient::ParseReplies(std::string_view input) {
       break;
     }
     const Operation& op = context_.feed.operation(awaiting_.front().op_id);
-    const size_t used = ParseReply(op.kind, rest, &reply, &error);
+    const size_t used = ParseReply(op.kind, rest, &reply_, &error);
     if (used == 0) break;
     if (used == std::string_view::npos) {
       context_.failure = "client " + std::to_string(index_) + ": reply to `" +
@@ -149,25 +148,25 @@ size_t SimClient::ParseReplies(std::string_view input) {
     pos += used;
     Pending pending = std::move(awaiting_.front());
     awaiting_.pop_front();
-    Complete(pending, std::move(reply));
+    Complete(pending, &reply_);
     pending.processes.clear();
     spare_process_lists_.push_back(std::move(pending.processes));
   }
   return pos;
 }
 
-void SimClient::Complete(const Pending& pending, Reply reply) {
+void SimClient::Complete(const Pending& pending, Reply* reply) {
   context_.replies++;
   const Operation& op = context_.feed.operation(pending.op_id);
   if (op.kind == OpKind::kGets) {
-    for (const Hit& hit : reply.hits) known_cas_.Remember(Workload::KeyIndex(hit.key), hit.cas);
+    for (const Hit& hit : reply->hits) known_cas_.Remember(Workload::KeyIndex(hit.key), hit.cas);
   }
   if (context_.history != nullptr) {
     SettleNoreply(pending.op_id);
-    RecordReply(*context_.history, pending.processes, context_.loop.now(), op, reply);
+    RecordReply(*context_.history, pending.processes, context_.loop.now(), op, *reply);
   }
   for (uint64_t process : pending.processes) idle_processes_.push_back(process);
-  context_.feed.Replied(pending.op_id, std::move(reply));
+  context_.feed.Replied(pending.op_id, reply);
 }
 
 void SimClient::Abandon(const Pending& pending, const std::string& why) {

@@ -70,7 +70,8 @@ class SimClient : public ClientEndpoint {
   void SendOne();
   // Completes the replies at the front of `input`; returns the bytes used.
   size_t ParseReplies(std::string_view input);
-  void Complete(const Pending& pending, Reply reply);
+  // Takes *reply (leaving buffers to parse the next reply into).
+  void Complete(const Pending& pending, Reply* reply);
   void Abandon(const Pending& pending, const std::string& why);
   // Completes in the history the noreply requests sent before `op_id`
   // (all, when 0).
@@ -95,6 +96,7 @@ class SimClient : public ClientEndpoint {
   std::deque<Unsettled> noreply_;
   std::string request_;  // the command line being sent (its capacity reused)
   std::string input_;    // an incomplete reply
+  Reply reply_;          // scratch: the reply being parsed
   // The process lists of completed requests, their capacity reused.
   std::vector<std::vector<uint64_t>> spare_process_lists_;
   KnownCasUniques known_cas_;

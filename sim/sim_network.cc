@@ -265,15 +265,17 @@ uint32_t SimNetwork::OpenUdpSocket(DatagramEndpoint* client) {
     if (trace_ != nullptr) trace_->OpenUdp(loop_.now(), udp_id_);
   }
   udp_clients_.push_back(client);
+  udp_peers_.push_back("udp:10.0.0." + std::to_string(udp_clients_.size()) + ":40000");
   return static_cast<uint32_t>(udp_clients_.size() - 1);
 }
 
 int SimNetwork::SendDatagram(uint32_t socket, std::string_view bytes, uint64_t tag,
                              uint64_t duplicate_tag) {
-  return SendDatagramCopies(Datagram{std::string(bytes), socket, tag, true}, duplicate_tag);
+  return SendDatagramCopies(bytes, socket, tag, true, duplicate_tag);
 }
 
-int SimNetwork::SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag) {
+int SimNetwork::SendDatagramCopies(std::string_view bytes, uint32_t socket, uint64_t tag,
+                                   bool to_server, uint64_t duplicate_tag) {
   stats_.datagrams++;
   const bool lost = prng_.Bernoulli(params_.udp_loss);
   const bool duplicated = prng_.Bernoulli(params_.udp_duplicate);
@@ -282,9 +284,9 @@ int SimNetwork::SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag) {
   // A lost original still leaves a duplicate's copy on the wire.
   for (int copy = 0; copy < 2; ++copy) {
     const bool sent = copy == 0 ? !lost : duplicated;
-    const uint64_t tag = copy == 0 ? datagram.tag : duplicate_tag;
+    const uint64_t copy_tag = copy == 0 ? tag : duplicate_tag;
     if (!sent) {
-      if (datagram.to_server && tag != 0) observer_.Dropped(tag);
+      if (to_server && copy_tag != 0) observer_.Dropped(copy_tag);
       continue;
     }
     size_t slot;
@@ -295,7 +297,11 @@ int SimNetwork::SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag) {
       slot = free_datagrams_.back();
       free_datagrams_.pop_back();
     }
-    datagrams_[slot] = Datagram{datagram.bytes, datagram.socket, tag, datagram.to_server};
+    Datagram& datagram = datagrams_[slot];
+    datagram.bytes.assign(bytes);
+    datagram.socket = socket;
+    datagram.tag = copy_tag;
+    datagram.to_server = to_server;
     SimTime delay =
         1 + static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(2 * params_.base_latency_ns)));
     if (params_.slow_tail > 0 && prng_.Bernoulli(params_.slow_tail)) {
@@ -307,29 +313,33 @@ int SimNetwork::SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag) {
 }
 
 void SimNetwork::DeliverDatagram(size_t slot) {
-  Datagram datagram = std::move(datagrams_[slot]);
+  // The bytes move out (the slot keeps the previous buffer of
+  // `delivering_`), so that the slot is free for the replies' copies.
+  delivering_.swap(datagrams_[slot].bytes);
+  const uint32_t socket = datagrams_[slot].socket;
+  const uint64_t tag = datagrams_[slot].tag;
+  const bool to_server = datagrams_[slot].to_server;
   free_datagrams_.push_back(slot);
-  if (!datagram.to_server) {
-    fingerprint_.Record("udp-client-in", loop_.now(), datagram.socket, {});
-    udp_clients_[datagram.socket]->OnDatagram(datagram.bytes, datagram.tag);
+  if (!to_server) {
+    fingerprint_.Record("udp-client-in", loop_.now(), socket, {});
+    udp_clients_[socket]->OnDatagram(delivering_, tag);
     return;
   }
   replies_.clear();
-  const std::string peer = "udp:10.0.0." + std::to_string(datagram.socket + 1) + ":40000";
-  const bool to_sender = udp_->Receive(datagram.bytes, peer, &replies_);
-  fingerprint_.Record("udp-in", loop_.now(), datagram.socket, datagram.bytes);
+  const std::string& peer = udp_peers_[socket];
+  const bool to_sender = udp_->Receive(delivering_, peer, &replies_);
+  fingerprint_.Record("udp-in", loop_.now(), socket, delivering_);
   if (trace_ != nullptr) {
-    trace_->Datagram(loop_.now(), udp_id_, peer, datagram.bytes, replies_);
-    if (datagram.tag != 0) trace_->RequestEnd(loop_.now(), udp_id_, datagram.tag, false);
+    trace_->Datagram(loop_.now(), udp_id_, peer, delivering_, replies_);
+    if (tag != 0) trace_->RequestEnd(loop_.now(), udp_id_, tag, false);
   }
-  if (datagram.tag != 0) observer_.Executed(datagram.tag);
+  if (tag != 0) observer_.Executed(tag);
   // Only whole single-datagram requests are sent, so replies always go back
   // to the sender.
   if (!to_sender) return;
-  for (std::string& reply : replies_) {
-    fingerprint_.Record("udp-out", loop_.now(), datagram.socket, reply);
-    SendDatagramCopies(Datagram{std::move(reply), datagram.socket, datagram.tag, false},
-                       datagram.tag);
+  for (const std::string& reply : replies_) {
+    fingerprint_.Record("udp-out", loop_.now(), socket, reply);
+    SendDatagramCopies(reply, socket, tag, false, tag);
   }
 }
 

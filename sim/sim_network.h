@@ -164,7 +164,8 @@ class SimNetwork {
   };
   // Sends copies of a datagram (0: lost, 1, or 2: duplicated); the copies'
   // tags are `tag` and `duplicate_tag`. Returns the number sent.
-  int SendDatagramCopies(Datagram datagram, uint64_t duplicate_tag);
+  int SendDatagramCopies(std::string_view bytes, uint32_t socket, uint64_t tag, bool to_server,
+                         uint64_t duplicate_tag);
   void DeliverDatagram(size_t slot);
   // With `owned` (which holds the bytes: `parts` is its one view), its buffer
   // is taken, not copied, when nothing of the direction is in flight; *owned
@@ -196,8 +197,11 @@ class SimNetwork {
   std::unique_ptr<ref::UdpConnection> udp_;
   ConnectionId udp_id_ = 0;
   std::vector<DatagramEndpoint*> udp_clients_;
+  std::vector<std::string> udp_peers_;  // each client socket's address, as the server sees it
+  // Slots keep their buffers for the next datagrams.
   std::vector<Datagram> datagrams_;
   std::vector<size_t> free_datagrams_;
+  std::string delivering_;            // scratch: the datagram being delivered
   std::vector<std::string> replies_;  // scratch
   NetworkStats stats_;
 };

@@ -48,22 +48,26 @@ void UdpClient::SendOne() {
   if (context_.ops_left == 0) return;
   context_.ops_left--;
   const Workload::ClientView view{context_.UnixNow(skew_s_), &no_cas_};
-  Operation op;
+  // Both copies are written into finished operations' records (their
+  // buffers reused).
+  Operation* op;
+  op_id_ = context_.feed.AddRecycled(&op);
   do {
-    op = context_.workload.Next(context_.prng, view);
-  } while (op.kind == OpKind::kFlushAll || op.kind == OpKind::kBadInput);
-  if (op.keys.size() > 1) op.keys.resize(1);
-  if (op.value.size() > kMaxUdpValue) op.value.resize(kMaxUdpValue);
-  op.noreply = false;
-  std::string datagram;
+    context_.workload.Next(context_.prng, view, op);
+  } while (op->kind == OpKind::kFlushAll || op->kind == OpKind::kBadInput);
+  if (op->keys.size() > 1) op->keys.resize(1);
+  if (op->value.size() > kMaxUdpValue) op->value.resize(kMaxUdpValue);
+  op->noreply = false;
+  datagram_.clear();
   ++request_id_;
-  Append16(request_id_, &datagram);
-  Append16(0, &datagram);  // sequence
-  Append16(1, &datagram);  // datagrams in the request
-  Append16(0, &datagram);  // reserved
-  EncodeRequest(op, &datagram);
-  op_id_ = context_.feed.Add(op);
-  duplicate_id_ = context_.feed.Add(std::move(op));
+  Append16(request_id_, &datagram_);
+  Append16(0, &datagram_);  // sequence
+  Append16(1, &datagram_);  // datagrams in the request
+  Append16(0, &datagram_);  // reserved
+  EncodeRequest(*op, &datagram_);
+  Operation* duplicate;
+  duplicate_id_ = context_.feed.AddRecycled(&duplicate);
+  *duplicate = context_.feed.operation(op_id_);
   process_ = context_.next_process++;
   if (context_.history != nullptr) {
     RecordInvoke(*context_.history, process_, context_.loop.now(), context_.feed.operation(op_id_),
@@ -71,10 +75,10 @@ void UdpClient::SendOne() {
   }
   context_.fingerprint.Record("udp-send", context_.loop.now(), op_id_, {});
   waiting_ = true;
-  assemblies_.clear();
+  assembly_count_ = 0;
   const uint64_t attempt = ++attempt_;
   second_run_process_ = 0;
-  if (context_.network.SendDatagram(socket_, datagram, op_id_, duplicate_id_) == 2 &&
+  if (context_.network.SendDatagram(socket_, datagram_, op_id_, duplicate_id_) == 2 &&
       context_.history != nullptr) {
     second_run_process_ = context_.next_process++;
     RecordInvoke(*context_.history, second_run_process_, context_.loop.now(),
@@ -99,13 +103,16 @@ void UdpClient::OnDatagram(std::string_view bytes, uint64_t tag) {
     return;
   }
   Assembly* assembly = nullptr;
-  for (Assembly& a : assemblies_) {
-    if (a.tag == tag) assembly = &a;
+  for (size_t i = 0; i < assembly_count_; ++i) {
+    if (assemblies_[i].tag == tag) assembly = &assemblies_[i];
   }
   if (assembly == nullptr) {
-    assembly = &assemblies_.emplace_back();
+    if (assembly_count_ == assemblies_.size()) assemblies_.emplace_back();
+    assembly = &assemblies_[assembly_count_++];
     assembly->tag = tag;
     assembly->total = total;
+    assembly->received = 0;
+    for (std::string& part : assembly->parts) part.clear();
     assembly->parts.resize(total);
   }
   if (total != assembly->total) {
@@ -117,22 +124,21 @@ void UdpClient::OnDatagram(std::string_view bytes, uint64_t tag) {
   if (!part.empty()) return;  // a duplicated datagram
   part = bytes.substr(kFrameHeader);
   if (++assembly->received < total) return;
-  std::string payload;
-  for (const std::string& p : assembly->parts) payload += p;
-  Reply reply;
+  payload_.clear();
+  for (const std::string& p : assembly->parts) payload_ += p;
   std::string error;
   const Operation& op = context_.feed.operation(op_id_);
-  const size_t used = ParseReply(op.kind, payload, &reply, &error);
-  if (used != payload.size()) {
+  const size_t used = ParseReply(op.kind, payload_, &reply_, &error);
+  if (used != payload_.size()) {
     context_.failure = "udp client " + std::to_string(index_) + ": reply to `" +
                        DescribeOperation(op) + "` is not one whole reply" +
                        (error.empty() ? "" : ": " + error);
     return;
   }
-  Finish(tag, &reply);
+  Finish(tag, &reply_);
 }
 
-void UdpClient::Finish(uint64_t answered, const Reply* reply) {
+void UdpClient::Finish(uint64_t answered, Reply* reply) {
   waiting_ = false;
   const Operation& op = context_.feed.operation(op_id_);
   if (context_.history != nullptr) {
@@ -159,7 +165,7 @@ void UdpClient::Finish(uint64_t answered, const Reply* reply) {
   // reply, if it ran at all, is not seen.
   for (uint64_t id : {op_id_, duplicate_id_}) {
     if (reply != nullptr && id == answered) {
-      context_.feed.Replied(id, *reply);
+      context_.feed.Replied(id, reply);
     } else {
       context_.feed.NoReply(id);
     }

@@ -39,7 +39,8 @@ class UdpClient : public DatagramEndpoint {
 
   void ScheduleSend();
   void SendOne();
-  void Finish(uint64_t answered, const Reply* reply);
+  // Takes *reply, when given (the feed leaves buffers in it to reuse).
+  void Finish(uint64_t answered, Reply* reply);
 
   uint32_t index_;
   ClientContext& context_;
@@ -54,7 +55,13 @@ class UdpClient : public DatagramEndpoint {
   uint64_t process_ = 0;
   // The extra process of a request the server will run twice (0: none).
   uint64_t second_run_process_ = 0;
+  // The assemblies of the current request: the first assembly_count_ (the
+  // others are kept for their buffers).
   std::vector<Assembly> assemblies_;
+  size_t assembly_count_ = 0;
+  std::string datagram_;                               // scratch: the request sent
+  std::string payload_;                                // scratch: a reply put together
+  Reply reply_;                                        // scratch: the reply parsed
   std::vector<std::pair<uint32_t, uint64_t>> no_cas_;  // UDP clients do not race cas
 };
 
