@@ -25,6 +25,12 @@ std::string EncodeEscapes(std::string_view bytes, std::string_view also_escaped 
 // `bytes` between double quotes: EncodeEscapes with \" as well.
 std::string QuoteBytes(std::string_view bytes);
 
+// `text` for XML or HTML character data and attribute values (mcconform's
+// JUnit report, mcsim's history page): & < > " ' as entities, and the control
+// characters XML 1.0 forbids (all but \n and \t) as '?'. Protocol bytes are
+// quoted with QuoteBytes first; this only guards against a stray one.
+std::string EscapeMarkup(std::string_view text);
+
 }  // namespace mcspec::conformance
 
 #endif  // MCSPEC_CONFORMANCE_BYTES_H_

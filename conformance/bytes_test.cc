@@ -45,5 +45,11 @@ TEST(EncodeEscapes, DecodesBackToTheSameBytes) {
   EXPECT_EQ(decoded, bytes + "${x}");
 }
 
+TEST(EscapeMarkup, EscapesMarkupAndStrayControlCharacters) {
+  EXPECT_EQ(EscapeMarkup("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+  EXPECT_EQ(EscapeMarkup(std::string("a\n\tb\r\x01\0c", 8)), "a\n\tb???c");
+  EXPECT_EQ(EscapeMarkup("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 passes
+}
+
 }  // namespace
 }  // namespace mcspec::conformance

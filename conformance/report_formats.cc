@@ -2,37 +2,10 @@
 
 #include <cstdio>
 
+#include "bytes.h"
+
 namespace mcspec::conformance {
 namespace {
-
-std::string XmlEscaped(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // XML 1.0 allows no other control characters; reports quote protocol
-        // bytes already, so this only guards against a stray one.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += '?';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 std::string JsonEscaped(std::string_view text) {
   std::string out = "\"";
@@ -134,15 +107,15 @@ std::string JunitReport(const RunSummary& summary, const std::vector<CaseReport>
                              std::to_string(summary.skipped + summary.known_failures) +
                              "\" time=\"" + Seconds(summary.seconds) + "\"";
   out += "<testsuites name=\"mcconform\" " + counts + ">\n";
-  out += "  <testsuite name=\"mcconform " + XmlEscaped(summary.target) + "\" " + counts + ">\n";
+  out += "  <testsuite name=\"mcconform " + EscapeMarkup(summary.target) + "\" " + counts + ">\n";
   for (const CaseReport& report : reports) {
     const TestCase& test = *report.test;
     const size_t slash = test.id.find('/');
-    out += "    <testcase classname=\"" + XmlEscaped(test.id.substr(0, slash)) + "\" name=\"" +
-           XmlEscaped(test.id.substr(slash + 1)) + "\" file=\"" + XmlEscaped(test.file) +
+    out += "    <testcase classname=\"" + EscapeMarkup(test.id.substr(0, slash)) + "\" name=\"" +
+           EscapeMarkup(test.id.substr(slash + 1)) + "\" file=\"" + EscapeMarkup(test.file) +
            "\" line=\"" + std::to_string(test.line) + "\" time=\"" + Seconds(CaseSeconds(report)) +
            "\"";
-    const std::string explanation = XmlEscaped(Explanation(report));
+    const std::string explanation = EscapeMarkup(Explanation(report));
     switch (report.judgement.verdict) {
       case Verdict::kPassed:
         out += "/>\n";
@@ -150,16 +123,16 @@ std::string JunitReport(const RunSummary& summary, const std::vector<CaseReport>
       case Verdict::kFailed:
       case Verdict::kStale:
         out += ">\n      <failure message=\"" +
-               XmlEscaped(report.judgement.verdict == Verdict::kStale ? "stale baseline entry"
-                                                                      : "failed") +
+               EscapeMarkup(report.judgement.verdict == Verdict::kStale ? "stale baseline entry"
+                                                                        : "failed") +
                "\">" + explanation + "</failure>\n    </testcase>\n";
         break;
       case Verdict::kSkipped:
       case Verdict::kKnownFailure:
         out += ">\n      <skipped message=\"" +
-               XmlEscaped(report.judgement.verdict == Verdict::kKnownFailure
-                              ? "known failure: " + report.judgement.note
-                              : report.result.detail) +
+               EscapeMarkup(report.judgement.verdict == Verdict::kKnownFailure
+                                ? "known failure: " + report.judgement.note
+                                : report.result.detail) +
                "\"/>\n    </testcase>\n";
         break;
     }

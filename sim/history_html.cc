@@ -5,7 +5,12 @@
 #include <map>
 #include <set>
 
+#include "bytes.h"
+
 namespace mcspec::sim {
+
+using conformance::EscapeMarkup;
+
 namespace {
 
 constexpr size_t kMaxDrawn = 160;     // operations drawn around a failure
@@ -142,9 +147,9 @@ void RenderTimeline(const KeyFailure& failure, std::string* out) {
     const auto fit = [&](std::string text) {
       const size_t room = static_cast<size_t>(std::max(3.0, (box_width - 8) / kCharWidth));
       if (text.size() > room) text = text.substr(0, room - 3) + "...";
-      return HtmlEscape(text);
+      return EscapeMarkup(text);
     };
-    *out += "<g class=\"" + classes + "\"><title>" + HtmlEscape(op.Describe()) + "</title>";
+    *out += "<g class=\"" + classes + "\"><title>" + EscapeMarkup(op.Describe()) + "</title>";
     *out += "<rect x=\"" + Number(x) + "\" y=\"" + Number(y) + "\" width=\"" + Number(box_width) +
             "\" height=\"" + Number(kLaneHeight - 10) + "\" rx=\"4\"/>";
     *out += "<text x=\"" + Number(x + 4) + "\" y=\"" + Number(y + 14) + "\">" + fit(request) +
@@ -164,56 +169,30 @@ void RenderTimeline(const KeyFailure& failure, std::string* out) {
 
 void RenderFailure(const KeyFailure& failure, std::string* out) {
   const auto& ops = failure.operations;
-  *out += "<section>\n<h2>key " + HtmlEscape(QuoteBytes(failure.key, 250)) + "</h2>\n";
-  *out += "<pre>" + HtmlEscape(failure.explanation) + "</pre>\n";
+  *out += "<section>\n<h2>key " + EscapeMarkup(QuoteBytes(failure.key, 250)) + "</h2>\n";
+  *out += "<pre>" + EscapeMarkup(failure.explanation) + "</pre>\n";
   RenderTimeline(failure, out);
   *out += "<h3>Operations that could not go next</h3>\n<ul class=\"ops stuck\">\n";
   for (size_t i = 0; i < failure.stuck.size(); ++i) {
-    *out += "<li>" + HtmlEscape(ops[failure.stuck[i]].Describe()) + ": " +
-            HtmlEscape(failure.stuck_reasons[i]) + "</li>\n";
+    *out += "<li>" + EscapeMarkup(ops[failure.stuck[i]].Describe()) + ": " +
+            EscapeMarkup(failure.stuck_reasons[i]) + "</li>\n";
   }
   *out += "</ul>\n<h3>Longest linearizable order (" +
           Number(static_cast<int64_t>(failure.longest_order.size())) + " of " +
           Number(static_cast<int64_t>(ops.size())) +
           " operations)</h3>\n<ol class=\"ops order\">\n";
-  for (size_t i : failure.longest_order) *out += "<li>" + HtmlEscape(ops[i].Describe()) + "</li>\n";
+  for (size_t i : failure.longest_order)
+    *out += "<li>" + EscapeMarkup(ops[i].Describe()) + "</li>\n";
   *out += "</ol>\n</section>\n";
 }
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string RenderFailuresHtml(std::string_view title, const std::vector<KeyFailure>& failures) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += "<title>" + HtmlEscape(title) + "</title>\n<style>" + std::string(kStyle) +
+  out += "<title>" + EscapeMarkup(title) + "</title>\n<style>" + std::string(kStyle) +
          "</style>\n</head>\n<body>\n";
-  out += "<h1>" + HtmlEscape(title) + "</h1>\n";
+  out += "<h1>" + EscapeMarkup(title) + "</h1>\n";
   out += "<p>" + Number(static_cast<int64_t>(failures.size())) +
          " key(s) without a linearization. Each lane is a process; each box an operation from "
          "its invoke to its completion (numbered in the longest linearizable order when part of "

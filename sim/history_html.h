@@ -22,9 +22,6 @@ namespace mcspec::sim {
 
 std::string RenderFailuresHtml(std::string_view title, const std::vector<KeyFailure>& failures);
 
-// Text made safe for HTML element content and attribute values.
-std::string HtmlEscape(std::string_view text);
-
 }  // namespace mcspec::sim
 
 #endif  // MCSPEC_SIM_HISTORY_HTML_H_

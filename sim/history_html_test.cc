@@ -100,8 +100,10 @@ TEST(HistoryHtml, DrawsTheFailingKey) {
             std::string::npos);
 }
 
-TEST(HistoryHtml, Escapes) {
-  EXPECT_EQ(HtmlEscape("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+TEST(HistoryHtml, EscapesItsText) {
+  const std::string page = RenderFailuresHtml("<run 'a'>", {});
+  EXPECT_NE(page.find("<title>&lt;run &#39;a&#39;&gt;</title>"), std::string::npos);
+  EXPECT_EQ(page.find("<run"), std::string::npos);
 }
 
 }  // namespace
