@@ -27,24 +27,23 @@ TEST(FingerprintTest, EventKindHashIsHashBytesOfItsName) {
 }
 
 TEST(FingerprintTest, SameEventsSameValueAndTheFirstDifferenceIsNamed) {
+  const auto record_get = [](Fingerprint& fingerprint, const std::string& request) {
+    fingerprint.Record("send", 10, 1, {});
+    fingerprint.Record("server-in", 20, 1, request);
+    fingerprint.Record("server-out", 20, 1, "END\r\n");
+  };
   Fingerprint first;
   first.KeepHashes();
-  first.Record("send", 10, 1, {});
-  first.Record("server-in", 20, 1, "get k1\r\n");
-  first.Record("server-out", 20, 1, "END\r\n");
+  record_get(first, "get k1\r\n");
   Fingerprint second;
   second.CompareWith(&first.hashes());
-  second.Record("send", 10, 1, {});
-  second.Record("server-in", 20, 1, "get k2\r\n");
-  second.Record("server-out", 20, 1, "END\r\n");
+  record_get(second, "get k2\r\n");
   EXPECT_NE(first.value(), second.value());
   EXPECT_EQ(second.first_difference(), 1);
   EXPECT_EQ(second.description(), "server-in at 20ns id 1 (8 bytes): get k2\\r\\n");
   Fingerprint third;
   third.CompareWith(&first.hashes());
-  third.Record("send", 10, 1, {});
-  third.Record("server-in", 20, 1, "get k1\r\n");
-  third.Record("server-out", 20, 1, "END\r\n");
+  record_get(third, "get k1\r\n");
   EXPECT_EQ(third.value(), first.value());
   EXPECT_EQ(third.first_difference(), -1);
 }

@@ -6,10 +6,7 @@
 namespace mcspec::sim {
 
 SimClient::SimClient(uint32_t index, ClientContext& context)
-    : index_(index),
-      context_(context),
-      skew_s_(context.prng.Range(-static_cast<int64_t>(context.params.client_skew_s),
-                                 context.params.client_skew_s)) {}
+    : index_(index), context_(context), skew_s_(context.DrawSkew()) {}
 
 void SimClient::Start() {
   context_.loop.After(static_cast<SimTime>(context_.prng.Below(10'000)), [this] { Connect(); });
@@ -43,6 +40,10 @@ int64_t ClientContext::UnixNow(int64_t skew_s) const {
       static_cast<double>(loop.now()) / static_cast<double>(params.tick_interval_ns);
   const auto elapsed = static_cast<int64_t>(jumps * (1 + params.max_clock_jump) / 2);
   return unix_epoch + ref::Clock::kStartOffset + elapsed + skew_s;
+}
+
+int64_t ClientContext::DrawSkew() {
+  return prng.Range(-static_cast<int64_t>(params.client_skew_s), params.client_skew_s);
 }
 
 uint64_t SimClient::TakeProcess() {

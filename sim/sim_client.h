@@ -43,6 +43,8 @@ struct ClientContext {
   // A client's idea of the server's unix time (for absolute exptimes): the
   // average rate of the server's clock jumps, off by the client's skew.
   int64_t UnixNow(int64_t skew_s) const;
+  // A new client's clock skew, in seconds (one draw).
+  int64_t DrawSkew();
 };
 
 class SimClient : public ClientEndpoint {

@@ -22,10 +22,7 @@ void Append16(uint16_t value, std::string* out) {
 }  // namespace
 
 UdpClient::UdpClient(uint32_t index, ClientContext& context)
-    : index_(index),
-      context_(context),
-      skew_s_(context.prng.Range(-static_cast<int64_t>(context.params.client_skew_s),
-                                 context.params.client_skew_s)) {}
+    : index_(index), context_(context), skew_s_(context.DrawSkew()) {}
 
 void UdpClient::Start() {
   socket_ = context_.network.OpenUdpSocket(this);
