@@ -53,8 +53,10 @@ TEST(RequestTokens, KeepsTheRestAfterTheTwentyThirdWord) {
   const RequestTokens exact = RequestTokens::Split(line);
   EXPECT_EQ(exact.count, 23u);
   EXPECT_FALSE(exact.has_rest);
-  EXPECT_FALSE(RequestTokens::Split(line + " ").has_rest);
-  const RequestTokens more = RequestTokens::Split(line + "  k23 k24");
+  const std::string ending_in_space = line + " ";
+  EXPECT_FALSE(RequestTokens::Split(ending_in_space).has_rest);
+  const std::string longer = line + "  k23 k24";
+  const RequestTokens more = RequestTokens::Split(longer);
   EXPECT_EQ(more.count, 23u);
   ASSERT_TRUE(more.has_rest);
   EXPECT_EQ(more.rest, " k23 k24");
