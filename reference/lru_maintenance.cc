@@ -206,15 +206,21 @@ void Cache::Crawl(const LruSet& lrus, Limit limit, Visit visit) {
     uint64_t unfetched = 0;
   };
   std::array<Cursor, kLruSlots> cursors{};
+  // Two lists for the whole crawl, swapped each round: the server's first
+  // wake crawls every LRU, and an allocation per round and per growth costs
+  // more than the crawl of an empty LRU.
   std::vector<int> active;
+  active.reserve(kLruSlots);
   for (int i = 1; i < kLruSlots; ++i) {
     if (!lrus[i]) continue;
     const uint32_t n = limit(i);
     cursors[i] = Cursor{tails_[i & 63][i >> 6], n, n};
     active.push_back(i);
   }
+  std::vector<int> still_active;
+  still_active.reserve(active.size());
   while (!active.empty()) {
-    std::vector<int> still_active;
+    still_active.clear();
     for (const int i : active) {
       Cursor& cursor = cursors[i];
       if (cursor.next == kNoItem || (cursor.limit != 0 && cursor.left-- == 0)) {
@@ -229,7 +235,7 @@ void Cache::Crawl(const LruSet& lrus, Limit limit, Visit visit) {
       visit(i, id, &cursor.reclaimed, &cursor.unfetched);
       still_active.push_back(i);
     }
-    active = std::move(still_active);
+    active.swap(still_active);
   }
 }
 

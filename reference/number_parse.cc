@@ -8,47 +8,46 @@
 namespace mcspec::ref {
 namespace {
 
-// The result of strtoull/strtoll's scanning: the magnitude as strtoull would
-// compute it, the sign, whether digits were found, whether the magnitude
-// overflowed 64 bits, and where scanning stopped.
+// What strtoull/strtoll scan and memcached checks after them: white space,
+// a sign and decimal digits, which must be followed by white space, a NUL or
+// the token's end (`accepted`); the magnitude as strtoull computes it, unless
+// it `overflow`ed 64 bits. One scan serves every width: the 32-bit parsers
+// are memcached's 64-bit longs, truncated.
 struct Scan {
+  uint64_t magnitude = 0;
   bool negative = false;
-  bool any_digits = false;
   bool overflow = false;
-  unsigned __int128 magnitude = 0;
-  size_t end = 0;
+  bool accepted = false;
 };
 
 Scan ScanDecimal(std::string_view text) {
+  const char* at = text.data();
+  const char* const end = at + text.size();
+  while (at != end && IsCSpace(*at)) ++at;
   Scan scan;
-  size_t i = 0;
-  while (i < text.size() && IsCSpace(text[i])) ++i;
-  if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
-    scan.negative = text[i] == '-';
-    ++i;
+  if (at != end && (*at == '+' || *at == '-')) {
+    scan.negative = *at == '-';
+    ++at;
   }
-  constexpr unsigned __int128 kCap = static_cast<unsigned __int128>(1) << 65;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    scan.any_digits = true;
-    if (scan.magnitude < kCap) scan.magnitude = scan.magnitude * 10 + (text[i] - '0');
-    ++i;
+  const char* const digits = at;
+  // One comparison a digit: a byte below '0' wraps around to a large number.
+  // The overflow builtins test the carry flag rather than compare values.
+  for (; at != end; ++at) {
+    const unsigned digit = static_cast<unsigned char>(*at) - unsigned{'0'};
+    if (digit > 9) break;
+    scan.overflow |= __builtin_mul_overflow(scan.magnitude, 10u, &scan.magnitude);
+    scan.overflow |= __builtin_add_overflow(scan.magnitude, digit, &scan.magnitude);
   }
-  if (scan.magnitude > std::numeric_limits<uint64_t>::max()) scan.overflow = true;
-  scan.end = scan.any_digits ? i : 0;
+  // memcached parses C strings: a NUL ends the number as the end does.
+  scan.accepted = at != digits && (at == end || *at == '\0' || IsCSpace(*at));
   return scan;
 }
 
-// memcached accepts a number only when what follows it is white space or the
-// end of the C string: a NUL ends it too (a stored value "1\0" is 1).
-bool TailAccepted(std::string_view text, const Scan& scan) {
-  return scan.end == text.size() || text[scan.end] == '\0' || IsCSpace(text[scan.end]);
-}
-
 std::optional<uint64_t> ParseUnsignedLong(std::string_view text) {
-  Scan scan = ScanDecimal(text);
-  if (!scan.any_digits || scan.overflow || !TailAccepted(text, scan)) return std::nullopt;
-  uint64_t value = static_cast<uint64_t>(scan.magnitude);
-  if (scan.negative) value = 0 - value;  // strtoul negates in unsigned arithmetic
+  const Scan scan = ScanDecimal(text);
+  if (!scan.accepted || scan.overflow) return std::nullopt;
+  // strtoul negates in unsigned arithmetic.
+  const uint64_t value = scan.negative ? 0 - scan.magnitude : scan.magnitude;
   // memcached rejects a '-' only when the value looks negative as signed.
   if (static_cast<int64_t>(value) < 0 && text.find('-') != std::string_view::npos) {
     return std::nullopt;
@@ -57,15 +56,11 @@ std::optional<uint64_t> ParseUnsignedLong(std::string_view text) {
 }
 
 std::optional<int64_t> ParseSignedLong(std::string_view text) {
-  Scan scan = ScanDecimal(text);
-  if (!scan.any_digits || !TailAccepted(text, scan)) return std::nullopt;
-  constexpr unsigned __int128 kMaxPositive = std::numeric_limits<int64_t>::max();
-  if (scan.negative) {
-    if (scan.magnitude > kMaxPositive + 1) return std::nullopt;
-    return static_cast<int64_t>(0 - static_cast<uint64_t>(scan.magnitude));
-  }
-  if (scan.magnitude > kMaxPositive) return std::nullopt;
-  return static_cast<int64_t>(scan.magnitude);
+  const Scan scan = ScanDecimal(text);
+  if (!scan.accepted || scan.overflow) return std::nullopt;
+  constexpr uint64_t kMaxPositive = std::numeric_limits<int64_t>::max();
+  if (scan.magnitude > kMaxPositive + scan.negative) return std::nullopt;
+  return static_cast<int64_t>(scan.negative ? 0 - scan.magnitude : scan.magnitude);
 }
 
 }  // namespace

@@ -29,9 +29,11 @@ std::optional<int32_t> ParseI32(std::string_view text);
 // safe_strtod: C's strtod (C locale) with memcached's tail rule.
 std::optional<double> ParseDouble(std::string_view text);
 
-// True for the bytes C's isspace() accepts in the C locale.
+// True for the bytes C's isspace() accepts in the C locale: ' ' and '\t',
+// '\n', '\v', '\f', '\r' (9 to 13; two comparisons, as every byte of a
+// number is tested).
 constexpr bool IsCSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+  return c == ' ' || static_cast<unsigned char>(c) - unsigned{'\t'} <= unsigned{'\r' - '\t'};
 }
 
 }  // namespace mcspec::ref
