@@ -1,8 +1,8 @@
 #include "invariants.h"
 
-#include <algorithm>
 #include <array>
 #include <charconv>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -212,8 +212,7 @@ std::string CheckMemoryFigures(const Server& server, const ListTotals& walked) {
 }
 
 // The report's figures a check needs, read as a client reads the reply
-// (ParseStatReply's rules: "STAT <name> <value>\r\n" lines, each name
-// once), without a map of every line. Empty `*error` when all were found.
+// (ParseStatReply). Empty `*error` when all were found, each a number.
 constexpr std::array<std::string_view, 7> kReportFigures = {
     "peak.allocated", "total.allocated",     "overhead.total",  "dataset.bytes",
     "keys.count",     "allocator.allocated", "allocator.active"};
@@ -221,42 +220,23 @@ enum ReportFigure { kPeak, kTotal, kOverhead, kDataset, kKeys, kAllocated, kActi
 
 std::array<uint64_t, kReportFigures.size()> ReadReportFigures(std::string_view text,
                                                               std::string* error) {
-  constexpr std::string_view kPrefix = "STAT ";
   std::array<uint64_t, kReportFigures.size()> values{};
-  std::array<bool, kReportFigures.size()> found{};
-  std::vector<std::string_view> names;
-  while (!text.empty()) {
-    const size_t end = text.find("\r\n");
-    const std::string_view line = text.substr(0, end);
-    const size_t space = line.find(' ', kPrefix.size());
-    if (end == std::string_view::npos || !line.starts_with(kPrefix) || space == kPrefix.size() ||
-        space == std::string_view::npos) {
-      *error = "stats memory is not a list of STAT lines";
-      return values;
-    }
-    text.remove_prefix(end + 2);
-    const std::string_view name = line.substr(kPrefix.size(), space - kPrefix.size());
-    const std::string_view value = line.substr(space + 1);
-    names.push_back(name);
-    const auto figure = std::find(kReportFigures.begin(), kReportFigures.end(), name);
-    if (figure == kReportFigures.end()) continue;
-    const size_t index = static_cast<size_t>(figure - kReportFigures.begin());
-    const auto [number_end, status] =
-        std::from_chars(value.data(), value.data() + value.size(), values[index]);
-    if (status != std::errc() || number_end != value.data() + value.size()) {
-      *error = "stats memory: " + std::string(name) + " is not a number";
-      return values;
-    }
-    found[index] = true;
-  }
-  std::sort(names.begin(), names.end());
-  if (std::adjacent_find(names.begin(), names.end()) != names.end()) {
-    *error = "stats memory repeats a name";
+  const std::optional<StatMap> report = ParseStatReply(text);
+  if (!report) {
+    *error = "stats memory is not a list of STAT lines";
     return values;
   }
   for (size_t i = 0; i < kReportFigures.size(); ++i) {
-    if (!found[i]) {
+    const auto found = report->find(kReportFigures[i]);
+    if (found == report->end()) {
       *error = "stats memory has no " + std::string(kReportFigures[i]);
+      return values;
+    }
+    const std::string& value = found->second;
+    const auto [end, status] =
+        std::from_chars(value.data(), value.data() + value.size(), values[i]);
+    if (status != std::errc() || end != value.data() + value.size()) {
+      *error = "stats memory: " + std::string(kReportFigures[i]) + " is not a number";
       return values;
     }
   }
