@@ -12,10 +12,12 @@ constexpr int64_t kRealtimeMaxDelta = int64_t{60} * 60 * 24 * 30;
 constexpr size_t kMaxCandidates = 64;
 // memcached's item_is_flushed under a flush_all setting (oldest_live, and the
 // unique from which items survive an immediate flush).
-bool FlushedUnder(const SequentialOracle::ItemState& s, uint32_t now, uint32_t oldest_live,
+// Whether an item linked at `link_time` with unique order `order` is
+// flushed at `now` under the flush setting (oldest_live, oldest_order).
+bool FlushedUnder(uint32_t link_time, uint64_t order, uint32_t now, uint32_t oldest_live,
                   uint64_t oldest_order) {
   if (oldest_live == 0 || oldest_live > now) return false;
-  return s.link_time <= oldest_live || (oldest_order != 0 && s.order < oldest_order);
+  return link_time <= oldest_live || (oldest_order != 0 && order < oldest_order);
 }
 
 constexpr std::string_view kStoreNoMemory = "SERVER_ERROR out of memory storing object";
@@ -146,7 +148,7 @@ uint32_t SequentialOracle::Realtime(int64_t exptime, uint32_t now) const {
 }
 
 bool SequentialOracle::Flushed(const ItemState& s, uint32_t now) const {
-  return FlushedUnder(s, now, oldest_live_, oldest_order_);
+  return FlushedUnder(s.link_time, s.order, now, oldest_live_, oldest_order_);
 }
 
 bool SequentialOracle::Visible(const ItemState& s, uint32_t now) const {
@@ -417,10 +419,10 @@ std::optional<std::string> SequentialOracle::ExecuteFlush(const Operation& op, u
   // (every item's unique below oldest_order_) or a first one brings none back.
   if (oldest_live_ <= now || old_live == 0 || old_live > now) return std::nullopt;
   // No item is flushed under the new setting (it lies in the future), so a
-  // key may come back when an item of it was flushed under the old one:
-  // linked by then, or (an immediate flush) with an earlier unique.
+  // key may come back when an item of it was flushed under the old one: its
+  // earliest linked state is (a key with none linked has the largest values).
   auto comes_back = [&](const LinkedSince& since) {
-    return since.link_time <= old_live || (old_order != 0 && since.order < old_order);
+    return FlushedUnder(since.link_time, since.order, now, old_live, old_order);
   };
   for (size_t index : all_stale_ ? touched_numbered_keys_ : stale_keys_) {
     linked_since_[index] = Summarize(numbered_keys_[index]);
