@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "bytes.h"
 #include "text_words.h"
 
 namespace mcspec::sim {
@@ -21,23 +22,10 @@ void AppendSigned(int64_t n, std::string* out) {
   out->append(buf, end);
 }
 
+// At most `limit` bytes of `text` in the suites' escapes, and its length
+// when it was cut.
 std::string Printable(std::string_view text, size_t limit) {
-  std::string out;
-  for (size_t i = 0; i < text.size() && i < limit; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c < 0x20 || c >= 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
+  std::string out = conformance::EncodeEscapes(text.substr(0, limit));
   if (text.size() > limit) out += "...(" + std::to_string(text.size()) + " bytes)";
   return out;
 }
