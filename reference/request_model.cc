@@ -44,12 +44,14 @@ std::optional<ScannedNumber> ScanNumber(std::string_view text) {
 }
 
 // strtoull negates a '-' number modulo 2^64; memcached refuses the result
-// only when it looks negative as a signed number.
+// only when it looks negative as a signed number and a '-' is anywhere in
+// the token (strchr over the whole C string: "18446744073709551614\r-" is
+// refused, though strtoull stops at the '\r').
 std::optional<uint64_t> ParseUnsigned64(std::string_view text) {
   const std::optional<ScannedNumber> number = ScanNumber(text);
   if (!number) return std::nullopt;
   const uint64_t value = number->negative ? 0 - number->magnitude : number->magnitude;
-  if (number->negative && value > INT64_MAX) return std::nullopt;
+  if (value > INT64_MAX && text.find('-') != std::string_view::npos) return std::nullopt;
   return value;
 }
 

@@ -58,5 +58,20 @@ TEST(RequestModel, IncrReadsTheValueAsACString) {
   EXPECT_EQ(model.Receive("set n 0 0 2\r\n1\0\r\nincr n 1\r\n"s), "STORED\r\n2\r\n");
 }
 
+// memcached 1.6.18's safe_strtoull looks for a '-' in the whole token
+// (strchr) when the value is negative as signed, also past where strtoull
+// stopped (the differential fuzzer's finding incr-delta-minus-after-space).
+TEST(RequestModel, AHugeDeltaIsRefusedWhenItsTokenHoldsAMinusAnywhere) {
+  RequestModel model(kProcessStarted);
+  EXPECT_EQ(model.Receive("set c 0 0 1\r\n5\r\n"), "STORED\r\n");
+  EXPECT_EQ(model.Receive("incr c 18446744073709551614\r-\r\n"),
+            "CLIENT_ERROR invalid numeric delta argument\r\n");
+  EXPECT_EQ(model.Receive("incr c -2\r\n"), "CLIENT_ERROR invalid numeric delta argument\r\n");
+  // Small enough to be positive as signed: the '-' does not matter.
+  EXPECT_EQ(model.Receive("incr c 9223372036854775807\r-\r\n"), "9223372036854775812\r\n");
+  // A '-' in the next token is not in the delta's.
+  EXPECT_EQ(model.Receive("incr c 18446744073709551614 -\r\n"), "9223372036854775810\r\n");
+}
+
 }  // namespace
 }  // namespace mcspec::ref
