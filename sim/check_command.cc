@@ -92,7 +92,8 @@ std::string Milliseconds(std::chrono::steady_clock::duration duration) {
 bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
                        std::vector<std::string>* notes, std::vector<size_t>* file_event,
                        std::string* error) {
-  std::vector<HistoryEvent> kept;
+  // Kept events move down in place (no second copy of a large history).
+  size_t kept = 0;
   file_event->clear();
   bool flushed = false;
   bool refused_for_memory = false;
@@ -112,10 +113,11 @@ bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
     if (event.type == EventType::kFail && event.error.starts_with("SERVER_ERROR out of memory")) {
       refused_for_memory = true;
     }
-    kept.push_back(std::move(event));
+    if (kept != i) (*events)[kept] = std::move(event);
+    ++kept;
     file_event->push_back(i + 1);
   }
-  *events = std::move(kept);
+  events->resize(kept);
   if ((flushed || refused_for_memory) && !options->model.evictions) {
     options->model.evictions = true;
     notes->push_back(flushed ? "flush_all in the history: any item may vanish"

@@ -371,6 +371,16 @@ bool ParseJsonLine(std::string_view line, HistoryEvent* event, std::string* erro
 
 HistoryReadResult ReadHistory(std::istream& in) {
   std::string data;
+  // A file is read in one piece; a stream of unknown length in chunks.
+  const std::istream::pos_type start = in.tellg();
+  if (start != std::istream::pos_type(-1) && in.seekg(0, std::ios::end)) {
+    const auto size = static_cast<size_t>(in.tellg() - start);
+    in.seekg(start);
+    data.resize(size);
+    in.read(data.data(), static_cast<std::streamsize>(size));
+    data.resize(static_cast<size_t>(in.gcount()));
+  }
+  in.clear();
   char chunk[1 << 16];
   while (in.read(chunk, sizeof(chunk)) || in.gcount() > 0) data.append(chunk, in.gcount());
   HistoryReadResult result;

@@ -1,11 +1,11 @@
 #include "linearizability.h"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
 #include <set>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 
 namespace mcspec::sim {
@@ -153,6 +153,76 @@ class EntryList {
   std::vector<Node> nodes_;
 };
 
+// The cache of the nodes explored, and, unless on the current path, failed
+// (Lowe's memoisation, as Porcupine's cache). A node is its linearized known
+// operations, its consumed operations of unknown outcome and its states.
+// Operations of unknown outcome are kept apart from the linearized set: a
+// node dominates another with the same linearized known operations and
+// states that has consumed more of them, since unconsumed ones can still
+// take no effect at the end. So the search need not explore every way of
+// placing them.
+//
+// Entries never move (a deque), so the search walks the states held here
+// instead of copying them; they are found through a table of entry numbers,
+// open addressing on the node's hash.
+class NodeCache {
+ public:
+  NodeCache() : slots_(1024, kEmpty) {}
+
+  // Whether a node explored and failed dominates this one.
+  bool Dominated(uint64_t hash, const LinearizedSet::Compact& linearized,
+                 const LinearizedSet::Compact& consumed, const StateSet& states) const {
+    for (size_t slot = hash & (slots_.size() - 1); slots_[slot] != kEmpty;
+         slot = (slot + 1) & (slots_.size() - 1)) {
+      const Entry& e = entries_[slots_[slot]];
+      if (e.hash == hash && !e.on_path && e.linearized == linearized && e.states == states &&
+          LinearizedSet::Includes(consumed, e.consumed)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // A node entered: on the current path until LeavePath. Returns its entry.
+  size_t Add(uint64_t hash, LinearizedSet::Compact linearized, LinearizedSet::Compact consumed,
+             StateSet states) {
+    if (2 * (entries_.size() + 1) > slots_.size()) Grow();
+    const size_t index = entries_.size();
+    entries_.push_back(
+        Entry{hash, std::move(linearized), std::move(consumed), std::move(states), true});
+    Place(index);
+    return index;
+  }
+  const StateSet& states(size_t index) const { return entries_[index].states; }
+  // The node's exploration ended: it failed.
+  void LeavePath(size_t index) { entries_[index].on_path = false; }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Entry {
+    uint64_t hash;
+    LinearizedSet::Compact linearized;
+    LinearizedSet::Compact consumed;
+    StateSet states;
+    // Still being explored: an ancestor of the current node, which proves
+    // nothing yet (it may have to consume more to succeed).
+    bool on_path;
+  };
+
+  void Place(size_t index) {
+    size_t slot = entries_[index].hash & (slots_.size() - 1);
+    while (slots_[slot] != kEmpty) slot = (slot + 1) & (slots_.size() - 1);
+    slots_[slot] = static_cast<uint32_t>(index);
+  }
+  void Grow() {
+    slots_.assign(2 * slots_.size(), kEmpty);
+    for (size_t index = 0; index < entries_.size(); ++index) Place(index);
+  }
+
+  std::deque<Entry> entries_;
+  std::vector<uint32_t> slots_;
+};
+
 // What the search of one key found.
 struct KeySearch {
   Verdict verdict = Verdict::kLinearizable;
@@ -211,12 +281,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     if (checked[op]->operation.MayBindUnique()) binders_left[mention[op]] += change;
   };
 
-  // The cache of nodes explored (and, unless on the current path, failed).
-  // Operations of unknown outcome are kept apart from the linearized set:
-  // a node dominates another with the same linearized known operations and
-  // states that has consumed more of them, since unconsumed ones can still
-  // take no effect at the end. So the search need not explore every way of
-  // placing them.
+  // Unknown outcomes are counted apart (NodeCache).
   std::vector<bool> observes_only(n);
   for (uint32_t i = 0; i < n; ++i) observes_only[i] = ObservesOnly(checked[i]->operation);
   std::vector<uint32_t> rank(n);  // among the known, or among the unknown
@@ -227,21 +292,11 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     known[i] = checked[i]->operation.outcome != KeyOutcome::kUnknown;
     rank[i] = static_cast<uint32_t>(known[i] ? known_count++ : unknown_count++);
   }
-  struct CacheEntry {
-    LinearizedSet::Compact linearized;
-    LinearizedSet::Compact consumed;
-    StateSet states;
-    // Still being explored: an ancestor of the current node, which proves
-    // nothing yet (it may have to consume more to succeed).
-    bool on_path = true;
-  };
-  std::unordered_map<uint64_t, std::vector<CacheEntry>> cache;
   struct Frame {
     int call;
-    StateSet states;
-    uint64_t cache_bucket;
-    size_t cache_index;
-    bool forced;  // the only operation tried at its node
+    const StateSet* states;  // of the node the call was made at
+    size_t cache_index;      // the entry of the node the call led to
+    bool forced;             // the only operation tried at its node
   };
   std::vector<Frame> calls;
   LinearizedSet linearized(known_count);
@@ -260,7 +315,9 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
       consumed.Clear(rank[op]);
     }
   };
-  StateSet states{KeyState{}};
+  const StateSet root{KeyState{}};
+  const StateSet* states = &root;  // the present node's: the root's or its cache entry's
+  NodeCache cache;
   StateSet next;
   // The deepest dead end so far: its order shares the first
   // `recorded_prefix` operations with the current path, so recording a
@@ -274,7 +331,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   const auto step = [&](uint32_t op) {
     ++result.steps;
     next.clear();
-    for (const KeyState& state : states) {
+    for (const KeyState& state : *states) {
       StepKey(state, checked[op]->operation, options.model, &next, nullptr);
     }
     std::sort(next.begin(), next.end());
@@ -297,7 +354,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
       if (!observes_only[op]) continue;
       if (out_of_budget()) break;
       step(op);
-      if (next == states) return at;
+      if (next == *states) return at;
     }
     return -1;
   };
@@ -337,19 +394,15 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
           }
         }
         mark(node.op);
-        CacheEntry candidate{linearized.ToCompact(), consumed.ToCompact(), {}};
-        const uint64_t bucket_hash = linearized.hash() ^ Mix(HashStates(next));
-        auto& bucket = cache[bucket_hash];
-        const bool seen = std::any_of(bucket.begin(), bucket.end(), [&](const CacheEntry& e) {
-          return !e.on_path && e.linearized == candidate.linearized && e.states == next &&
-                 LinearizedSet::Includes(candidate.consumed, e.consumed);
-        });
-        if (!seen) {
-          candidate.states = next;
-          bucket.push_back(std::move(candidate));
-          calls.push_back(Frame{entry, std::move(states), bucket_hash, bucket.size() - 1, forced});
-          states = std::move(next);
+        LinearizedSet::Compact linearized_now = linearized.ToCompact();
+        LinearizedSet::Compact consumed_now = consumed.ToCompact();
+        const uint64_t hash = linearized.hash() ^ Mix(HashStates(next));
+        if (!cache.Dominated(hash, linearized_now, consumed_now, next)) {
+          const size_t index =
+              cache.Add(hash, std::move(linearized_now), std::move(consumed_now), std::move(next));
           next = StateSet();
+          calls.push_back(Frame{entry, states, index, forced});
+          states = &cache.states(index);
           entries.Lift(entry);
           enter_node();
           continue;
@@ -369,7 +422,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
         result.longest_order.push_back(entries[calls[i].call].op);
       }
       recorded_prefix = calls.size();
-      result.states_after = states;
+      result.states_after = *states;
       result.deadline = node.op;
       result.candidates.clear();
       for (int at = entries.first(); at != entry; at = entries[at].next) {
@@ -380,11 +433,11 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
       result.verdict = Verdict::kNotLinearizable;
       return result;
     }
-    Frame& top = calls.back();
-    cache[top.cache_bucket][top.cache_index].on_path = false;
+    const Frame& top = calls.back();
+    cache.LeavePath(top.cache_index);
     entry = top.call;
     const bool was_forced = top.forced;
-    states = std::move(top.states);
+    states = top.states;
     calls.pop_back();
     recorded_prefix = std::min(recorded_prefix, calls.size());
     const uint32_t op = entries[entry].op;
@@ -507,10 +560,10 @@ bool CollectOperations(const std::vector<HistoryEvent>& events,
       *error = "event " + std::to_string(i + 1) + ": " + why;
       return false;
     };
-    const std::string process = "process " + std::to_string(event.process);
+    const auto process = [&event] { return "process " + std::to_string(event.process); };
     if (event.type == EventType::kInvoke) {
-      if (pending.contains(event.process)) return fail(process + " invokes while one is pending");
-      if (ended.contains(event.process)) return fail(process + " invokes after an info");
+      if (pending.contains(event.process)) return fail(process() + " invokes while one is pending");
+      if (ended.contains(event.process)) return fail(process() + " invokes after an info");
       HistoryOperation op;
       op.invoke_event = i + 1;
       op.process = event.process;
@@ -523,12 +576,12 @@ bool CollectOperations(const std::vector<HistoryEvent>& events,
       continue;
     }
     auto it = pending.find(event.process);
-    if (it == pending.end()) return fail(process + " completes nothing pending");
+    if (it == pending.end()) return fail(process() + " completes nothing pending");
     HistoryOperation& op = (*operations)[it->second];
     pending.erase(it);
     const HistoryEvent& invoke = events[op.invoke_event - 1];
     if (event.f != invoke.f || event.key != invoke.key) {
-      return fail(process + " completes " + event.f + " " + QuoteBytes(event.key) +
+      return fail(process() + " completes " + event.f + " " + QuoteBytes(event.key) +
                   " but invoked " + invoke.f + " " + QuoteBytes(invoke.key));
     }
     op.completion = event.type;
