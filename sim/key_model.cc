@@ -114,7 +114,7 @@ KeyState Vanished(const KeyState& state) {
   KeyState out = state;
   EndVersion(&out);
   out.present = false;
-  out.value.clear();
+  out.value = SharedValue();
   out.flags = 0;
   out.may_expire = false;
   return out;
@@ -122,12 +122,12 @@ KeyState Vanished(const KeyState& state) {
 
 // A new version (every write gets a new unique). memcached stores an item
 // with a negative exptime and never shows it.
-KeyState Written(const KeyState& state, std::string value, uint32_t flags, int32_t exptime) {
+KeyState Written(const KeyState& state, const SharedValue& value, uint32_t flags, int32_t exptime) {
   if (exptime < 0) return Vanished(state);
   KeyState out = state;
   EndVersion(&out);
   out.present = true;
-  out.value = std::move(value);
+  out.value = value;
   out.flags = flags;
   out.may_expire = exptime != 0;
   return out;
@@ -228,8 +228,8 @@ void StepUnknown(const KeyState& state, const KeyOperation& operation,
     case OpKind::kPrepend:
       if (state.present) {
         const bool append = operation.command == OpKind::kAppend;
-        next->push_back(
-            Rewritten(state, append ? state.value + operation.data : operation.data + state.value));
+        next->push_back(Rewritten(state, append ? state.value.str() + operation.data.str()
+                                                : operation.data.str() + state.value.str()));
       }
       return;
     case OpKind::kCas: {
@@ -245,7 +245,7 @@ void StepUnknown(const KeyState& state, const KeyOperation& operation,
     case OpKind::kIncr:
     case OpKind::kDecr:
       if (state.present) {
-        if (auto value = NumericValue(state.value)) {
+        if (auto value = NumericValue(state.value.str())) {
           AppendArithmeticResults(state, ApplyDelta(operation.command, *value, operation.delta),
                                   next);
         }
@@ -294,7 +294,7 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, const KeyMo
       if (outcome == O::kMiss) return true;
       if (state.value != operation.value || state.flags != operation.value_flags) {
         return Refuse(why, [&] {
-          return std::string("HIT " + QuoteBytes(operation.value) + " flags " +
+          return std::string("HIT " + QuoteBytes(operation.value.str()) + " flags " +
                              std::to_string(operation.value_flags) + ", but " + Holds(state));
         });
       }
@@ -345,8 +345,8 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, const KeyMo
       }
       // append/prepend keep the item's flags and exptime.
       const bool append = operation.command == OpKind::kAppend;
-      next->push_back(
-          Rewritten(state, append ? state.value + operation.data : operation.data + state.value));
+      next->push_back(Rewritten(state, append ? state.value.str() + operation.data.str()
+                                              : operation.data.str() + state.value.str()));
       return true;
     }
     case OpKind::kCas: {
@@ -386,7 +386,7 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, const KeyMo
     case OpKind::kDecr: {
       if (!expect_absent(O::kNotFound)) return false;
       if (outcome == O::kNotFound) return true;
-      const std::optional<uint64_t> value = NumericValue(state.value);
+      const std::optional<uint64_t> value = NumericValue(state.value.str());
       if (outcome == O::kNonNumeric) {
         if (value)
           return Refuse(why, [&] { return std::string("NON_NUMERIC, but " + Holds(state)); });
@@ -526,7 +526,7 @@ bool ToKeyOperation(const HistoryEvent& invoke, const HistoryEvent* ok, KeyOpera
 std::string DescribeOperation(const KeyOperation& operation) {
   std::string out(OpName(operation.command));
   if (IsStorage(operation.command)) {
-    out += " " + QuoteBytes(operation.data) + " flags " + std::to_string(operation.flags);
+    out += " " + QuoteBytes(operation.data.str()) + " flags " + std::to_string(operation.flags);
     if (operation.exptime != 0) out += " exptime " + std::to_string(operation.exptime);
   }
   if (operation.command == OpKind::kCas) out += " unique " + std::to_string(operation.cas_sent);
@@ -542,8 +542,8 @@ std::string DescribeOperation(const KeyOperation& operation) {
       out += "?";
       break;
     case KeyOutcome::kHit:
-      out +=
-          "HIT " + QuoteBytes(operation.value) + " flags " + std::to_string(operation.value_flags);
+      out += "HIT " + QuoteBytes(operation.value.str()) + " flags " +
+             std::to_string(operation.value_flags);
       if (operation.unique) out += " cas " + std::to_string(*operation.unique);
       break;
     case KeyOutcome::kNumber:
@@ -605,7 +605,7 @@ void ForgetUnique(uint64_t unique, KeyState* state) {
 
 std::string DescribeState(const KeyState& state) {
   if (!state.present) return "absent";
-  std::string out = QuoteBytes(state.value) + " flags " + std::to_string(state.flags);
+  std::string out = QuoteBytes(state.value.str()) + " flags " + std::to_string(state.flags);
   if (state.unique_known == KeyState::Unique::kBound) {
     out += " cas " + std::to_string(state.unique);
   }

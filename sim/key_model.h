@@ -31,6 +31,7 @@
 
 #include "history.h"
 #include "operation.h"
+#include "shared_value.h"
 
 namespace mcspec::sim {
 
@@ -53,13 +54,13 @@ enum class KeyOutcome {
 // Its command is one of OpKind's but flush_all and bad, which name no key.
 struct KeyOperation {
   OpKind command = OpKind::kGet;
-  std::string data;       // storage commands: the data block
+  SharedValue data;       // storage commands: the data block
   uint32_t flags = 0;     // storage commands
   int64_t exptime = 0;    // storage commands and touch, as sent
   uint64_t delta = 0;     // incr, decr
   uint64_t cas_sent = 0;  // cas
   KeyOutcome outcome = KeyOutcome::kUnknown;
-  std::string value;  // a hit's value
+  SharedValue value;  // a hit's value
   uint32_t value_flags = 0;
   std::optional<uint64_t> unique;  // a hit's CAS unique (gets)
   uint64_t number = 0;             // incr/decr's new value
@@ -90,7 +91,7 @@ struct KeyState {
   };
 
   bool present = false;
-  std::string value;
+  SharedValue value;
   uint32_t flags = 0;
   bool may_expire = false;  // written with a non-zero exptime
   Unique unique_known = Unique::kUnknown;

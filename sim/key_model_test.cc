@@ -73,7 +73,8 @@ std::string Why(const KeyState& state, const KeyOperation& op) {
 
 std::vector<std::string> Values(const std::vector<KeyState>& states) {
   std::vector<std::string> values;
-  for (const KeyState& state : states) values.push_back(state.present ? state.value : "<absent>");
+  for (const KeyState& state : states)
+    values.push_back(state.present ? state.value.str() : "<absent>");
   return values;
 }
 

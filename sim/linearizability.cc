@@ -27,7 +27,7 @@ uint64_t HashStates(const StateSet& states) {
   const auto add = [&hash](uint64_t x) { hash = Mix(hash ^ x); };
   for (const KeyState& state : states) {
     add(state.present);
-    add(std::hash<std::string>()(state.value));
+    add(state.value.hash());
     add(state.flags);
     add(state.may_expire);
     add(static_cast<uint64_t>(state.unique_known));
