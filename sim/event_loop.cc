@@ -15,11 +15,11 @@ void EventLoop::At(SimTime time, Callback callback) {
   uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<uint32_t>(callbacks_.size());
-    callbacks_.push_back(std::move(callback));
+    callbacks_.push_back(callback);
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
-    callbacks_[slot] = std::move(callback);
+    callbacks_[slot] = callback;
   }
   if (slot >> kSlotBits != 0 || next_sequence_ >> kSequenceBits != 0) {
     std::fprintf(stderr, "event loop: more than 2^%d events pending or 2^%d scheduled\n", kSlotBits,
@@ -68,7 +68,7 @@ bool EventLoop::RunOne() {
   now_ = static_cast<SimTime>(static_cast<uint64_t>(key >> 64));
   ++events_run_;
   const auto slot = static_cast<uint32_t>(key & ((uint64_t{1} << kSlotBits) - 1));
-  Callback callback = std::move(callbacks_[slot]);
+  Callback callback = callbacks_[slot];
   free_slots_.push_back(slot);
   callback();
   return true;

@@ -5,17 +5,46 @@
 #ifndef MCSPEC_SIM_EVENT_LOOP_H_
 #define MCSPEC_SIM_EVENT_LOOP_H_
 
+#include <cstddef>
 #include <cstdint>
-#include <functional>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 namespace mcspec::sim {
 
 using SimTime = int64_t;  // nanoseconds of virtual time
 
+// An event's callback, held inline: events are many and their callables
+// small (a pointer and a word or two of captures), so, unlike a
+// std::function, it never allocates and moves as plain bytes; it is called
+// through one function pointer.
+class EventCallback {
+ public:
+  static constexpr size_t kCapacity = 24;
+
+  template <typename F>
+  requires std::is_invocable_r_v<void, F&> EventCallback(
+      F callable) {  // NOLINT: implicit, from a lambda
+    static_assert(sizeof(F) <= kCapacity && alignof(F) <= alignof(std::max_align_t),
+                  "an event's callable must fit EventCallback's inline storage");
+    static_assert(std::is_trivially_copyable_v<F> && std::is_trivially_destructible_v<F>,
+                  "an event's callable must be copyable as bytes (capture pointers and numbers)");
+    ::new (static_cast<void*>(storage_)) F(callable);
+    invoke_ = [](void* storage) { (*std::launder(static_cast<F*>(storage)))(); };
+  }
+  EventCallback() = default;
+
+  void operator()() { invoke_(storage_); }
+
+ private:
+  alignas(std::max_align_t) unsigned char storage_[kCapacity] = {};
+  void (*invoke_)(void*) = nullptr;
+};
+
 class EventLoop {
  public:
-  using Callback = std::function<void()>;
+  using Callback = EventCallback;
 
   SimTime now() const { return now_; }
   // Runs `callback` at `time` (clamped to now: the past is not reachable).

@@ -58,15 +58,17 @@ RC_GTEST_PROP(EventLoopTest, RunsEverySchedulingInTimeThenSchedulingOrder, ()) {
   std::vector<std::pair<SimTime, int>> ran;
   std::vector<std::tuple<SimTime, int>> scheduled;
   int next = 0;
+  std::function<void(int)> run;  // event `number` runs
   std::function<void(SimTime)> schedule = [&](SimTime at) {
     const int number = next++;
     scheduled.emplace_back(std::max(at, loop.now()), number);
-    loop.At(at, [&, number] {
-      ran.emplace_back(loop.now(), number);
-      for (const auto& [parent, delay] : later) {
-        if (parent == static_cast<size_t>(number)) schedule(loop.now() + delay);
-      }
-    });
+    loop.At(at, [&run, number] { run(number); });
+  };
+  run = [&](int number) {
+    ran.emplace_back(loop.now(), number);
+    for (const auto& [parent, delay] : later) {
+      if (parent == static_cast<size_t>(number)) schedule(loop.now() + delay);
+    }
   };
   for (SimTime at : first) schedule(at);
   while (loop.RunOne()) {

@@ -68,17 +68,18 @@ RC_GTEST_PROP(SimNetworkProperty, StreamsArriveWholeAndInOrderUntilReset, ()) {
   const ConnectionId id = network.Connect(&client);
   std::string expected_replies;
   std::vector<std::string> values;
+  const auto send = [&](uint64_t i) {
+    const std::string value = Value(i, 1 + prng.Below(max_size));
+    const std::string request = "set k" + std::to_string(i) + " 0 0 " +
+                                std::to_string(value.size()) + "\r\n" + value + "\r\n";
+    values.push_back(value);
+    network.Send(id, request, i, request.size() - value.size() - 2);
+  };
   SimTime send_at = 0;
   for (uint64_t i = 1; i <= requests; ++i) {
     // Writes at random moments, pipelined without waiting for replies.
     send_at += static_cast<SimTime>(prng.Below(200'000));
-    loop.At(send_at, [&, i] {
-      const std::string value = Value(i, 1 + prng.Below(max_size));
-      const std::string request = "set k" + std::to_string(i) + " 0 0 " +
-                                  std::to_string(value.size()) + "\r\n" + value + "\r\n";
-      values.push_back(value);
-      network.Send(id, request, i, request.size() - value.size() - 2);
-    });
+    loop.At(send_at, [&send, i] { send(i); });
   }
   while (loop.RunOne()) {
   }
