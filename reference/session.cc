@@ -155,7 +155,8 @@ void Session::AbortDatagramValue() {
 
 void Session::ReceiveDatagram(std::string_view bytes, std::vector<Response>* responses) {
   datagram_mode_ = true;
-  std::string out;
+  std::string& out = datagram_out_;
+  out.clear();
   Receive(bytes, &out);
   if (watcher_ >= 0) {
     // memcached hands a watching UDP connection to its logger, whose write
@@ -174,8 +175,9 @@ void Session::ReceiveDatagram(std::string_view bytes, std::vector<Response>* res
   while (transmitted > 0 && !marks_[transmitted - 1].ends_write) --transmitted;
   for (size_t i = 0; i < transmitted; ++i) {
     const size_t end = i + 1 < transmitted ? marks_[i + 1].begin : out.size();
-    responses->push_back(Response{out.substr(marks_[i].begin, end - marks_[i].begin),
-                                  marks_[i].silenced, marks_[i].ends_write});
+    responses->push_back(
+        Response{std::string_view(out).substr(marks_[i].begin, end - marks_[i].begin),
+                 marks_[i].silenced, marks_[i].ends_write});
   }
   marks_.erase(marks_.begin(), marks_.begin() + static_cast<std::ptrdiff_t>(transmitted));
   for (ResponseMark& mark : marks_) mark.begin -= out.size();

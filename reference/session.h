@@ -61,8 +61,9 @@ class Session {
 
   // One of memcached's response objects (mc_resp): one per request, and one
   // per key of a multi-get. Over UDP each is framed into its own datagrams.
+  // Its bytes stay valid until the session's next call.
   struct Response {
-    std::string bytes;
+    std::string_view bytes;
     bool silenced = false;    // noreply, or a quiet meta command: never sent
     bool ends_write = false;  // memcached's transmission ends after it
   };
@@ -195,6 +196,7 @@ class Session {
   };
   bool datagram_mode_ = false;
   std::vector<ResponseMark> marks_;
+  std::string datagram_out_;  // ReceiveDatagram's output, which its Responses view
   // Input: `in_` is what is being processed (the caller's bytes, or `input_`
   // when a partial request was kept from an earlier call); `input_` keeps
   // unprocessed bytes between calls.

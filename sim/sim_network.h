@@ -202,7 +202,7 @@ class SimNetwork {
   std::vector<Datagram> datagrams_;
   std::vector<size_t> free_datagrams_;
   std::string delivering_;            // scratch: the datagram being delivered
-  std::vector<std::string> replies_;  // scratch
+  ref::DatagramList replies_;  // scratch
   NetworkStats stats_;
 };
 
