@@ -112,6 +112,8 @@ class Session {
   bool ReadAuthentication();
   void AuthenticationReply(std::string_view text);
   void PrefetchAhead();
+  // The first '\n' in the input at or after `from`, or npos.
+  size_t FindNewline(size_t from) const;
   bool ReadLine();
   void ProcessCommand(std::string_view line);
   void CommandDone();
@@ -203,6 +205,11 @@ class Session {
   std::string input_;
   std::string_view in_;
   size_t in_pos_ = 0;
+  // The first bytes of `in_` known to hold no '\n': a partial line kept
+  // from the previous call, searched then. `partial_line_`: this call ended
+  // waiting for the rest of a line.
+  size_t searched_ = 0;
+  bool partial_line_ = false;
   // Output: responses are appended to *out_; those from `unsent_from_` on are
   // queued, not yet transmitted. `held_` keeps them between calls.
   std::string* out_ = nullptr;
