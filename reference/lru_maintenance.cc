@@ -50,7 +50,11 @@ void Cache::MaintainerWake() {
   SlabMoveAtWake();  // memcached's page mover is a thread of its own
   if (!settings_.lru_maintainer_thread) return;
   maintainer_juggles_++;
-  for (int clsid = 1; clsid < kMaxSlabClasses; ++clsid) Juggle(clsid);
+  for (int clsid = 1; clsid < kMaxSlabClasses; ++clsid) {
+    // A class without items has nothing to juggle (most classes, most wakes).
+    const std::array<uint32_t, kLruTypes>& sizes = lru_sizes_[clsid];
+    if (sizes[kHotLru] + sizes[kWarmLru] + sizes[kColdLru] + sizes[kTempLru] != 0) Juggle(clsid);
+  }
   for (ItemId id : deferred_bumps_) {
     Update(id);
     Release(id);

@@ -108,6 +108,7 @@ void Session::Receive(std::string_view bytes, std::string* out) {
   }
   if (input_.empty()) {
     in_ = bytes;
+    searched_ = 0;
   } else {
     input_.append(bytes);
     in_ = input_;
@@ -125,6 +126,7 @@ void Session::Receive(std::string_view bytes, std::string* out) {
   yielded_ = false;
   scan_pos_ = 0;
   lookahead_count_ = 0;
+  partial_line_ = false;
 
   ProcessInput();
 
@@ -138,6 +140,8 @@ void Session::Receive(std::string_view bytes, std::string* out) {
   } else {
     input_.assign(rest);
   }
+  // A partial line is not searched again when its next bytes arrive.
+  searched_ = partial_line_ ? input_.size() : 0;
   in_ = {};
 }
 
@@ -155,7 +159,8 @@ void Session::AbortDatagramValue() {
 
 void Session::ReceiveDatagram(std::string_view bytes, std::vector<Response>* responses) {
   datagram_mode_ = true;
-  std::string out;
+  std::string& out = datagram_out_;
+  out.clear();
   Receive(bytes, &out);
   if (watcher_ >= 0) {
     // memcached hands a watching UDP connection to its logger, whose write
@@ -174,8 +179,9 @@ void Session::ReceiveDatagram(std::string_view bytes, std::vector<Response>* res
   while (transmitted > 0 && !marks_[transmitted - 1].ends_write) --transmitted;
   for (size_t i = 0; i < transmitted; ++i) {
     const size_t end = i + 1 < transmitted ? marks_[i + 1].begin : out.size();
-    responses->push_back(Response{out.substr(marks_[i].begin, end - marks_[i].begin),
-                                  marks_[i].silenced, marks_[i].ends_write});
+    responses->push_back(
+        Response{std::string_view(out).substr(marks_[i].begin, end - marks_[i].begin),
+                 marks_[i].silenced, marks_[i].ends_write});
   }
   marks_.erase(marks_.begin(), marks_.begin() + static_cast<std::ptrdiff_t>(transmitted));
   for (ResponseMark& mark : marks_) mark.begin -= out.size();
@@ -307,54 +313,86 @@ void Session::AuthenticationReply(std::string_view text) {
 
 namespace {
 
-// Where the key of a request line is, for prefetching: the second token of
-// the common key-addressed commands. A wrong guess (say, inside a value) is
-// harmless: it only wastes a prefetch.
-std::string_view LikelyKey(std::string_view line) {
+// What the lookahead takes from a request line: where its key likely is (the
+// second token of the common key-addressed commands), and for a storage
+// command the value bytes that follow the line, to be stepped over rather
+// than searched for line ends. A wrong guess (say, a line inside a value, or
+// a request memcached refuses) is harmless: it only wastes a prefetch or
+// leaves later lines unscanned.
+struct LineHint {
+  std::string_view key;
+  uint64_t value_bytes = 0;  // the data block and its "\r\n"; 0: none
+};
+
+LineHint ScanLine(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   const size_t space = line.find(' ');
   if (space < 3 || space > 7) return {};
   const std::string_view command = line.substr(0, space);
-  if (command != "get" && command != "gets" && command != "set" && command != "add" &&
-      command != "replace" && command != "append" && command != "prepend" && command != "cas" &&
-      command != "incr" && command != "decr" && command != "delete" && command != "touch") {
+  const bool storage = command == "set" || command == "add" || command == "replace" ||
+                       command == "append" || command == "prepend" || command == "cas";
+  if (!storage && command != "get" && command != "gets" && command != "incr" && command != "decr" &&
+      command != "delete" && command != "touch") {
     return {};
   }
-  const std::string_view rest = line.substr(space + 1);
-  return rest.substr(0, std::min(rest.find(' '), rest.size()));
+  std::string_view rest = line.substr(space + 1);
+  LineHint hint;
+  hint.key = rest.substr(0, std::min(rest.find(' '), rest.size()));
+  if (!storage) return hint;
+  // <key> <flags> <exptime> <bytes>: the fourth token, single spaces assumed.
+  for (int token = 0; token < 3; ++token) {
+    const size_t next = rest.find(' ');
+    if (next == std::string_view::npos) return hint;
+    rest.remove_prefix(next + 1);
+  }
+  uint64_t bytes = 0;
+  size_t digits = 0;
+  for (; digits < rest.size() && digits < 10 && rest[digits] >= '0' && rest[digits] <= '9';
+       ++digits) {
+    bytes = bytes * 10 + static_cast<uint64_t>(rest[digits] - '0');
+  }
+  if (digits > 0 && (digits == rest.size() || rest[digits] == ' ')) hint.value_bytes = bytes + 2;
+  return hint;
 }
 
 }  // namespace
 
-// Keeps up to 16 buffered lines scanned ahead of the one about to run: a
-// line's index slot is prefetched when it is scanned, its item table entry
-// when it is 12 lines away and its item at 8, each stage four lines after the
-// one whose load it needs. The scan's line ends and key hashes are reused
-// when the line runs.
+// On pipelined input, keeps up to 16 buffered lines scanned ahead of the one
+// about to run: a line's index slot is prefetched when it is scanned, its
+// item table entry when it is 12 lines away and its item at 8, each stage
+// four lines after the one whose load it needs. The scan's line ends and key
+// hashes are reused when the line runs. With a request or two buffered (a
+// client that waits for each reply) there is nothing for the loads to overlap
+// with, and the lookahead is not run.
 void Session::PrefetchAhead() {
   constexpr size_t kWindow = 16;
   constexpr size_t kEntryDistance = 12;
   constexpr size_t kItemDistance = 8;
+  constexpr size_t kPipelinedBytes = 1024;
   while (lookahead_count_ > 0 && lookahead_[lookahead_first_].begin < in_pos_) {
     lookahead_first_ = (lookahead_first_ + 1) % kWindow;
     --lookahead_count_;
   }
-  if (lookahead_count_ == 0) scan_pos_ = in_pos_;
+  if (lookahead_count_ == 0) {
+    if (in_.size() - in_pos_ < kPipelinedBytes) return;
+    scan_pos_ = in_pos_;
+  }
   while (lookahead_count_ < kWindow) {
-    const size_t newline = in_.find('\n', scan_pos_);
+    const size_t newline = FindNewline(scan_pos_);
     if (newline == std::string_view::npos) break;
     Lookahead line{scan_pos_, newline, 0, 0, 0, 0};
-    const std::string_view key = LikelyKey(in_.substr(scan_pos_, newline - scan_pos_));
-    if (!key.empty()) {
-      line.key_begin = static_cast<size_t>(key.data() - in_.data());
-      line.key_size = key.size();
-      line.hash = cache_.Key(key).hash;
+    const LineHint hint = ScanLine(in_.substr(scan_pos_, newline - scan_pos_));
+    if (!hint.key.empty()) {
+      line.key_begin = static_cast<size_t>(hint.key.data() - in_.data());
+      line.key_size = hint.key.size();
+      line.hash = cache_.Key(hint.key).hash;
       line.prefetched = 1;
       cache_.PrefetchSlot(line.hash);
     }
     lookahead_[(lookahead_first_ + lookahead_count_) % kWindow] = line;
     ++lookahead_count_;
-    scan_pos_ = newline + 1;
+    scan_pos_ = newline + 1 +
+                static_cast<size_t>(std::min<uint64_t>(hint.value_bytes, in_.size() - newline));
   }
   for (size_t i = 0; i < std::min(lookahead_count_, kEntryDistance); ++i) {
     Lookahead& line = lookahead_[(lookahead_first_ + i) % kWindow];
@@ -366,6 +404,11 @@ void Session::PrefetchAhead() {
       cache_.PrefetchItem(line.hash);
     }
   }
+}
+
+size_t Session::FindNewline(size_t from) const {
+  if (from == 0) from = searched_;
+  return in_.find('\n', from);
 }
 
 KeyRef Session::Key(std::string_view key) const {
@@ -390,9 +433,11 @@ bool Session::ReadLine() {
       hinted_hash_ = line.hash;
     }
   } else {
-    newline = buffered.find('\n');
+    newline = FindNewline(in_pos_);
+    if (newline != std::string_view::npos) newline -= in_pos_;
   }
   if (newline == std::string_view::npos) {
+    partial_line_ = true;
     if (buffered.size() > kLineWithoutNewlineLimit) {
       const size_t spaces = std::min(buffered.find_first_not_of(' '), buffered.size());
       const std::string_view rest = buffered.substr(spaces);

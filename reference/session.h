@@ -61,8 +61,9 @@ class Session {
 
   // One of memcached's response objects (mc_resp): one per request, and one
   // per key of a multi-get. Over UDP each is framed into its own datagrams.
+  // Its bytes stay valid until the session's next call.
   struct Response {
-    std::string bytes;
+    std::string_view bytes;
     bool silenced = false;    // noreply, or a quiet meta command: never sent
     bool ends_write = false;  // memcached's transmission ends after it
   };
@@ -111,6 +112,8 @@ class Session {
   bool ReadAuthentication();
   void AuthenticationReply(std::string_view text);
   void PrefetchAhead();
+  // The first '\n' in the input at or after `from`, or npos.
+  size_t FindNewline(size_t from) const;
   bool ReadLine();
   void ProcessCommand(std::string_view line);
   void CommandDone();
@@ -195,12 +198,18 @@ class Session {
   };
   bool datagram_mode_ = false;
   std::vector<ResponseMark> marks_;
+  std::string datagram_out_;  // ReceiveDatagram's output, which its Responses view
   // Input: `in_` is what is being processed (the caller's bytes, or `input_`
   // when a partial request was kept from an earlier call); `input_` keeps
   // unprocessed bytes between calls.
   std::string input_;
   std::string_view in_;
   size_t in_pos_ = 0;
+  // The first bytes of `in_` known to hold no '\n': a partial line kept
+  // from the previous call, searched then. `partial_line_`: this call ended
+  // waiting for the rest of a line.
+  size_t searched_ = 0;
+  bool partial_line_ = false;
   // Output: responses are appended to *out_; those from `unsent_from_` on are
   // queued, not yet transmitted. `held_` keeps them between calls.
   std::string* out_ = nullptr;

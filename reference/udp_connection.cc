@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "udp_frame.h"
-
 namespace mcspec::ref {
 
 UdpConnection::UdpConnection(Server& server, int fd, std::string listen_addr)
@@ -11,6 +9,14 @@ UdpConnection::UdpConnection(Server& server, int fd, std::string listen_addr)
 
 bool UdpConnection::Receive(std::string_view datagram, std::string_view peer,
                             std::vector<std::string>* replies) {
+  scratch_.clear();
+  const bool to_sender = Receive(datagram, peer, &scratch_);
+  for (size_t i = 0; i < scratch_.size(); ++i) replies->emplace_back(scratch_[i]);
+  return to_sender;
+}
+
+bool UdpConnection::Receive(std::string_view datagram, std::string_view peer,
+                            DatagramList* replies) {
   responses_.clear();
   bool new_requester = false;
   if (const uint64_t left = session_.value_bytes_left(); left > 0) {
@@ -31,7 +37,9 @@ bool UdpConnection::Receive(std::string_view datagram, std::string_view peer,
     }
     if (!request) return false;
     request_id_ = request->request_id;
-    session_.set_addresses(std::string(peer), listen_addr_);
+    if (session_.peer_addr() != peer || session_.listen_addr() != listen_addr_) {
+      session_.set_addresses(std::string(peer), listen_addr_);
+    }
     session_.ReceiveDatagram(request->payload, &responses_);
     new_requester = true;
   }

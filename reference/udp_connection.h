@@ -19,6 +19,7 @@
 
 #include "server.h"
 #include "session.h"
+#include "udp_frame.h"
 
 namespace mcspec::ref {
 
@@ -32,6 +33,8 @@ class UdpConnection {
   // and appends the datagrams to send back. Returns true when they (and later
   // ones, until the next true) go to this datagram's sender, false when the
   // datagram was ignored or continued the requester's value.
+  bool Receive(std::string_view datagram, std::string_view peer, DatagramList* replies);
+  // The same, each reply datagram a string of its own.
   bool Receive(std::string_view datagram, std::string_view peer, std::vector<std::string>* replies);
 
   const Session& session() const { return session_; }
@@ -42,6 +45,7 @@ class UdpConnection {
   std::string listen_addr_;
   uint16_t request_id_ = 0;
   std::vector<Session::Response> responses_;
+  DatagramList scratch_;  // the replies of the vector<string> form
 };
 
 }  // namespace mcspec::ref

@@ -11,27 +11,24 @@ uint16_t Read16(std::string_view bytes, size_t at) {
                                static_cast<unsigned char>(bytes[at + 1]));
 }
 
-void Append16(uint32_t value, std::string* out) {
-  out->push_back(static_cast<char>((value >> 8) & 0xff));
-  out->push_back(static_cast<char>(value & 0xff));
+void Put16(uint32_t value, char* out) {
+  out[0] = static_cast<char>((value >> 8) & 0xff);
+  out[1] = static_cast<char>(value & 0xff);
 }
 
-void AppendObject(uint16_t request_id, std::string_view bytes,
-                  std::vector<std::string>* datagrams) {
+void AppendObject(uint16_t request_id, std::string_view bytes, DatagramList* datagrams) {
   // memcached caps the total it announces at the largest 16-bit number.
   const size_t total =
       std::min<size_t>((bytes.size() + kUdpDataSize - 1) / kUdpDataSize, USHRT_MAX);
   size_t sequence = 0;
   do {
-    std::string datagram;
-    datagram.reserve(kUdpMaxPayload);
-    Append16(request_id, &datagram);
-    Append16(static_cast<uint32_t>(sequence), &datagram);
-    Append16(static_cast<uint32_t>(total), &datagram);
-    Append16(0, &datagram);
-    datagram.append(bytes.substr(0, kUdpDataSize));
+    char header[kUdpHeaderSize];
+    Put16(request_id, header);
+    Put16(static_cast<uint32_t>(sequence), header + 2);
+    Put16(static_cast<uint32_t>(total), header + 4);
+    Put16(0, header + 6);
+    datagrams->Add(std::string_view(header, kUdpHeaderSize), bytes.substr(0, kUdpDataSize));
     bytes.remove_prefix(std::min(bytes.size(), kUdpDataSize));
-    datagrams->push_back(std::move(datagram));
     ++sequence;
   } while (!bytes.empty());
 }
@@ -45,7 +42,7 @@ std::optional<UdpRequest> ParseUdpRequest(std::string_view datagram) {
 }
 
 void FrameUdpResponses(uint16_t request_id, std::span<const Session::Response> responses,
-                       std::vector<std::string>* datagrams) {
+                       DatagramList* datagrams) {
   // After an object's last datagram memcached goes on finishing the objects
   // that follow it as long as they have nothing to send.
   bool finishing = false;

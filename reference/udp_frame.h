@@ -39,13 +39,39 @@ struct UdpRequest {
   std::string_view payload;  // the datagram after its header
 };
 
+// Datagrams laid end to end in one buffer. Cleared, it keeps its memory, so
+// that once it has grown, framing replies allocates nothing.
+class DatagramList {
+ public:
+  size_t size() const { return ends_.size(); }
+  bool empty() const { return ends_.empty(); }
+  std::string_view operator[](size_t i) const {
+    const size_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(bytes_).substr(begin, ends_[i] - begin);
+  }
+  void clear() {
+    bytes_.clear();
+    ends_.clear();
+  }
+  // Adds a datagram made of a header and its data.
+  void Add(std::string_view header, std::string_view data) {
+    bytes_.append(header);
+    bytes_.append(data);
+    ends_.push_back(bytes_.size());
+  }
+
+ private:
+  std::string bytes_;
+  std::vector<size_t> ends_;
+};
+
 // The request a datagram carries, or nothing when memcached ignores it.
 std::optional<UdpRequest> ParseUdpRequest(std::string_view datagram);
 
 // Appends the datagrams memcached sends for `responses` (the objects of one
 // or more writes, in order) answering request `request_id`.
 void FrameUdpResponses(uint16_t request_id, std::span<const Session::Response> responses,
-                       std::vector<std::string>* datagrams);
+                       DatagramList* datagrams);
 
 }  // namespace mcspec::ref
 

@@ -19,6 +19,18 @@ std::string Header(uint16_t id, uint16_t seq, uint16_t total) {
   return h;
 }
 
+// The datagrams FrameUdpResponses appends to a list (which keeps `kept`
+// first), as strings.
+std::vector<std::string> Frame(std::vector<Session::Response> responses,
+                               std::string_view kept = {}) {
+  DatagramList list;
+  if (!kept.empty()) list.Add(kept.substr(0, kUdpHeaderSize), kept.substr(kUdpHeaderSize));
+  FrameUdpResponses(7, responses, &list);
+  std::vector<std::string> datagrams;
+  for (size_t i = 0; i < list.size(); ++i) datagrams.emplace_back(list[i]);
+  return datagrams;
+}
+
 TEST(UdpRequest, TakesSingleDatagramRequests) {
   const std::string datagram = Header(0x1234, 7, 1) + "get a\r\n";
   const std::optional<UdpRequest> request = ParseUdpRequest(datagram);
@@ -40,8 +52,7 @@ TEST(UdpRequest, IgnoresShortAndMultiDatagramRequests) {
 
 TEST(UdpFrame, SplitsAnObjectInto1392ByteParts) {
   const std::string response = "VALUE big 0 3000\r\n" + std::string(3000, 'x') + "\r\nEND\r\n";
-  std::vector<std::string> datagrams;
-  FrameUdpResponses(7, std::vector<Session::Response>{{response, false, true}}, &datagrams);
+  const std::vector<std::string> datagrams = Frame({{response, false, true}});
   ASSERT_EQ(datagrams.size(), 3u);
   EXPECT_EQ(datagrams[0].substr(0, 8), Header(7, 0, 3));
   EXPECT_EQ(datagrams[1].substr(0, 8), Header(7, 1, 3));
@@ -53,44 +64,37 @@ TEST(UdpFrame, SplitsAnObjectInto1392ByteParts) {
 }
 
 TEST(UdpFrame, EmptyObjectsAtTheHeadOfAWriteSendAHeader) {
-  std::vector<std::string> datagrams;
   // get x y a, x and y missing: one header-only datagram, then a's.
-  FrameUdpResponses(
-      7,
-      std::vector<Session::Response>{
-          {"", false, false}, {"", false, false}, {"VALUE a 0 1\r\nA\r\nEND\r\n", false, true}},
-      &datagrams);
+  const std::vector<std::string> datagrams =
+      Frame({{"", false, false}, {"", false, false}, {"VALUE a 0 1\r\nA\r\nEND\r\n", false, true}});
   EXPECT_EQ(datagrams, (std::vector<std::string>{Header(7, 0, 0),
                                                  Header(7, 0, 1) + "VALUE a 0 1\r\nA\r\nEND\r\n"}));
 }
 
 TEST(UdpFrame, EmptyObjectsAfterASentOneInTheSameWriteAreFinishedWithIt) {
-  std::vector<std::string> datagrams;
   // set b ...; get x a in one datagram: STORED, x's empty object, a.
-  FrameUdpResponses(7,
-                    std::vector<Session::Response>{
-                        {"STORED\r\n", false, false}, {"", false, false}, {"END\r\n", false, true}},
-                    &datagrams);
+  std::vector<std::string> datagrams =
+      Frame({{"STORED\r\n", false, false}, {"", false, false}, {"END\r\n", false, true}});
   EXPECT_EQ(datagrams, (std::vector<std::string>{Header(7, 0, 1) + "STORED\r\n",
                                                  Header(7, 0, 1) + "END\r\n"}));
   // A new write starts afresh: get a; get x a.
-  datagrams.clear();
-  FrameUdpResponses(7,
-                    std::vector<Session::Response>{
-                        {"END\r\n", false, true}, {"", false, false}, {"END\r\n", false, true}},
-                    &datagrams);
+  datagrams = Frame({{"END\r\n", false, true}, {"", false, false}, {"END\r\n", false, true}});
   EXPECT_EQ(datagrams.size(), 3u);
   EXPECT_EQ(datagrams[1], Header(7, 0, 0));
 }
 
 TEST(UdpFrame, SilencedObjectsSendNothing) {
-  std::vector<std::string> datagrams;
   // set c ... noreply; get x a: the silenced object does not finish x's.
-  FrameUdpResponses(7,
-                    std::vector<Session::Response>{
-                        {"", true, false}, {"", false, false}, {"END\r\n", false, true}},
-                    &datagrams);
+  const std::vector<std::string> datagrams =
+      Frame({{"", true, false}, {"", false, false}, {"END\r\n", false, true}});
   EXPECT_EQ(datagrams, (std::vector<std::string>{Header(7, 0, 0), Header(7, 0, 1) + "END\r\n"}));
+}
+
+TEST(UdpFrame, AppendsToTheDatagramsAlreadyListed) {
+  const std::string kept = Header(3, 0, 1) + "STORED\r\n";
+  EXPECT_EQ(Frame({{"END\r\n", false, true}}, kept),
+            (std::vector<std::string>{kept, Header(7, 0, 1) + "END\r\n"}));
+  EXPECT_EQ(Frame({{"", false, true}}, kept), (std::vector<std::string>{kept, Header(7, 0, 0)}));
 }
 
 }  // namespace

@@ -330,16 +330,18 @@ void SimNetwork::DeliverDatagram(size_t slot) {
   const bool to_sender = udp_->Receive(delivering_, peer, &replies_);
   fingerprint_.Record("udp-in", loop_.now(), socket, delivering_);
   if (trace_ != nullptr) {
-    trace_->Datagram(loop_.now(), udp_id_, peer, delivering_, replies_);
+    std::vector<std::string> replies;
+    for (size_t i = 0; i < replies_.size(); ++i) replies.emplace_back(replies_[i]);
+    trace_->Datagram(loop_.now(), udp_id_, peer, delivering_, replies);
     if (tag != 0) trace_->RequestEnd(loop_.now(), udp_id_, tag, false);
   }
   if (tag != 0) observer_.Executed(tag);
   // Only whole single-datagram requests are sent, so replies always go back
   // to the sender.
   if (!to_sender) return;
-  for (const std::string& reply : replies_) {
-    fingerprint_.Record("udp-out", loop_.now(), socket, reply);
-    SendDatagramCopies(reply, socket, tag, false, tag);
+  for (size_t i = 0; i < replies_.size(); ++i) {
+    fingerprint_.Record("udp-out", loop_.now(), socket, replies_[i]);
+    SendDatagramCopies(replies_[i], socket, tag, false, tag);
   }
 }
 

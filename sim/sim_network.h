@@ -201,8 +201,8 @@ class SimNetwork {
   // Slots keep their buffers for the next datagrams.
   std::vector<Datagram> datagrams_;
   std::vector<size_t> free_datagrams_;
-  std::string delivering_;            // scratch: the datagram being delivered
-  std::vector<std::string> replies_;  // scratch
+  std::string delivering_;     // scratch: the datagram being delivered
+  ref::DatagramList replies_;  // scratch
   NetworkStats stats_;
 };
 
