@@ -174,7 +174,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
   // `next` is moved from when it is a temporary.
   auto line = [&](std::string_view text, auto&& next) {
     if (only_line != nullptr && text != *only_line) return;
-    out->push_back(Branch{Expect::kLine, std::string(text), std::forward<decltype(next)>(next)});
+    out->push_back(Branch{Expect::kLine, text, std::forward<decltype(next)>(next)});
   };
   switch (op.kind) {
     case OpKind::kGet:
@@ -257,11 +257,13 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       char buf[24];
       auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), result);
       (void)ec;
-      const std::string digits(buf, end);
+      digits_.assign(buf, end);
+      const std::string_view digits = digits_;
       // In place when it fits and nobody else holds the item; else a new item.
       if (digits.size() <= s.value.size()) {
         ItemState in_place = s;
-        in_place.value = digits + std::string(s.value.size() - digits.size(), ' ');
+        in_place.value.assign(digits);
+        in_place.value.resize(s.value.size(), ' ');
         line(digits, modified(std::move(in_place)));
       }
       ItemState moved = s;

@@ -97,7 +97,9 @@ class SequentialOracle {
   // One outcome an operation may have on one candidate.
   struct Branch {
     enum class Expect : uint8_t { kLine, kHit, kMiss } expect;
-    std::string line;  // kLine
+    // kLine: a literal, or the digits of an arithmetic result (in `digits_`,
+    // valid until the next Branches).
+    std::string_view line;
     ItemState next;
   };
 
@@ -145,6 +147,7 @@ class SequentialOracle {
   uint64_t max_cas_seen_ = 0;
   uint64_t checked_ = 0;
   std::vector<Branch> branches_;           // scratch
+  std::string digits_;                     // scratch: an incr/decr result, as branches name it
   States next_;                            // scratch
   std::vector<std::string> spare_values_;  // buffers for stored values
 };
