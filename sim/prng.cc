@@ -14,10 +14,6 @@ uint64_t SplitMix64(uint64_t* x) {
   return z ^ (z >> 31);
 }
 
-uint64_t Rotl(uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
 // ln and exp from +, -, *, / and exact scaling by powers of two, whose
 // results IEEE 754 fixes (sim/ is built with -ffp-contract=off, so no fused
 // multiply-add changes a rounding), instead of the C library's, which differ
@@ -63,37 +59,14 @@ Prng::Prng(uint64_t seed) {
   for (uint64_t& word : state_) word = SplitMix64(&seed);
 }
 
-uint64_t Prng::Next() {
-  const uint64_t result = Rotl(state_[1] * 5, 7) * 9;
-  const uint64_t t = state_[1] << 17;
-  state_[2] ^= state_[0];
-  state_[3] ^= state_[1];
-  state_[1] ^= state_[2];
-  state_[0] ^= state_[3];
-  state_[2] ^= t;
-  state_[3] = Rotl(state_[3], 45);
-  return result;
-}
-
-uint64_t Prng::Below(uint64_t n) {
-  unsigned __int128 m = static_cast<unsigned __int128>(Next()) * n;
-  auto low = static_cast<uint64_t>(m);
-  if (low < n) {
-    const uint64_t threshold = -n % n;
-    while (low < threshold) {
-      m = static_cast<unsigned __int128>(Next()) * n;
-      low = static_cast<uint64_t>(m);
-    }
-  }
+uint64_t Prng::BelowRejecting(uint64_t n, unsigned __int128 m) {
+  const uint64_t threshold = -n % n;
+  while (static_cast<uint64_t>(m) < threshold) m = static_cast<unsigned __int128>(Next()) * n;
   return static_cast<uint64_t>(m >> 64);
 }
 
 int64_t Prng::Range(int64_t lo, int64_t hi) {
   return lo + static_cast<int64_t>(Below(static_cast<uint64_t>(hi - lo) + 1));
-}
-
-double Prng::Unit() {
-  return static_cast<double>(Next() >> 11) * 0x1.0p-53;
 }
 
 uint64_t Prng::LogUniform(uint64_t lo, uint64_t hi) {

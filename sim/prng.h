@@ -6,6 +6,7 @@
 #define MCSPEC_SIM_PRNG_H_
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -15,13 +16,29 @@ class Prng {
  public:
   explicit Prng(uint64_t seed);
 
-  uint64_t Next();
+  // Defined here: the simulator draws several numbers per event, and a call
+  // into another file costs more than the draw.
+  uint64_t Next() {
+    const uint64_t result = std::rotl(state_[1] * 5, 7) * 9;
+    const uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = std::rotl(state_[3], 45);
+    return result;
+  }
   // Uniform in [0, n); n > 0. Lemire's multiply-shift with rejection.
-  uint64_t Below(uint64_t n);
+  uint64_t Below(uint64_t n) {
+    const unsigned __int128 m = static_cast<unsigned __int128>(Next()) * n;
+    if (static_cast<uint64_t>(m) < n) return BelowRejecting(n, m);
+    return static_cast<uint64_t>(m >> 64);
+  }
   // Uniform in [lo, hi]; lo <= hi.
   int64_t Range(int64_t lo, int64_t hi);
   // Uniform in [0, 1).
-  double Unit();
+  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   bool Bernoulli(double p) { return Unit() < p; }
   // Log-uniform in [lo, hi] (lo >= 1): an octave [2^k, 2^(k+1)) uniformly
   // among those the range meets, then uniform in it; small values are as
@@ -29,6 +46,10 @@ class Prng {
   uint64_t LogUniform(uint64_t lo, uint64_t hi);
 
  private:
+  // Below's rare case: the first product's low word is below n, and may
+  // fall in the biased range.
+  uint64_t BelowRejecting(uint64_t n, unsigned __int128 m);
+
   std::array<uint64_t, 4> state_;
 };
 
