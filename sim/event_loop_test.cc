@@ -78,6 +78,7 @@ RC_GTEST_PROP(EventLoopTest, RunsEverySchedulingInTimeThenSchedulingOrder, ()) {
     RC_ASSERT(ran[i - 1] < ran[i]);  // time, then scheduling order
   }
   std::vector<std::pair<SimTime, int>> expected;
+  expected.reserve(scheduled.size());
   for (const auto& [at, number] : scheduled) expected.emplace_back(at, number);
   std::sort(expected.begin(), expected.end());
   RC_ASSERT(ran == expected);

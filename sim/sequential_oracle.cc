@@ -197,24 +197,23 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       stored = modified(std::move(stored));
       // The allocation fails before the store; a failed set unlinks the old value.
       line(kStoreNoMemory, op.kind == OpKind::kSet ? absent : s);
-      if (op.kind == OpKind::kSet) {
+      // Whether the command stores, given what the lookup found.
+      bool stores = true;
+      if (op.kind == OpKind::kAdd) {
+        stores = !visible;
+      } else if (op.kind == OpKind::kReplace) {
+        stores = visible;
+      } else if (op.kind == OpKind::kCas) {
+        stores = visible && s.cas && *s.cas == op.cas;
+      }
+      if (stores) {
         line("STORED", std::move(stored));
       } else if (op.kind == OpKind::kAdd) {
-        if (visible) {
-          line("NOT_STORED", s);
-        } else {
-          line("STORED", std::move(stored));
-        }
+        line("NOT_STORED", s);
       } else if (op.kind == OpKind::kReplace) {
-        if (visible) {
-          line("STORED", std::move(stored));
-        } else {
-          line("NOT_STORED", absent);
-        }
+        line("NOT_STORED", absent);
       } else if (!visible) {
-        line("NOT_FOUND", absent);
-      } else if (s.cas && *s.cas == op.cas) {
-        line("STORED", std::move(stored));
+        line("NOT_FOUND", absent);  // cas
       } else {
         line("EXISTS", s);
       }

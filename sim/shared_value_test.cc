@@ -24,7 +24,7 @@ RC_GTEST_PROP(SharedValueTest, ComparesAsItsString, ()) {
   RC_ASSERT((x == y) == (a == b));
   RC_ASSERT((x <=> y) == (a <=> b));
   RC_ASSERT((y <=> x) == (b <=> a));
-  const SharedValue copy = x;
+  const SharedValue copy = x;  // NOLINT(performance-unnecessary-copy-initialization)
   RC_ASSERT(copy == x);
   RC_ASSERT((copy <=> x) == std::strong_ordering::equal);
   RC_ASSERT(copy.str() == a);
