@@ -26,7 +26,8 @@ SimNetwork::SimNetwork(EventLoop& loop, Prng& prng, const SwarmParameters& param
       server_(server),
       observer_(observer),
       fingerprint_(fingerprint),
-      trace_(trace) {}
+      trace_(trace),
+      output_capacity_(params.max_value_size + 1024) {}
 
 SimNetwork::~SimNetwork() = default;
 
@@ -131,7 +132,7 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::
     d.bytes.swap(*owned);
     d.delivered = 0;
   } else {
-    for (std::string_view part : parts) d.bytes.append(part);
+    Append(d, parts, size);
   }
   size_t begin = 0;
   for (size_t i = 0; i < cut_count; ++i) {
@@ -143,7 +144,25 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::
   }
 }
 
-void SimNetwork::Clear(Direction& d) {
+void SimNetwork::Append(Direction& d, std::span<const std::string_view> parts, size_t size) {
+  if (d.delivered == d.bytes.size()) {
+    d.bytes.clear();
+    d.delivered = 0;
+  }
+  if (d.bytes.size() + size > d.bytes.capacity()) {
+    const size_t in_flight = d.bytes.size() - d.delivered;
+    std::string grown;
+    buffers_.Reserve(std::max(in_flight + size, 2 * d.bytes.capacity()), &grown);
+    grown.append(d.bytes, d.delivered);
+    buffers_.Recycle(&d.bytes);
+    d.bytes.swap(grown);
+    d.delivered = 0;
+  }
+  for (std::string_view part : parts) d.bytes.append(part);
+}
+
+void SimNetwork::Release(Direction& d) {
+  buffers_.Recycle(&d.bytes);
   d.bytes.clear();
   d.delivered = 0;
   d.pieces.clear();
@@ -177,6 +196,8 @@ void SimNetwork::Deliver(uint64_t packed) {
     c.open = false;
     fingerprint_.Record("client-eof", loop_.now(), id, {});
     c.client->OnClosed(false);
+    Release(c.to_server);
+    Release(c.to_client);
   }
 }
 
@@ -191,6 +212,7 @@ void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool f
     }
     const std::string_view piece = rest.substr(0, take);
     rest.remove_prefix(take);
+    if (output_.capacity() < output_capacity_) buffers_.Reserve(output_capacity_, &output_);
     output_.clear();
     c.session->Receive(piece, &output_);
     c.delivered += take;
@@ -231,7 +253,7 @@ void SimNetwork::DropBoundaries(Connection& c) {
 void SimNetwork::ServerClose(ConnectionId id) {
   Connection& c = connections_[id];
   c.session.reset();
-  Clear(c.to_server);
+  Release(c.to_server);
   fingerprint_.Record("server-close", loop_.now(), id, {});
   if (trace_ != nullptr) trace_->Close(loop_.now(), id);
   DropBoundaries(c);
@@ -243,8 +265,8 @@ void SimNetwork::Reset(ConnectionId id) {
   stats_.resets++;
   c.open = false;
   c.generation++;
-  Clear(c.to_server);
-  Clear(c.to_client);
+  Release(c.to_server);
+  Release(c.to_client);
   fingerprint_.Record("reset", loop_.now(), id, {});
   if (c.session != nullptr) {
     c.session.reset();

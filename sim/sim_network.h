@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "buffer_pool.h"
 #include "event_loop.h"
 #include "fingerprint.h"
 #include "prng.h"
@@ -175,10 +176,14 @@ class SimNetwork {
   void Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin) {
     Transmit(id, to_server, std::span<const std::string_view>(&bytes, 1), fin);
   }
+  // Appends a write to the bytes in flight; a buffer too small is replaced
+  // by a larger one from the pool, holding only the undelivered bytes.
+  void Append(Direction& d, std::span<const std::string_view> parts, size_t size);
+  // A connection's buffers go to the pool when it is gone.
+  void Release(Direction& d);
   SimTime Arrival(const Connection& c, Direction& d);
   void Deliver(uint64_t packed);
   void DeliverToServer(ConnectionId id, std::string_view bytes, bool fin);
-  static void Clear(Direction& d);
   void ServerClose(ConnectionId id);
   void DropBoundaries(Connection& c);
   void Reset(ConnectionId id);
@@ -192,6 +197,11 @@ class SimNetwork {
   TraceWriter* trace_;
   std::deque<Connection> connections_;  // by id; deque: stable while clients reconnect
   std::string output_;                  // scratch for a session's output
+  // The capacity output_ is given before a session writes into it: the
+  // largest reply of one value, so that it seldom grows while written.
+  size_t output_capacity_;
+  // The buffers of connections gone, and those replaced by larger ones.
+  BufferPool buffers_;
   // UDP: the server's socket (created with the first client socket), the
   // clients' sockets, and datagrams in flight (slots reused).
   std::unique_ptr<ref::UdpConnection> udp_;
