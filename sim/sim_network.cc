@@ -27,7 +27,7 @@ SimNetwork::SimNetwork(EventLoop& loop, Prng& prng, const SwarmParameters& param
       observer_(observer),
       fingerprint_(fingerprint),
       trace_(trace),
-      output_capacity_(params.max_value_size + 1024) {}
+      output_room_(params.max_value_size + 1024) {}
 
 SimNetwork::~SimNetwork() = default;
 
@@ -106,11 +106,37 @@ SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
 }
 
 void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts,
-                          bool fin, std::string* owned) {
-  Connection& c = connections_[id];
-  Direction& d = to_server ? c.to_server : c.to_client;
+                          bool fin) {
+  Direction& d = to_server ? connections_[id].to_server : connections_[id].to_client;
   size_t size = 0;
   for (std::string_view part : parts) size += part.size();
+  MakeRoom(d, size);
+  for (std::string_view part : parts) d.bytes.append(part);
+  Schedule(id, to_server, size, fin);
+}
+
+void SimNetwork::MakeRoom(Direction& d, size_t size) {
+  if (d.delivered == d.bytes.size()) {
+    d.bytes.clear();
+    d.delivered = 0;
+  }
+  if (d.bytes.capacity() - d.bytes.size() >= size) return;
+  const size_t in_flight = d.bytes.size() - d.delivered;
+  if (d.delivered > 0 && d.bytes.capacity() - in_flight >= size) {
+    d.bytes.erase(0, d.delivered);
+  } else {
+    std::string grown;
+    buffers_.Reserve(std::max(in_flight + size, 2 * in_flight), &grown);
+    grown.append(d.bytes, d.delivered);
+    buffers_.Recycle(&d.bytes);
+    d.bytes.swap(grown);
+  }
+  d.delivered = 0;
+}
+
+void SimNetwork::Schedule(ConnectionId id, bool to_server, size_t size, bool fin) {
+  Connection& c = connections_[id];
+  Direction& d = to_server ? c.to_server : c.to_client;
   uint64_t pieces = 1;
   if (size > 1 && prng_.Bernoulli(params_.split_write)) {
     pieces = 2 + prng_.Below(std::min<uint64_t>(kMaxPieces, size) - 1);
@@ -128,12 +154,6 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::
     for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; --j) std::swap(cuts[j - 1], cuts[j]);
   }
   cuts[cut_count++] = size;
-  if (owned != nullptr && d.delivered == d.bytes.size()) {
-    d.bytes.swap(*owned);
-    d.delivered = 0;
-  } else {
-    Append(d, parts, size);
-  }
   size_t begin = 0;
   for (size_t i = 0; i < cut_count; ++i) {
     d.pieces.push_back(Piece{cuts[i] - begin, fin && i + 1 == cut_count});
@@ -142,23 +162,6 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::
     const uint64_t packed = Pack(id, to_server, c.generation);
     loop_.At(Arrival(c, d), [this, packed] { Deliver(packed); });
   }
-}
-
-void SimNetwork::Append(Direction& d, std::span<const std::string_view> parts, size_t size) {
-  if (d.delivered == d.bytes.size()) {
-    d.bytes.clear();
-    d.delivered = 0;
-  }
-  if (d.bytes.size() + size > d.bytes.capacity()) {
-    const size_t in_flight = d.bytes.size() - d.delivered;
-    std::string grown;
-    buffers_.Reserve(std::max(in_flight + size, 2 * d.bytes.capacity()), &grown);
-    grown.append(d.bytes, d.delivered);
-    buffers_.Recycle(&d.bytes);
-    d.bytes.swap(grown);
-    d.delivered = 0;
-  }
-  for (std::string_view part : parts) d.bytes.append(part);
 }
 
 void SimNetwork::Release(Direction& d) {
@@ -212,12 +215,16 @@ void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool f
     }
     const std::string_view piece = rest.substr(0, take);
     rest.remove_prefix(take);
-    if (output_.capacity() < output_capacity_) buffers_.Reserve(output_capacity_, &output_);
-    output_.clear();
-    c.session->Receive(piece, &output_);
+    // The session writes its output straight behind the bytes in flight to
+    // the client.
+    Direction& out = c.to_client;
+    MakeRoom(out, output_room_);
+    const size_t before = out.bytes.size();
+    c.session->Receive(piece, &out.bytes);
+    const std::string_view output = std::string_view(out.bytes).substr(before);
     c.delivered += take;
     fingerprint_.Record("server-in", loop_.now(), id, piece);
-    if (trace_ != nullptr) trace_->In(loop_.now(), id, piece, output_);
+    if (trace_ != nullptr) trace_->In(loop_.now(), id, piece, output);
     if (!c.boundaries.empty() && c.boundaries.front().offset == c.delivered) {
       const Connection::Boundary boundary = c.boundaries.front();
       c.boundaries.pop_front();
@@ -228,10 +235,9 @@ void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool f
         observer_.Executed(boundary.tag);
       }
     }
-    if (!output_.empty()) {
-      fingerprint_.Record("server-out", loop_.now(), id, output_);
-      const std::string_view output = output_;
-      Transmit(id, false, std::span(&output, 1), false, &output_);
+    if (!output.empty()) {
+      fingerprint_.Record("server-out", loop_.now(), id, output);
+      Schedule(id, false, output.size(), false);
     }
     if (c.session->closed()) {
       ServerClose(id);
