@@ -6,9 +6,7 @@
 
 namespace mcspec::sim {
 
-void BufferPool::Reserve(size_t size, std::string* buffer) {
-  buffer->clear();
-  if (buffer->capacity() >= size) return;
+void BufferPool::Grow(size_t size, std::string* buffer) {
   if (size <= kSmall) {
     buffer->reserve(size);
     return;
@@ -27,9 +25,8 @@ void BufferPool::Reserve(size_t size, std::string* buffer) {
   buffer->swap(taken);
 }
 
-void BufferPool::Recycle(std::string* buffer) {
+void BufferPool::Keep(std::string* buffer) {
   const size_t capacity = buffer->capacity();
-  if (capacity <= kSmall) return;
   buffer->clear();
   const auto at = std::find_if(buffers_.begin(), buffers_.end(), [capacity](const std::string& b) {
     return b.capacity() > capacity;

@@ -27,15 +27,23 @@ class BufferPool {
   // small and `size` is above kSmall, with the smallest pooled buffer that
   // fits, or else a new one of the next power of two (so that it fits later
   // requests of similar sizes); its own buffer, if large, is pooled.
-  void Reserve(size_t size, std::string* buffer);
+  void Reserve(size_t size, std::string* buffer) {
+    buffer->clear();
+    if (buffer->capacity() < size) Grow(size, buffer);
+  }
   // Pools *buffer's storage if it is large, leaving *buffer empty (with no
   // capacity); a small buffer is left as it is.
-  void Recycle(std::string* buffer);
+  void Recycle(std::string* buffer) {
+    if (buffer->capacity() > kSmall) Keep(buffer);
+  }
 
   size_t buffers() const { return buffers_.size(); }
   size_t bytes() const { return bytes_; }
 
  private:
+  void Grow(size_t size, std::string* buffer);
+  void Keep(std::string* buffer);
+
   std::vector<std::string> buffers_;  // by capacity, smallest first
   size_t bytes_ = 0;                  // their capacity
 };
