@@ -194,11 +194,22 @@ void ReplyReader::Start(OpKind kind, Reply* reply, BufferPool* buffers) {
 bool ReplyReader::TakeLine(std::string_view line, std::string* error) {
   if (!IsRetrieval(kind_) || !line.starts_with("VALUE ")) {
     reply_->line = line;
-    reply_->hits.resize(hit_count_);
+    while (reply_->hits.size() > hit_count_) {
+      spare_hits_.push_back(std::move(reply_->hits.back()));
+      reply_->hits.pop_back();
+      if (buffers_ != nullptr) buffers_->Recycle(&spare_hits_.back().value);
+    }
     state_ = State::kComplete;
     return true;
   }
-  if (hit_count_ == reply_->hits.size()) reply_->hits.emplace_back();
+  if (hit_count_ == reply_->hits.size()) {
+    if (spare_hits_.empty()) {
+      reply_->hits.emplace_back();
+    } else {
+      reply_->hits.push_back(std::move(spare_hits_.back()));
+      spare_hits_.pop_back();
+    }
+  }
   Hit& hit = reply_->hits[hit_count_];
   uint64_t length = 0;
   if (!ParseValueLine(kind_, line, &hit, &length, error)) return false;

@@ -120,6 +120,9 @@ class ReplyReader {
   size_t hit_count_ = 0;
   size_t data_left_ = 0;
   std::string partial_;  // a line, or a value's "\r\n", begun in an earlier piece
+  // Hits a reply had beyond the next one's, kept for their buffers (the
+  // large ones go to the pool).
+  std::vector<Hit> spare_hits_;
 };
 
 std::string DescribeReply(const Reply& reply);

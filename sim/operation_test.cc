@@ -122,6 +122,33 @@ TEST(ReplyReaderTest, ALargeValueTakesAPooledBuffer) {
   EXPECT_EQ(reply.hits[0].value.data(), storage);
 }
 
+// One reader, one Reply, replies of more hits and of fewer in turn: each is
+// read whole, and nothing of an earlier one remains.
+TEST(ReplyReaderTest, ReadsRepliesOneAfterAnother) {
+  ReplyReader reader;
+  Reply reply;
+  std::string error;
+  const auto read = [&](OpKind kind, std::string_view input) {
+    reader.Start(kind, &reply);
+    EXPECT_EQ(reader.Read(input, &error), input.size());
+    EXPECT_TRUE(reader.complete());
+  };
+  read(OpKind::kGets,
+       "VALUE a 1 1 5\r\na\r\nVALUE b 2 2 6\r\nbb\r\nVALUE c 3 3 7\r\nccc\r\nEND\r\n");
+  ASSERT_EQ(reply.hits.size(), 3u);
+  EXPECT_EQ(reply.hits[2], (Hit{"c", 3, "ccc", 7}));
+  read(OpKind::kGet, "VALUE d 4 4\r\ndddd\r\nEND\r\n");
+  ASSERT_EQ(reply.hits.size(), 1u);
+  EXPECT_EQ(reply.hits[0], (Hit{"d", 4, "dddd", 0}));
+  read(OpKind::kGet, "VALUE e 0 1\r\ne\r\nVALUE f 0 0\r\n\r\nEND\r\n");
+  ASSERT_EQ(reply.hits.size(), 2u);
+  EXPECT_EQ(reply.hits[0], (Hit{"e", 0, "e", 0}));
+  EXPECT_EQ(reply.hits[1], (Hit{"f", 0, "", 0}));
+  read(OpKind::kDelete, "DELETED\r\n");
+  EXPECT_TRUE(reply.hits.empty());
+  EXPECT_EQ(reply.line, "DELETED");
+}
+
 // Whatever the bytes and however they are cut, the reader agrees with
 // ParseReply on the whole: the bytes used, the reply, the error.
 RC_GTEST_PROP(ReplyReaderTest, AgreesWithParseReply, ()) {
