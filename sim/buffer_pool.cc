@@ -7,7 +7,7 @@
 namespace mcspec::sim {
 
 void BufferPool::Grow(size_t size, std::string* buffer) {
-  if (size <= kSmall) {
+  if (size < kLarge) {
     buffer->reserve(size);
     return;
   }
@@ -25,8 +25,12 @@ void BufferPool::Grow(size_t size, std::string* buffer) {
   buffer->swap(taken);
 }
 
-void BufferPool::Keep(std::string* buffer) {
+void BufferPool::Release(std::string* buffer) {
   const size_t capacity = buffer->capacity();
+  if (capacity < kLarge) {
+    std::string().swap(*buffer);
+    return;
+  }
   buffer->clear();
   const auto at = std::find_if(buffers_.begin(), buffers_.end(), [capacity](const std::string& b) {
     return b.capacity() > capacity;

@@ -1,10 +1,13 @@
 // Large byte buffers kept for reuse. Values in some seeds reach hundreds of
 // kilobytes; freeing such a buffer and allocating the next one costs fresh
 // pages from the kernel each time (a page fault and a cleared page per 4 KB),
-// which cost more than the bytes' copies. The pool keeps buffers larger than
-// kSmall, at most kMaxBuffers of them and kMaxBytes of capacity in all (the
-// smallest go first), so that a run's steady state allocates none. Smaller buffers are left to
-// malloc, whose caches serve them well.
+// which cost more than the bytes' copies. The pool keeps buffers of kLarge
+// bytes and more, at most kMaxBuffers of them and kMaxBytes of capacity in
+// all (the smallest go first), so that a run's steady state allocates none.
+// Smaller ones are left to malloc, whose bins serve them without fresh
+// pages: those up to kSmall stay with their owner (a record, a connection),
+// for its next contents; larger ones are freed, so that the many owners do
+// not each hold one.
 //
 // Only capacity moves through the pool, never contents: which buffer a
 // caller gets cannot change what a run does.
@@ -20,21 +23,23 @@ namespace mcspec::sim {
 class BufferPool {
  public:
   static constexpr size_t kSmall = 4096;
+  static constexpr size_t kLarge = 65536;
   static constexpr size_t kMaxBuffers = 64;
   static constexpr size_t kMaxBytes = size_t{32} << 20;
 
   // Empties *buffer and makes its capacity at least `size`: when it is too
-  // small and `size` is above kSmall, with the smallest pooled buffer that
+  // small and `size` is kLarge or more, with the smallest pooled buffer that
   // fits, or else a new one of the next power of two (so that it fits later
-  // requests of similar sizes); its own buffer, if large, is pooled.
+  // requests of similar sizes); its own buffer is recycled.
   void Reserve(size_t size, std::string* buffer) {
     buffer->clear();
     if (buffer->capacity() < size) Grow(size, buffer);
   }
-  // Pools *buffer's storage if it is large, leaving *buffer empty (with no
-  // capacity); a small buffer is left as it is.
+  // Leaves *buffer empty: a large buffer is pooled, one over kSmall freed,
+  // a small one kept.
   void Recycle(std::string* buffer) {
-    if (buffer->capacity() > kSmall) Keep(buffer);
+    if (buffer->capacity() > kSmall) Release(buffer);
+    buffer->clear();
   }
 
   size_t buffers() const { return buffers_.size(); }
@@ -42,7 +47,7 @@ class BufferPool {
 
  private:
   void Grow(size_t size, std::string* buffer);
-  void Keep(std::string* buffer);
+  void Release(std::string* buffer);
 
   std::vector<std::string> buffers_;  // by capacity, smallest first
   size_t bytes_ = 0;                  // their capacity
