@@ -37,13 +37,11 @@ ExecutionFeed::Record& ExecutionFeed::PushRecord() {
 }
 
 void ExecutionFeed::PopRecord() {
-  // Buffers are kept for the next records, unless they are large.
-  constexpr size_t kKeptCapacity = 4096;
+  // Small buffers stay with the record, for the next operation written
+  // into it; large ones go to the pool, for the next large value.
   Record& record = *ring_[head_];
-  if (record.op.value.capacity() > kKeptCapacity) std::string().swap(record.op.value);
-  for (Hit& hit : record.reply.hits) {
-    if (hit.value.capacity() > kKeptCapacity) std::string().swap(hit.value);
-  }
+  buffers_.Recycle(&record.op.value);
+  for (Hit& hit : record.reply.hits) buffers_.Recycle(&hit.value);
   free_records_.push_back(&record);
   head_ = (head_ + 1) & (ring_.size() - 1);
   live_--;

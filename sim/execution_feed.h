@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "buffer_pool.h"
 #include "operation.h"
 #include "sequential_oracle.h"
 
@@ -78,6 +79,10 @@ class ExecutionFeed {
   // Entries not yet checked (0 at the end of a complete run).
   size_t waiting() const { return entries_.size(); }
 
+  // Where finished records leave their large buffers, for the next
+  // operations' values and replies to take (Workload, ReplyReader).
+  BufferPool& buffers() { return buffers_; }
+
  private:
   enum class Outcome : uint8_t { kPending, kReplied, kNoReply };
   struct Record {
@@ -125,6 +130,7 @@ class ExecutionFeed {
   std::optional<std::string> failure_;
   uint64_t checked_ = 0;
   uint64_t evictions_ = 0;
+  BufferPool buffers_;
 };
 
 }  // namespace mcspec::sim

@@ -33,7 +33,7 @@ class EventKind {
   uint64_t hash() const { return hash_; }
 
  private:
-  // HashBytes for names shorter than its 32-byte lanes, one byte at a time
+  // HashBytes for names shorter than its 32-byte stripes, one byte at a time
   // (little-endian words, as HashBytes reads them).
   static constexpr uint64_t Hash(std::string_view name) {
     if (name.size() >= 32) throw "an event kind's name must be shorter than 32 bytes";

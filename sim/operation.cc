@@ -1,5 +1,6 @@
 #include "operation.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "bytes.h"
@@ -28,6 +29,34 @@ std::string Printable(std::string_view text, size_t limit) {
   std::string out = conformance::EncodeEscapes(text.substr(0, limit));
   if (text.size() > limit) out += "...(" + std::to_string(text.size()) + " bytes)";
   return out;
+}
+
+// "VALUE <key> <flags> <bytes>[ <cas>]", single spaces: fills *hit's key,
+// flags and cas (0 for get) and *length, or sets *error.
+bool ParseValueLine(OpKind kind, std::string_view line, Hit* hit, uint64_t* length,
+                    std::string* error) {
+  std::string_view words[5];
+  size_t word_count = 0;
+  std::string_view rest = line;
+  while (word_count < 5 && rest.data() != nullptr) {
+    const size_t space = rest.find(' ');
+    words[word_count++] = rest.substr(0, space);
+    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+  }
+  const bool with_cas = kind == OpKind::kGets;
+  if (rest.data() != nullptr || word_count != (with_cas ? 5u : 4u) ||
+      !ParseNumber(words[2], &hit->flags) || !ParseNumber(words[3], length) ||
+      (with_cas && !ParseNumber(words[4], &hit->cas))) {
+    *error = "malformed VALUE line: " + Printable(line, 200);
+    return false;
+  }
+  hit->key = words[1];
+  if (!with_cas) hit->cas = 0;
+  return true;
+}
+
+std::string NoLineEndAfterValue(const Hit& hit) {
+  return "value of " + hit.key + " not followed by \\r\\n";
 }
 
 }  // namespace
@@ -131,34 +160,17 @@ size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string
     if (eol == std::string_view::npos) return 0;
     const std::string_view line = input.substr(pos, eol - pos);
     if (IsRetrieval(kind) && line.starts_with("VALUE ")) {
-      // "VALUE <key> <flags> <bytes>[ <cas>]", single spaces.
-      std::string_view words[5];
-      size_t word_count = 0;
-      std::string_view rest = line;
-      while (word_count < 5 && rest.data() != nullptr) {
-        const size_t space = rest.find(' ');
-        words[word_count++] = rest.substr(0, space);
-        rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-      }
       if (hit_count == reply->hits.size()) reply->hits.emplace_back();
       Hit& hit = reply->hits[hit_count];
       uint64_t length = 0;
-      const bool with_cas = kind == OpKind::kGets;
-      if (rest.data() != nullptr || word_count != (with_cas ? 5u : 4u) ||
-          !ParseNumber(words[2], &hit.flags) || !ParseNumber(words[3], &length) ||
-          (with_cas && !ParseNumber(words[4], &hit.cas))) {
-        *error = "malformed VALUE line: " + Printable(line, 200);
-        return std::string_view::npos;
-      }
+      if (!ParseValueLine(kind, line, &hit, &length, error)) return std::string_view::npos;
       const size_t data = eol + 2;
       if (input.size() < data + length + 2) return 0;
       if (input.substr(data + length, 2) != "\r\n") {
-        *error = "value of " + std::string(words[1]) + " not followed by \\r\\n";
+        *error = NoLineEndAfterValue(hit);
         return std::string_view::npos;
       }
-      hit.key = words[1];
       hit.value = input.substr(data, length);
-      if (!with_cas) hit.cas = 0;
       ++hit_count;
       pos = data + length + 2;
       continue;
@@ -167,6 +179,101 @@ size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string
     reply->hits.resize(hit_count);
     return eol + 2;
   }
+}
+
+void ReplyReader::Start(OpKind kind, Reply* reply, BufferPool* buffers) {
+  kind_ = kind;
+  reply_ = reply;
+  buffers_ = buffers;
+  state_ = State::kLine;
+  hit_count_ = 0;
+  data_left_ = 0;
+  partial_.clear();
+}
+
+bool ReplyReader::TakeLine(std::string_view line, std::string* error) {
+  if (!IsRetrieval(kind_) || !line.starts_with("VALUE ")) {
+    reply_->line = line;
+    while (reply_->hits.size() > hit_count_) {
+      spare_hits_.push_back(std::move(reply_->hits.back()));
+      reply_->hits.pop_back();
+      if (buffers_ != nullptr) buffers_->Recycle(&spare_hits_.back().value);
+    }
+    state_ = State::kComplete;
+    return true;
+  }
+  if (hit_count_ == reply_->hits.size()) {
+    if (spare_hits_.empty()) {
+      reply_->hits.emplace_back();
+    } else {
+      reply_->hits.push_back(std::move(spare_hits_.back()));
+      spare_hits_.pop_back();
+    }
+  }
+  Hit& hit = reply_->hits[hit_count_];
+  uint64_t length = 0;
+  if (!ParseValueLine(kind_, line, &hit, &length, error)) return false;
+  // The value's buffer is made large enough at once (from the pool when
+  // large), unless the length is beyond any item's: that data may never
+  // come, and the buffer then grows as it does.
+  constexpr uint64_t kMaxReserved = uint64_t{1} << 26;
+  if (buffers_ != nullptr && length <= kMaxReserved) {
+    buffers_->Reserve(length, &hit.value);
+  } else {
+    hit.value.clear();
+  }
+  data_left_ = length;
+  state_ = length > 0 ? State::kData : State::kDataEnd;
+  return true;
+}
+
+size_t ReplyReader::Read(std::string_view input, std::string* error) {
+  size_t pos = 0;
+  while (state_ != State::kComplete) {
+    const std::string_view rest = input.substr(pos);
+    if (rest.empty()) break;
+    if (state_ == State::kData) {
+      const size_t take = std::min<uint64_t>(data_left_, rest.size());
+      reply_->hits[hit_count_].value.append(rest.substr(0, take));
+      pos += take;
+      data_left_ -= take;
+      if (data_left_ == 0) state_ = State::kDataEnd;
+      continue;
+    }
+    if (state_ == State::kDataEnd) {
+      while (partial_.size() < 2 && pos < input.size()) partial_.push_back(input[pos++]);
+      if (partial_.size() < 2) break;
+      if (partial_ != "\r\n") {
+        *error = NoLineEndAfterValue(reply_->hits[hit_count_]);
+        return std::string_view::npos;
+      }
+      partial_.clear();
+      ++hit_count_;
+      state_ = State::kLine;
+      continue;
+    }
+    // A line: "\r\n" may be cut between pieces, and the line with it.
+    if (partial_.ends_with('\r') && rest.front() == '\n') {
+      partial_.pop_back();
+      pos += 1;
+    } else {
+      const size_t eol = rest.find("\r\n");
+      if (eol == std::string_view::npos) {
+        partial_.append(rest);
+        return input.size();
+      }
+      pos += eol + 2;
+      if (partial_.empty()) {
+        if (!TakeLine(rest.substr(0, eol), error)) return std::string_view::npos;
+        continue;
+      }
+      partial_.append(rest.substr(0, eol));
+    }
+    const bool taken = TakeLine(partial_, error);
+    partial_.clear();
+    if (!taken) return std::string_view::npos;
+  }
+  return pos;
 }
 
 }  // namespace mcspec::sim

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "buffer_pool.h"
+
 namespace mcspec::sim {
 
 enum class OpKind : uint8_t {
@@ -88,6 +90,40 @@ struct Reply {
 // used (0: the reply is not complete yet) and fills *reply. A VALUE header
 // that does not parse is a protocol error: returns npos with *error set.
 size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string* error);
+
+// Reads one reply as its bytes arrive, in pieces cut anywhere: a VALUE
+// block's data goes straight from each piece into its hit's value (one copy
+// however the reply is cut, and nothing read twice); only a line cut
+// between pieces is kept aside. Gives what ParseReply gives on the whole
+// reply, errors included.
+class ReplyReader {
+ public:
+  // Starts reading a reply of `kind` into *reply, which is written over as
+  // ParseReply writes over it (its buffers reused; a value larger than its
+  // buffer takes one from `buffers`, when given).
+  void Start(OpKind kind, Reply* reply, BufferPool* buffers = nullptr);
+  // Reads from the front of `input`: returns the bytes used (all of them
+  // while the reply is incomplete; complete() tells), or npos on a protocol
+  // error, with *error set as ParseReply sets it.
+  size_t Read(std::string_view input, std::string* error);
+  bool complete() const { return state_ == State::kComplete; }
+
+ private:
+  enum class State : uint8_t { kLine, kData, kDataEnd, kComplete };
+  // A whole line (without its "\r\n"): a hit's header or the last line.
+  bool TakeLine(std::string_view line, std::string* error);
+
+  OpKind kind_ = OpKind::kGet;
+  Reply* reply_ = nullptr;
+  BufferPool* buffers_ = nullptr;
+  State state_ = State::kComplete;
+  size_t hit_count_ = 0;
+  size_t data_left_ = 0;
+  std::string partial_;  // a line, or a value's "\r\n", begun in an earlier piece
+  // Hits a reply had beyond the next one's, kept for their buffers (the
+  // large ones go to the pool).
+  std::vector<Hit> spare_hits_;
+};
 
 std::string DescribeReply(const Reply& reply);
 

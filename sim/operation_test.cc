@@ -1,8 +1,11 @@
 #include "operation.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace mcspec::sim {
 namespace {
@@ -62,6 +65,116 @@ TEST(ParseReplyTest, AMalformedValueLineIsAnError) {
   EXPECT_NE(error.find("malformed VALUE line"), std::string::npos);
   EXPECT_EQ(ParseReply(OpKind::kGet, "VALUE k1 0 3\r\nabcX\r\nEND\r\n", &reply, &error),
             std::string::npos);
+}
+
+// Reads `input` cut at `cuts` with a ReplyReader; returns what ParseReply
+// would: the bytes used (0: incomplete; npos: an error).
+size_t ReadInPieces(OpKind kind, const std::string& input, std::vector<size_t> cuts, Reply* reply,
+                    std::string* error, BufferPool* buffers) {
+  cuts.push_back(input.size());
+  std::sort(cuts.begin(), cuts.end());
+  ReplyReader reader;
+  reader.Start(kind, reply, buffers);
+  size_t begin = 0;
+  for (size_t cut : cuts) {
+    const std::string_view piece = std::string_view(input).substr(begin, cut - begin);
+    const size_t used = reader.Read(piece, error);
+    if (used == std::string_view::npos) return used;
+    if (reader.complete()) return begin + used;
+    if (used != piece.size()) return std::string_view::npos - 1;  // must use all until complete
+    begin = cut;
+  }
+  return 0;
+}
+
+TEST(ReplyReaderTest, ReadsAReplyCutAnywhereIntoTheValueBuffers) {
+  const std::string input = "VALUE k1 5 3 7\r\nabc\r\nVALUE k2 0 0 8\r\n\r\nEND\r\nSTORED\r\n";
+  const size_t end = input.find("STORED");
+  BufferPool buffers;
+  for (size_t a = 0; a <= input.size(); ++a) {
+    for (size_t b = a; b <= input.size(); ++b) {
+      Reply reply;
+      reply.hits.resize(3, Hit{"old", 1, "old value", 9});
+      std::string error;
+      ASSERT_EQ(ReadInPieces(OpKind::kGets, input, {a, b}, &reply, &error, &buffers), end)
+          << a << " " << b;
+      ASSERT_EQ(reply.hits.size(), 2u);
+      EXPECT_EQ(reply.hits[0], (Hit{"k1", 5, "abc", 7}));
+      EXPECT_EQ(reply.hits[1], (Hit{"k2", 0, "", 8}));
+      EXPECT_EQ(reply.line, "END");
+    }
+  }
+}
+
+TEST(ReplyReaderTest, ALargeValueTakesAPooledBuffer) {
+  BufferPool buffers;
+  std::string pooled(100'000, 'p');
+  const char* storage = pooled.data();
+  buffers.Recycle(&pooled);
+  const std::string value(70'000, 'v');
+  const std::string input = "VALUE big 0 70000\r\n" + value + "\r\nEND\r\n";
+  Reply reply;
+  std::string error;
+  ASSERT_EQ(ReadInPieces(OpKind::kGet, input, {10, 30'000}, &reply, &error, &buffers),
+            input.size());
+  ASSERT_EQ(reply.hits.size(), 1u);
+  EXPECT_EQ(reply.hits[0].value, value);
+  EXPECT_EQ(reply.hits[0].value.data(), storage);
+}
+
+// One reader, one Reply, replies of more hits and of fewer in turn: each is
+// read whole, and nothing of an earlier one remains.
+TEST(ReplyReaderTest, ReadsRepliesOneAfterAnother) {
+  ReplyReader reader;
+  Reply reply;
+  std::string error;
+  const auto read = [&](OpKind kind, std::string_view input) {
+    reader.Start(kind, &reply);
+    EXPECT_EQ(reader.Read(input, &error), input.size());
+    EXPECT_TRUE(reader.complete());
+  };
+  read(OpKind::kGets,
+       "VALUE a 1 1 5\r\na\r\nVALUE b 2 2 6\r\nbb\r\nVALUE c 3 3 7\r\nccc\r\nEND\r\n");
+  ASSERT_EQ(reply.hits.size(), 3u);
+  EXPECT_EQ(reply.hits[2], (Hit{"c", 3, "ccc", 7}));
+  read(OpKind::kGet, "VALUE d 4 4\r\ndddd\r\nEND\r\n");
+  ASSERT_EQ(reply.hits.size(), 1u);
+  EXPECT_EQ(reply.hits[0], (Hit{"d", 4, "dddd", 0}));
+  read(OpKind::kGet, "VALUE e 0 1\r\ne\r\nVALUE f 0 0\r\n\r\nEND\r\n");
+  ASSERT_EQ(reply.hits.size(), 2u);
+  EXPECT_EQ(reply.hits[0], (Hit{"e", 0, "e", 0}));
+  EXPECT_EQ(reply.hits[1], (Hit{"f", 0, "", 0}));
+  read(OpKind::kDelete, "DELETED\r\n");
+  EXPECT_TRUE(reply.hits.empty());
+  EXPECT_EQ(reply.line, "DELETED");
+}
+
+// Whatever the bytes and however they are cut, the reader agrees with
+// ParseReply on the whole: the bytes used, the reply, the error.
+RC_GTEST_PROP(ReplyReaderTest, AgreesWithParseReply, ()) {
+  const auto kind = *rc::gen::element(OpKind::kGet, OpKind::kGets, OpKind::kSet);
+  const auto parts = *rc::gen::container<std::vector<std::string>>(rc::gen::oneOf(
+      rc::gen::element<std::string>("VALUE k 1 3\r\n", "VALUE k 1 3 9\r\n", "VALUE k x 3\r\n",
+                                    "VALUE kk 0 0 1\r\n", "VALUE k 2 5\r", "abc", "\r\n", "\r",
+                                    "\n", "END\r\n", "STORED\r\n", "ERROR\r\n", "VALUE "),
+      rc::gen::container<std::string>(rc::gen::element('a', '\r', '\n', ' ', '3', 'V'))));
+  std::string input;
+  for (const std::string& part : parts) input += part;
+  const auto cuts =
+      *rc::gen::container<std::vector<size_t>>(rc::gen::inRange<size_t>(0, input.size() + 1));
+  Reply whole;
+  std::string whole_error;
+  const size_t expected = ParseReply(kind, input, &whole, &whole_error);
+  Reply pieces;
+  pieces.hits.resize(2, Hit{"old", 1, "old", 2});
+  std::string error;
+  BufferPool buffers;
+  RC_ASSERT(ReadInPieces(kind, input, cuts, &pieces, &error, &buffers) == expected);
+  RC_ASSERT(error == whole_error);
+  if (expected != 0 && expected != std::string_view::npos) {
+    RC_ASSERT(pieces.line == whole.line);
+    RC_ASSERT(pieces.hits == whole.hits);
+  }
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ void SimClient::Connect() {
   connection_ = context_.network.Connect(this);
   connected_ = true;
   write_closed_ = false;
-  input_.clear();
+  reading_ = false;
   ScheduleSend();
 }
 
@@ -116,44 +116,36 @@ void SimClient::SendOne() {
 }
 
 void SimClient::OnData(std::string_view bytes) {
-  if (input_.empty()) {
-    // Replies are parsed where the network holds them; only an incomplete
-    // one is copied.
-    const size_t used = ParseReplies(bytes);
-    input_.assign(bytes.substr(used));
-  } else {
-    input_.append(bytes);
-    input_.erase(0, ParseReplies(input_));
-  }
-  ScheduleSend();
-}
-
-size_t SimClient::ParseReplies(std::string_view input) {
+  // Replies are read where the network holds them, each piece as it comes.
   std::string error;
   size_t pos = 0;
-  while (pos < input.size() && context_.failure.empty()) {
-    const std::string_view rest = input.substr(pos);
+  while (pos < bytes.size() && context_.failure.empty()) {
     if (awaiting_.empty()) {
       context_.failure = "client " + std::to_string(index_) +
-                         ": bytes with no request waiting: " + std::string(rest.substr(0, 100));
+                         ": bytes with no request waiting: " + std::string(bytes.substr(pos, 100));
       break;
     }
     const Operation& op = context_.feed.operation(awaiting_.front().op_id);
-    const size_t used = ParseReply(op.kind, rest, &reply_, &error);
-    if (used == 0) break;
+    if (!reading_) {
+      reader_.Start(op.kind, &reply_, &context_.feed.buffers());
+      reading_ = true;
+    }
+    const size_t used = reader_.Read(bytes.substr(pos), &error);
     if (used == std::string_view::npos) {
       context_.failure = "client " + std::to_string(index_) + ": reply to `" +
                          DescribeOperation(op) + "`: " + error;
       break;
     }
     pos += used;
+    if (!reader_.complete()) break;
+    reading_ = false;
     Pending pending = std::move(awaiting_.front());
     awaiting_.pop_front();
     Complete(pending, &reply_);
     pending.processes.clear();
     spare_process_lists_.push_back(std::move(pending.processes));
   }
-  return pos;
+  ScheduleSend();
 }
 
 void SimClient::Complete(const Pending& pending, Reply* reply) {
@@ -207,7 +199,7 @@ void SimClient::OnClosed(bool reset) {
     awaiting_.pop_front();
     Abandon(pending, reset ? "connection reset" : "connection closed by the server");
   }
-  input_.clear();
+  reading_ = false;
   if (context_.ops_left > 0) {
     const auto delay = static_cast<SimTime>(1000 + context_.prng.Below(100'000));
     context_.loop.After(delay, [this] { Connect(); });

@@ -70,8 +70,6 @@ class SimClient : public ClientEndpoint {
   void Connect();
   void ScheduleSend();
   void SendOne();
-  // Completes the replies at the front of `input`; returns the bytes used.
-  size_t ParseReplies(std::string_view input);
   // Takes *reply (leaving buffers to parse the next reply into).
   void Complete(const Pending& pending, Reply* reply);
   void Abandon(const Pending& pending, const std::string& why);
@@ -97,8 +95,11 @@ class SimClient : public ClientEndpoint {
   };
   std::deque<Unsettled> noreply_;
   std::string request_;  // the command line being sent (its capacity reused)
-  std::string input_;    // an incomplete reply
-  Reply reply_;          // scratch: the reply being parsed
+  // The reply being read (when reading_), for the request at the front of
+  // awaiting_.
+  ReplyReader reader_;
+  bool reading_ = false;
+  Reply reply_;
   // The process lists of completed requests, their capacity reused.
   std::vector<std::vector<uint64_t>> spare_process_lists_;
   KnownCasUniques known_cas_;

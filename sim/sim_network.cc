@@ -26,7 +26,8 @@ SimNetwork::SimNetwork(EventLoop& loop, Prng& prng, const SwarmParameters& param
       server_(server),
       observer_(observer),
       fingerprint_(fingerprint),
-      trace_(trace) {}
+      trace_(trace),
+      output_room_(params.max_value_size + 1024) {}
 
 SimNetwork::~SimNetwork() = default;
 
@@ -105,11 +106,37 @@ SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
 }
 
 void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts,
-                          bool fin, std::string* owned) {
-  Connection& c = connections_[id];
-  Direction& d = to_server ? c.to_server : c.to_client;
+                          bool fin) {
+  Direction& d = to_server ? connections_[id].to_server : connections_[id].to_client;
   size_t size = 0;
   for (std::string_view part : parts) size += part.size();
+  MakeRoom(d, size);
+  for (std::string_view part : parts) d.bytes.append(part);
+  Schedule(id, to_server, size, fin);
+}
+
+void SimNetwork::MakeRoom(Direction& d, size_t size) {
+  if (d.delivered == d.bytes.size()) {
+    d.bytes.clear();
+    d.delivered = 0;
+  }
+  if (d.bytes.capacity() - d.bytes.size() >= size) return;
+  const size_t in_flight = d.bytes.size() - d.delivered;
+  if (d.delivered > 0 && d.bytes.capacity() - in_flight >= size) {
+    d.bytes.erase(0, d.delivered);
+  } else {
+    std::string grown;
+    buffers_.Reserve(std::max(in_flight + size, 2 * in_flight), &grown);
+    grown.append(d.bytes, d.delivered);
+    buffers_.Recycle(&d.bytes);
+    d.bytes.swap(grown);
+  }
+  d.delivered = 0;
+}
+
+void SimNetwork::Schedule(ConnectionId id, bool to_server, size_t size, bool fin) {
+  Connection& c = connections_[id];
+  Direction& d = to_server ? c.to_server : c.to_client;
   uint64_t pieces = 1;
   if (size > 1 && prng_.Bernoulli(params_.split_write)) {
     pieces = 2 + prng_.Below(std::min<uint64_t>(kMaxPieces, size) - 1);
@@ -127,12 +154,6 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::
     for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; --j) std::swap(cuts[j - 1], cuts[j]);
   }
   cuts[cut_count++] = size;
-  if (owned != nullptr && d.delivered == d.bytes.size()) {
-    d.bytes.swap(*owned);
-    d.delivered = 0;
-  } else {
-    for (std::string_view part : parts) d.bytes.append(part);
-  }
   size_t begin = 0;
   for (size_t i = 0; i < cut_count; ++i) {
     d.pieces.push_back(Piece{cuts[i] - begin, fin && i + 1 == cut_count});
@@ -143,7 +164,8 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::
   }
 }
 
-void SimNetwork::Clear(Direction& d) {
+void SimNetwork::Release(Direction& d) {
+  buffers_.Recycle(&d.bytes);
   d.bytes.clear();
   d.delivered = 0;
   d.pieces.clear();
@@ -177,6 +199,8 @@ void SimNetwork::Deliver(uint64_t packed) {
     c.open = false;
     fingerprint_.Record("client-eof", loop_.now(), id, {});
     c.client->OnClosed(false);
+    Release(c.to_server);
+    Release(c.to_client);
   }
 }
 
@@ -191,11 +215,16 @@ void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool f
     }
     const std::string_view piece = rest.substr(0, take);
     rest.remove_prefix(take);
-    output_.clear();
-    c.session->Receive(piece, &output_);
+    // The session writes its output straight behind the bytes in flight to
+    // the client.
+    Direction& out = c.to_client;
+    MakeRoom(out, output_room_);
+    const size_t before = out.bytes.size();
+    c.session->Receive(piece, &out.bytes);
+    const std::string_view output = std::string_view(out.bytes).substr(before);
     c.delivered += take;
     fingerprint_.Record("server-in", loop_.now(), id, piece);
-    if (trace_ != nullptr) trace_->In(loop_.now(), id, piece, output_);
+    if (trace_ != nullptr) trace_->In(loop_.now(), id, piece, output);
     if (!c.boundaries.empty() && c.boundaries.front().offset == c.delivered) {
       const Connection::Boundary boundary = c.boundaries.front();
       c.boundaries.pop_front();
@@ -206,10 +235,9 @@ void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool f
         observer_.Executed(boundary.tag);
       }
     }
-    if (!output_.empty()) {
-      fingerprint_.Record("server-out", loop_.now(), id, output_);
-      const std::string_view output = output_;
-      Transmit(id, false, std::span(&output, 1), false, &output_);
+    if (!output.empty()) {
+      fingerprint_.Record("server-out", loop_.now(), id, output);
+      Schedule(id, false, output.size(), false);
     }
     if (c.session->closed()) {
       ServerClose(id);
@@ -231,7 +259,7 @@ void SimNetwork::DropBoundaries(Connection& c) {
 void SimNetwork::ServerClose(ConnectionId id) {
   Connection& c = connections_[id];
   c.session.reset();
-  Clear(c.to_server);
+  Release(c.to_server);
   fingerprint_.Record("server-close", loop_.now(), id, {});
   if (trace_ != nullptr) trace_->Close(loop_.now(), id);
   DropBoundaries(c);
@@ -243,8 +271,8 @@ void SimNetwork::Reset(ConnectionId id) {
   stats_.resets++;
   c.open = false;
   c.generation++;
-  Clear(c.to_server);
-  Clear(c.to_client);
+  Release(c.to_server);
+  Release(c.to_client);
   fingerprint_.Record("reset", loop_.now(), id, {});
   if (c.session != nullptr) {
     c.session.reset();

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "buffer_pool.h"
 #include "event_loop.h"
 #include "fingerprint.h"
 #include "prng.h"
@@ -167,18 +168,23 @@ class SimNetwork {
   int SendDatagramCopies(std::string_view bytes, uint32_t socket, uint64_t tag, bool to_server,
                          uint64_t duplicate_tag);
   void DeliverDatagram(size_t slot);
-  // With `owned` (which holds the bytes: `parts` is its one view), its buffer
-  // is taken, not copied, when nothing of the direction is in flight; *owned
-  // is then left with another buffer, its contents unspecified.
-  void Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts, bool fin,
-                std::string* owned = nullptr);
+  // Puts a write's bytes behind those in flight and schedules it.
+  void Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts, bool fin);
   void Transmit(ConnectionId id, bool to_server, std::string_view bytes, bool fin) {
     Transmit(id, to_server, std::span<const std::string_view>(&bytes, 1), fin);
   }
+  // Makes room for `size` more bytes behind those in flight: the bytes
+  // delivered are dropped, or the undelivered ones move to a larger buffer
+  // from the pool.
+  void MakeRoom(Direction& d, size_t size);
+  // The last `size` bytes of the direction's buffer are a write: cuts it
+  // into segments and schedules their arrivals.
+  void Schedule(ConnectionId id, bool to_server, size_t size, bool fin);
+  // A connection's buffers go to the pool when it is gone.
+  void Release(Direction& d);
   SimTime Arrival(const Connection& c, Direction& d);
   void Deliver(uint64_t packed);
   void DeliverToServer(ConnectionId id, std::string_view bytes, bool fin);
-  static void Clear(Direction& d);
   void ServerClose(ConnectionId id);
   void DropBoundaries(Connection& c);
   void Reset(ConnectionId id);
@@ -191,7 +197,12 @@ class SimNetwork {
   Fingerprint& fingerprint_;
   TraceWriter* trace_;
   std::deque<Connection> connections_;  // by id; deque: stable while clients reconnect
-  std::string output_;                  // scratch for a session's output
+  // The room made behind a connection's bytes in flight to the client
+  // before its session writes there: the largest reply of one value, so
+  // that the buffer seldom grows while written.
+  size_t output_room_;
+  // The buffers of connections gone, and those replaced by larger ones.
+  BufferPool buffers_;
   // UDP: the server's socket (created with the first client socket), the
   // clients' sockets, and datagrams in flight (slots reused).
   std::unique_ptr<ref::UdpConnection> udp_;

@@ -174,7 +174,7 @@ void Simulation::Run() {
   std::string reply;
   watcher.Receive("watch evictions\r\n", &reply);
   if (trace_ != nullptr) trace_->In(loop_.now(), watcher_, "watch evictions\r\n", reply);
-  workload_ = std::make_unique<Workload>(params_);
+  workload_ = std::make_unique<Workload>(params_, &feed_.buffers());
   context_ = std::make_unique<ClientContext>(ClientContext{loop_,
                                                            prng_,
                                                            *network_,

@@ -30,7 +30,8 @@ void KnownCasUniques::Remember(uint32_t key, uint64_t cas) {
   }
 }
 
-Workload::Workload(const SwarmParameters& params) : params_(params) {
+Workload::Workload(const SwarmParameters& params, BufferPool* buffers)
+    : params_(params), buffers_(buffers) {
   pattern_.resize(params.max_value_size + kPatternPeriod);
   for (size_t i = 0; i < pattern_.size(); ++i) {
     pattern_[i] = static_cast<char>('a' + i % kPatternPeriod);
@@ -71,6 +72,7 @@ void Workload::DrawValue(Prng& prng, std::string* value) {
   }
   const auto size = static_cast<size_t>(
       prng.LogUniform(params_.min_value_size + 1, params_.max_value_size + 1) - 1);
+  if (buffers_ != nullptr) buffers_->Reserve(size, value);
   // A value names where it came from, then repeats a letter pattern: cheap
   // to make, and two values of the same size still differ.
   value->push_back('v');

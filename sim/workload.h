@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "buffer_pool.h"
 #include "operation.h"
 #include "prng.h"
 #include "swarm.h"
@@ -37,7 +38,8 @@ class KnownCasUniques {
 
 class Workload {
  public:
-  explicit Workload(const SwarmParameters& params);
+  // Large values are written into buffers taken from `buffers`, if given.
+  explicit Workload(const SwarmParameters& params, BufferPool* buffers = nullptr);
 
   // What a client knows when it picks its next operation.
   struct ClientView {
@@ -65,6 +67,7 @@ class Workload {
   static constexpr size_t kPatternPeriod = 23;
   std::string pattern_;
   const SwarmParameters& params_;
+  BufferPool* buffers_;
   std::unique_ptr<ZipfDistribution> zipf_;
   uint32_t weight_total_ = 0;
   uint64_t values_made_ = 0;
