@@ -498,9 +498,7 @@ ItemId Cache::Get(KeyRef key, bool update) {
   return id;
 }
 
-// memcached logs every item lookup, for every purpose, to fetch watchers.
-void Cache::LogFetch(std::string_view key, FetchOutcome outcome, const Item* it) {
-  if (watch_log_ == nullptr || !watch_log_->Wants(WatchLog::kFetchers)) return;
+void Cache::LogFetchLine(std::string_view key, FetchOutcome outcome, const Item* it) {
   static constexpr std::string_view kStatus[] = {"not_found", "found", "flushed", "expired"};
   std::string body = "type=item_get key=";
   AppendUriEncoded(key, &body);
