@@ -21,6 +21,8 @@ constexpr uint32_t kMaxVerbosityLevel = 2;
 // memcached closes a connection whose buffered input has no newline within
 // this many bytes, unless it is a multi-get.
 constexpr size_t kLineWithoutNewlineLimit = 2048;
+// Buffered input from which the lookahead runs (PrefetchAhead).
+constexpr size_t kPipelinedBytes = 1024;
 constexpr size_t kMaxLeadingSpaces = 100;
 // memcached grows its buffer for a multi-get line without any bound; the
 // reference closes the connection past this size instead.
@@ -243,7 +245,8 @@ void Session::ProcessInput() {
       if (!ReadAuthentication()) return;
       continue;
     }
-    PrefetchAhead();
+    // The lookahead's own test, made here: most input is a request or two.
+    if (lookahead_count_ > 0 || in_.size() - in_pos_ >= kPipelinedBytes) PrefetchAhead();
     if (!ReadLine()) return;
   }
 }
@@ -397,7 +400,6 @@ void Session::PrefetchAhead() {
   constexpr size_t kWindow = 16;
   constexpr size_t kEntryDistance = 12;
   constexpr size_t kItemDistance = 8;
-  constexpr size_t kPipelinedBytes = 1024;
   while (lookahead_count_ > 0 && lookahead_[lookahead_first_].begin < in_pos_) {
     lookahead_first_ = (lookahead_first_ + 1) % kWindow;
     --lookahead_count_;
