@@ -13,15 +13,21 @@
 
 namespace mcspec::ref {
 
-// memcached's hash table: 2^hash_power buckets, each the head of a chain of
-// items linked through Item::h_next, newest first. A bucket holds an item id,
-// half of memcached's pointer, so that the index costs no more than memcached's
-// in memory (the goal is mcref's resident memory within 10% of memcached's);
-// the bucket count follows the cache's hash_power(). Items do not keep their
+// memcached's hash table: buckets, each the head of a chain of items linked
+// through Item::h_next, newest first. A bucket holds an item id, half of
+// memcached's pointer, so that the index costs no more than memcached's in
+// memory (the goal is mcref's resident memory within 10% of memcached's).
+// memcached has 2^hash_power buckets however few items it holds; the index
+// has at most that many, and otherwise twice as many as it holds items (at
+// least 2^10): which bucket holds an item is not observable, and a small
+// table stays in the processor's caches (a lookup's first load was its most
+// expensive with 2^16 buckets for a thousand keys). Items do not keep their
 // key's hash: it is computed again to find an item's bucket.
 class Cache::KeyIndex {
  public:
-  KeyIndex(const Cache& cache, uint32_t power) : cache_(cache) { Rehash(power); }
+  KeyIndex(const Cache& cache, uint32_t max_power) : cache_(cache), max_power_(max_power) {
+    Rehash(std::min(kMinPower, max_power));
+  }
 
   size_t size() const { return count_; }
 
@@ -43,6 +49,13 @@ class Cache::KeyIndex {
   void Insert(ItemId id, uint32_t hash) {
     PushFront(id, hash);
     ++count_;
+    if (count_ * 2 > mask_ + 1 && power_ < max_power_) Rehash(power_ + 1);
+  }
+
+  // The cache's hash_power() grew: the bucket count may grow up to 2^power.
+  void set_max_power(uint32_t power) {
+    max_power_ = power;
+    while (count_ * 2 > mask_ + 1 && power_ < max_power_) Rehash(power_ + 1);
   }
 
   void Erase(ItemId id, uint32_t hash) {
@@ -54,9 +67,9 @@ class Cache::KeyIndex {
     --count_;
   }
 
-  // Spreads the chains over 2^power buckets (memcached's assoc_expand, done
-  // at once rather than bucket by bucket in a thread).
+  // Spreads the chains over 2^power buckets.
   void Rehash(uint32_t power) {
+    power_ = power;
     const std::unique_ptr<ItemId[]> old = std::move(buckets_);
     const size_t old_size = old ? mask_ + 1 : 0;
     const size_t size = size_t{1} << power;
@@ -76,6 +89,8 @@ class Cache::KeyIndex {
   }
 
  private:
+  static constexpr uint32_t kMinPower = 10;
+
   // Makes the item its bucket's newest.
   void PushFront(ItemId id, uint32_t hash) {
     Item& item = *cache_.items_[id];
@@ -86,7 +101,9 @@ class Cache::KeyIndex {
   }
 
   const Cache& cache_;
-  std::unique_ptr<ItemId[]> buckets_;  // 2^power of them
+  uint32_t max_power_;
+  uint32_t power_ = 0;
+  std::unique_ptr<ItemId[]> buckets_;  // 2^power_ of them
   size_t mask_ = 0;
   size_t count_ = 0;
 };
@@ -364,7 +381,7 @@ void Cache::Link(ItemId id, uint32_t key_hash) {
   const uint32_t power = hash_power_;
   while (totals_.curr_items > (uint64_t{3} << hash_power_) / 2) ++hash_power_;
   if (hash_power_ != power) {
-    index_->Rehash(hash_power_);
+    index_->set_max_power(hash_power_);
     // memcached's expansion thread announces its start and its end.
     if (verbose_log_ != nullptr && verbose_log_->enabled(2)) {
       verbose_log_->Write("Hash table expansion starting\nHash table expansion done\n");
@@ -481,9 +498,7 @@ ItemId Cache::Get(KeyRef key, bool update) {
   return id;
 }
 
-// memcached logs every item lookup, for every purpose, to fetch watchers.
-void Cache::LogFetch(std::string_view key, FetchOutcome outcome, const Item* it) {
-  if (watch_log_ == nullptr || !watch_log_->Wants(WatchLog::kFetchers)) return;
+void Cache::LogFetchLine(std::string_view key, FetchOutcome outcome, const Item* it) {
   static constexpr std::string_view kStatus[] = {"not_found", "found", "flushed", "expired"};
   std::string body = "type=item_get key=";
   AppendUriEncoded(key, &body);

@@ -30,6 +30,7 @@
 #include "slab_allocator.h"
 #include "slab_rebalance.h"
 #include "stats.h"
+#include "watch_log.h"
 
 namespace mcspec::ref {
 
@@ -105,7 +106,6 @@ enum class StoreOutcome { kNotStored, kStored, kExists, kNotFound, kTooLarge, kN
 enum class DeltaResult { kOk, kNonNumeric, kOutOfMemory, kNotFound, kCasMismatch };
 
 class VerboseLog;
-class WatchLog;
 
 class Cache {
  public:
@@ -268,7 +268,14 @@ class Cache {
 
   bool IsFlushed(const Item& it) const;
   enum FetchOutcome { kNotFound, kFound, kFlushed, kExpired };
-  void LogFetch(std::string_view key, FetchOutcome outcome, const Item* it);
+  // memcached logs every item lookup, for every purpose, to fetch watchers
+  // (of which there are usually none: the test is inline).
+  void LogFetch(std::string_view key, FetchOutcome outcome, const Item* it) {
+    if (watch_log_ != nullptr && watch_log_->Wants(WatchLog::kFetchers)) {
+      LogFetchLine(key, outcome, it);
+    }
+  }
+  void LogFetchLine(std::string_view key, FetchOutcome outcome, const Item* it);
   void LogEviction(const Item& it);
   void SizesAdd(const Item& it);
   void SizesRemove(const Item& it);
@@ -355,6 +362,10 @@ class Cache {
   std::unique_ptr<std::array<CrawlerLruStats, kLruCount>> crawler_stats_;
   std::array<RelTime, kLruCount> next_crawls_{};
   std::array<RelTime, kLruCount> next_crawl_wait_{};
+  // What the next check can skip: the earliest of next_crawls_, and whether
+  // the last check started a crawl (whose LRUs then report and reschedule).
+  RelTime earliest_next_crawl_ = 0;
+  bool crawl_started_ = false;
   std::vector<uint32_t> sizes_histogram_;  // empty: `stats sizes` is off
   uint64_t sizes_cas_min_ = 0;
   uint32_t hash_power_;

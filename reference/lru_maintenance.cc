@@ -110,6 +110,8 @@ int Cache::Juggle(int clsid) {
 void Cache::CrawlerCheck() {
   const RelTime now = clock_.now();
   if (!crawler_stats_) crawler_stats_ = std::make_unique<std::array<CrawlerLruStats, kLruCount>>();
+  // Most checks find nothing to report and no LRU due: they skip the walk.
+  if (!crawl_started_ && now <= earliest_next_crawl_) return;
   LruSet todo{};
   bool do_run = false;
   uint32_t tocrawl_limit = 0;
@@ -157,6 +159,8 @@ void Cache::CrawlerCheck() {
       next_crawls_[i] = now + 5;
     }
   }
+  earliest_next_crawl_ = *std::min_element(next_crawls_.begin() + 1, next_crawls_.end());
+  crawl_started_ = do_run;
   if (!do_run) return;
   if (settings_.lru_crawler_tocrawl != 0 && settings_.lru_crawler_tocrawl < tocrawl_limit) {
     tocrawl_limit = settings_.lru_crawler_tocrawl;

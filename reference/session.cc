@@ -21,16 +21,40 @@ constexpr uint32_t kMaxVerbosityLevel = 2;
 // memcached closes a connection whose buffered input has no newline within
 // this many bytes, unless it is a multi-get.
 constexpr size_t kLineWithoutNewlineLimit = 2048;
+// Buffered input from which the lookahead runs (PrefetchAhead).
+constexpr size_t kPipelinedBytes = 1024;
 constexpr size_t kMaxLeadingSpaces = 100;
 // memcached grows its buffer for a multi-get line without any bound; the
 // reference closes the connection past this size instead.
 constexpr size_t kMultigetLineLimit = size_t{16} * 1024 * 1024;
 constexpr std::string_view kVersion = "1.6.18";
 
-void AppendNumber(std::string* out, uint64_t value) {
-  char buf[24];
-  auto result = std::to_chars(buf, buf + sizeof(buf), value);
-  out->append(buf, result.ptr);
+// Writes `value` in decimal at `at` (room for 20 digits); returns the end.
+char* WriteDecimal(char* at, uint64_t value) {
+  return std::to_chars(at, at + 20, value).ptr;
+}
+
+// A get hit's "VALUE <key> <flags> <bytes>[ <cas>]\r\n", formatted on the
+// stack and appended at once.
+void AppendValueHeader(const Item& it, bool with_cas, std::string* out) {
+  char line[6 + 255 + 3 * 21 + 2];
+  char* at = line;
+  std::memcpy(at, "VALUE ", 6);
+  at += 6;
+  const std::string_view key = it.key();
+  std::memcpy(at, key.data(), key.size());
+  at += key.size();
+  *at++ = ' ';
+  at = WriteDecimal(at, it.client_flags);
+  *at++ = ' ';
+  at = WriteDecimal(at, it.nbytes() - 2);
+  if (with_cas) {
+    *at++ = ' ';
+    at = WriteDecimal(at, it.cas);
+  }
+  *at++ = '\r';
+  *at++ = '\n';
+  out->append(line, at);
 }
 
 }  // namespace
@@ -116,8 +140,10 @@ void Session::Receive(std::string_view bytes, std::string* out) {
   in_pos_ = 0;
   out_ = out;
   unsent_from_ = out->size();
-  out->append(held_);
-  held_.clear();
+  if (!held_.empty()) {
+    out->append(held_);
+    held_.clear();
+  }
   for (ResponseMark& mark : marks_) mark.begin += unsent_from_;
   // A connection that yielded comes back in conn_new_cmd, whose first pass
   // already counts against the next -R requests.
@@ -130,12 +156,17 @@ void Session::Receive(std::string_view bytes, std::string* out) {
 
   ProcessInput();
 
-  // Keep what is queued but not transmitted, and what is not processed.
-  held_.assign(*out_, unsent_from_);
-  out_->resize(unsent_from_);
+  // Keep what is queued but not transmitted, and what is not processed
+  // (usually nothing of either: each is tested before a string call).
+  if (out_->size() > unsent_from_) {
+    held_.assign(*out_, unsent_from_);
+    out_->resize(unsent_from_);
+  }
   out_ = nullptr;
   const std::string_view rest = state_ == State::kClosed ? std::string_view() : in_.substr(in_pos_);
-  if (rest.data() == input_.data() + in_pos_ && !input_.empty()) {
+  if (rest.empty()) {
+    input_.clear();
+  } else if (rest.data() == input_.data() + in_pos_ && !input_.empty()) {
     input_.erase(0, in_pos_);
   } else {
     input_.assign(rest);
@@ -214,7 +245,8 @@ void Session::ProcessInput() {
       if (!ReadAuthentication()) return;
       continue;
     }
-    PrefetchAhead();
+    // The lookahead's own test, made here: most input is a request or two.
+    if (lookahead_count_ > 0 || in_.size() - in_pos_ >= kPipelinedBytes) PrefetchAhead();
     if (!ReadLine()) return;
   }
 }
@@ -368,7 +400,6 @@ void Session::PrefetchAhead() {
   constexpr size_t kWindow = 16;
   constexpr size_t kEntryDistance = 12;
   constexpr size_t kItemDistance = 8;
-  constexpr size_t kPipelinedBytes = 1024;
   while (lookahead_count_ > 0 && lookahead_[lookahead_first_].begin < in_pos_) {
     lookahead_first_ = (lookahead_first_ + 1) % kWindow;
     --lookahead_count_;
@@ -684,17 +715,7 @@ void Session::ProcessGet(Tokens& tokens, bool return_cas, bool should_touch) {
         server_.verbose_log().Write(">" + std::to_string(fd_) + " sending key " +
                                     std::string(it.key()) + "\n");
       }
-      out_->append("VALUE ");
-      out_->append(it.key());
-      out_->push_back(' ');
-      AppendNumber(out_, it.client_flags);
-      out_->push_back(' ');
-      AppendNumber(out_, it.nbytes() - 2);
-      if (return_cas) {
-        out_->push_back(' ');
-        AppendNumber(out_, it.cas);
-      }
-      out_->append("\r\n");
+      AppendValueHeader(it, return_cas, out_);
       out_->append(it.value());
       CountHit(it, should_touch);
       cache_.Release(id);

@@ -26,12 +26,16 @@ int WatchLog::AddWatcher(uint16_t kinds) {
   const int id = next_id_++;
   ++gid_;  // memcached takes a gid for the watcher's starting point
   watchers_[id] = Watcher{kinds, "OK\r\n"};
+  ++pending_watchers_;
   UpdateWanted();
   return id;
 }
 
 void WatchLog::RemoveWatcher(int id) {
-  watchers_.erase(id);
+  auto it = watchers_.find(id);
+  if (it == watchers_.end()) return;
+  if (!it->second.pending.empty()) --pending_watchers_;
+  watchers_.erase(it);
   UpdateWanted();
 }
 
@@ -64,13 +68,18 @@ void WatchLog::Log(Kind kind, int64_t unix_seconds, std::string_view body) {
     watcher.pending += line;
     ++lines_sent_;
   }
+  pending_watchers_ = 0;
+  for (const auto& [id, watcher] : watchers_) pending_watchers_ += !watcher.pending.empty();
 }
 
 void WatchLog::Take(int id, std::string* out) {
+  // The simulator polls every watcher after every delivery: most find nothing.
+  if (pending_watchers_ == 0) return;
   auto it = watchers_.find(id);
-  if (it == watchers_.end()) return;
+  if (it == watchers_.end() || it->second.pending.empty()) return;
   out->append(it->second.pending);
   it->second.pending.clear();
+  --pending_watchers_;
 }
 
 }  // namespace mcspec::ref

@@ -60,6 +60,7 @@ class WatchLog {
   std::map<int, Watcher> watchers_;  // ordered: deterministic delivery
   int next_id_ = 0;
   uint16_t wanted_ = 0;
+  size_t pending_watchers_ = 0;  // watchers with something to send
   uint64_t gid_ = 0;
   uint64_t events_logged_ = 0;
   uint64_t lines_sent_ = 0;
