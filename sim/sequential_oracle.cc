@@ -157,7 +157,7 @@ bool SequentialOracle::Visible(const ItemState& s, uint32_t now) const {
 
 void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_t now,
                                 uint32_t header_now, const std::string* only_line,
-                                std::vector<Branch>* out) {
+                                std::string* value_to_take, std::vector<Branch>* out) {
   using Expect = Branch::Expect;
   const bool visible = Visible(s, now);
   const ItemState absent;
@@ -185,18 +185,6 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     case OpKind::kAdd:
     case OpKind::kReplace:
     case OpKind::kCas: {
-      ItemState stored;
-      if (!spare_values_.empty()) {
-        stored.value.swap(spare_values_.back());
-        spare_values_.pop_back();
-      }
-      stored.value.assign(op.value);
-      stored.flags = op.flags;
-      stored.exptime = Realtime(op.exptime, header_now);
-      stored.link_time = now;
-      stored = modified(std::move(stored));
-      // The allocation fails before the store; a failed set unlinks the old value.
-      line(kStoreNoMemory, op.kind == OpKind::kSet ? absent : s);
       // Whether the command stores, given what the lookup found.
       bool stores = true;
       if (op.kind == OpKind::kAdd) {
@@ -206,8 +194,31 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       } else if (op.kind == OpKind::kCas) {
         stores = visible && s.cas && *s.cas == op.cas;
       }
+      // The allocation fails before the store; a failed set unlinks the old value.
+      line(kStoreNoMemory, op.kind == OpKind::kSet ? absent : s);
       if (stores) {
-        line("STORED", std::move(stored));
+        // Built only when it may match: it takes the value's buffer.
+        if (only_line != nullptr && *only_line != "STORED") return;
+        ItemState stored;
+        if (value_to_take != nullptr) {
+          stored.value.swap(*value_to_take);
+          value_to_take->clear();
+          if (!spare_values_.empty()) {
+            value_to_take->swap(spare_values_.back());
+            value_to_take->clear();
+            spare_values_.pop_back();
+          }
+        } else {
+          if (!spare_values_.empty()) {
+            stored.value.swap(spare_values_.back());
+            spare_values_.pop_back();
+          }
+          stored.value.assign(op.value);
+        }
+        stored.flags = op.flags;
+        stored.exptime = Realtime(op.exptime, header_now);
+        stored.link_time = now;
+        line("STORED", modified(std::move(stored)));
       } else if (op.kind == OpKind::kAdd) {
         line("NOT_STORED", s);
       } else if (op.kind == OpKind::kReplace) {
@@ -318,7 +329,8 @@ bool SequentialOracle::NarrowByRead(const Operation& op, uint32_t now, const Hit
 
 std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, size_t key_index,
                                                           uint32_t now, uint32_t header_now,
-                                                          const Reply* reply, const Hit* hit) {
+                                                          const Reply* reply, const Hit* hit,
+                                                          std::string* value_to_take) {
   const std::string& key = op.keys[key_index];
   States& states = StatesOf(key);
   if (IsRetrieval(op.kind) && reply != nullptr && NarrowByRead(op, now, hit, &states)) {
@@ -352,9 +364,11 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
   // Only the branches whose line is the reply's can match: the others are
   // not built.
   const std::string* only_line = reply != nullptr ? &reply->line : nullptr;
+  // The value is taken by the one state's store, copied by several.
+  if (states.size() > 1) value_to_take = nullptr;
   for (const ItemState& s : states) {
     branches_.clear();
-    Branches(op, s, now, header_now, only_line, &branches_);
+    Branches(op, s, now, header_now, only_line, value_to_take, &branches_);
     for (Branch& b : branches_) {
       if (matches(b, s)) AddUnique(&next_, std::move(b.next));
     }
@@ -364,7 +378,7 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
     std::string allowed;
     for (const ItemState& s : states) {
       branches_.clear();
-      Branches(op, s, now, header_now, nullptr, &branches_);
+      Branches(op, s, now, header_now, nullptr, nullptr, &branches_);
       for (const Branch& b : branches_) {
         if (allowed.size() > 2000) break;
         if (!allowed.empty()) allowed += " | ";
@@ -449,6 +463,18 @@ void SequentialOracle::MayBeUnlinked(const std::string& key) {
 
 std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32_t now,
                                                      const Reply* reply, uint32_t header_now) {
+  return ExecuteOp(op, now, reply, header_now, nullptr);
+}
+
+std::optional<std::string> SequentialOracle::ExecuteLastUse(Operation* op, uint32_t now,
+                                                            const Reply* reply,
+                                                            uint32_t header_now) {
+  return ExecuteOp(*op, now, reply, header_now, &op->value);
+}
+
+std::optional<std::string> SequentialOracle::ExecuteOp(const Operation& op, uint32_t now,
+                                                       const Reply* reply, uint32_t header_now,
+                                                       std::string* value_to_take) {
   ++checked_;
   switch (op.kind) {
     case OpKind::kFlushAll:
@@ -471,7 +497,7 @@ std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32
             reply->hits[next_hit].key == op.keys[i]) {
           hit = &reply->hits[next_hit++];
         }
-        if (auto failure = ExecuteKeyed(op, i, now, now, reply, hit)) return failure;
+        if (auto failure = ExecuteKeyed(op, i, now, now, reply, hit, nullptr)) return failure;
         if (hit != nullptr) max_cas_seen_ = std::max(max_cas_seen_, hit->cas);
       }
       if (reply != nullptr && next_hit != reply->hits.size()) {
@@ -484,7 +510,7 @@ std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32
       break;
   }
   ++order_;  // the unique a modification would take
-  return ExecuteKeyed(op, 0, now, header_now, reply, nullptr);
+  return ExecuteKeyed(op, 0, now, header_now, reply, nullptr, value_to_take);
 }
 
 std::optional<std::string> SequentialOracle::Evicted(std::string_view key_view) {
