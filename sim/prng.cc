@@ -97,8 +97,8 @@ ZipfDistribution::ZipfDistribution(uint64_t n, double s) : cdf_(n) {
   for (size_t b = 0; b < buckets; ++b) {
     // b / buckets is exact: the lowest draw of bucket b.
     const double lowest = std::ldexp(static_cast<double>(b), -guide_bits_);
-    guide_[b] = static_cast<uint32_t>(std::upper_bound(cdf_.begin(), cdf_.end(), lowest) -
-                                      cdf_.begin());
+    guide_[b] =
+        static_cast<uint32_t>(std::upper_bound(cdf_.begin(), cdf_.end(), lowest) - cdf_.begin());
   }
   guide_[buckets] = static_cast<uint32_t>(n);
 }

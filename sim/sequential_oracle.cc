@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <type_traits>
 
 namespace mcspec::sim {
 namespace {
@@ -157,7 +158,8 @@ bool SequentialOracle::Visible(const ItemState& s, uint32_t now) const {
 
 void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_t now,
                                 uint32_t header_now, const std::string* only_line,
-                                std::string* value_to_take, std::vector<Branch>* out) {
+                                std::string* value_to_take, ItemState* consumable,
+                                std::vector<Branch>* out) {
   using Expect = Branch::Expect;
   const bool visible = Visible(s, now);
   const ItemState absent;
@@ -171,11 +173,20 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     next.cas_floor = max_cas_seen_;
     return next;
   };
-  // `next` is moved from when it is a temporary.
+  // `s` itself, moved when it may be consumed.
+  auto same = [&] { return consumable != nullptr ? std::move(*consumable) : s; };
+  // `next` is moved from when it is a temporary, or `s` when consumable.
   auto line = [&](std::string_view text, auto&& next) {
     if (only_line != nullptr && text != *only_line) return;
+    if constexpr (std::is_lvalue_reference_v<decltype(next)>) {
+      if (&next == consumable) {
+        out->push_back(Branch{Expect::kLine, text, same()});
+        return;
+      }
+    }
     out->push_back(Branch{Expect::kLine, text, std::forward<decltype(next)>(next)});
   };
+  auto wanted = [&](std::string_view text) { return only_line == nullptr || text == *only_line; };
   switch (op.kind) {
     case OpKind::kGet:
     case OpKind::kGets:
@@ -237,10 +248,28 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
         line("NOT_STORED", absent);
         return;
       }
-      ItemState joined = s;
-      joined.value = op.kind == OpKind::kAppend ? s.value + op.value : op.value + s.value;
-      joined.link_time = now;
-      line("STORED", modified(std::move(joined)));
+      if (wanted("STORED")) {
+        // The old value's buffer when it may be consumed, else a spare one.
+        ItemState joined;
+        if (consumable != nullptr) {
+          joined.value = std::move(consumable->value);
+        } else if (!spare_values_.empty()) {
+          joined.value.swap(spare_values_.back());
+          spare_values_.pop_back();
+          joined.value.assign(s.value);
+        } else {
+          joined.value = s.value;
+        }
+        if (op.kind == OpKind::kAppend) {
+          joined.value.append(op.value);
+        } else {
+          joined.value.insert(0, op.value);
+        }
+        joined.flags = s.flags;
+        joined.exptime = s.exptime;
+        joined.link_time = now;
+        line("STORED", modified(std::move(joined)));
+      }
       line("NOT_STORED", s);  // the joined item could not be allocated
       return;
     }
@@ -269,17 +298,19 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       (void)ec;
       digits_.assign(buf, end);
       const std::string_view digits = digits_;
-      // In place when it fits and nobody else holds the item; else a new item.
-      if (digits.size() <= s.value.size()) {
-        ItemState in_place = s;
-        in_place.value.assign(digits);
-        in_place.value.resize(s.value.size(), ' ');
-        line(digits, modified(std::move(in_place)));
+      if (wanted(digits)) {
+        // In place when it fits and nobody else holds the item; else a new item.
+        if (digits.size() <= s.value.size()) {
+          ItemState in_place = s;
+          in_place.value.assign(digits);
+          in_place.value.resize(s.value.size(), ' ');
+          line(digits, modified(std::move(in_place)));
+        }
+        ItemState moved = s;
+        moved.value = digits;
+        moved.link_time = now;
+        line(digits, modified(std::move(moved)));
       }
-      ItemState moved = s;
-      moved.value = digits;
-      moved.link_time = now;
-      line(digits, modified(std::move(moved)));
       line(kDeltaNoMemory, s);
       return;
     }
@@ -288,9 +319,11 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
         line("NOT_FOUND", absent);
         return;
       }
-      ItemState touched = s;
-      touched.exptime = Realtime(op.exptime, now);
-      line("TOUCHED", touched);
+      if (wanted("TOUCHED")) {
+        ItemState touched = same();
+        touched.exptime = Realtime(op.exptime, now);
+        line("TOUCHED", std::move(touched));
+      }
       return;
     }
     case OpKind::kFlushAll:
@@ -364,11 +397,18 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
   // Only the branches whose line is the reply's can match: the others are
   // not built.
   const std::string* only_line = reply != nullptr ? &reply->line : nullptr;
-  // The value is taken by the one state's store, copied by several.
-  if (states.size() > 1) value_to_take = nullptr;
+  // The value is taken by the one state's store, copied by several. The
+  // one state, given a reply, may be consumed by the branch that matches it
+  // (only branches whose line is the reply's are built, and they match).
+  ItemState* consumable = nullptr;
+  if (states.size() > 1) {
+    value_to_take = nullptr;
+  } else if (reply != nullptr) {
+    consumable = &states[0];
+  }
   for (const ItemState& s : states) {
     branches_.clear();
-    Branches(op, s, now, header_now, only_line, value_to_take, &branches_);
+    Branches(op, s, now, header_now, only_line, value_to_take, consumable, &branches_);
     for (Branch& b : branches_) {
       if (matches(b, s)) AddUnique(&next_, std::move(b.next));
     }
@@ -378,7 +418,7 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
     std::string allowed;
     for (const ItemState& s : states) {
       branches_.clear();
-      Branches(op, s, now, header_now, nullptr, nullptr, &branches_);
+      Branches(op, s, now, header_now, nullptr, nullptr, nullptr, &branches_);
       for (const Branch& b : branches_) {
         if (allowed.size() > 2000) break;
         if (!allowed.empty()) allowed += " | ";

@@ -114,9 +114,12 @@ class SequentialOracle {
   // The outcomes `op` may have from `s`; with `only_line`, of the one-line
   // replies only those that are *only_line. A store takes its value from
   // *value_to_take, when given (op.value's own buffer, no longer needed),
-  // else copies op.value.
+  // else copies op.value. `consumable`, when given, is `s` itself, which the
+  // branches may move from (only_line is then given, and at most one branch
+  // is built from `s`).
   void Branches(const Operation& op, const ItemState& s, uint32_t now, uint32_t header_now,
-                const std::string* only_line, std::string* value_to_take, std::vector<Branch>* out);
+                const std::string* only_line, std::string* value_to_take, ItemState* consumable,
+                std::vector<Branch>* out);
   // A read's reply narrows the states in place (the common case, without
   // copying values); false, with the states unchanged, when none matches.
   bool NarrowByRead(const Operation& op, uint32_t now, const Hit* hit, States* states);
