@@ -2,26 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "bytes.h"
 #include "text_words.h"
 
 namespace mcspec::sim {
 namespace {
-
-void AppendNumber(uint64_t n, std::string* out) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-  (void)ec;
-  out->append(buf, end);
-}
-
-void AppendSigned(int64_t n, std::string* out) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-  (void)ec;
-  out->append(buf, end);
-}
 
 // At most `limit` bytes of `text` in the suites' escapes, and its length
 // when it was cut.
@@ -85,11 +72,31 @@ void EncodeCommandLine(const Operation& op, std::string* out) {
     out->append(op.bad_request);
     return;
   }
-  out->append(OpName(op.kind));
+  // Written in place, into room for the longest line these fields can make
+  // (the command, the keys and their spaces, four numbers, " noreply\r\n"),
+  // then cut to what was written: one resize, not an append per word.
+  constexpr size_t kNumber = 21;  // a space and up to 20 digits or a sign and 19
+  size_t room = 16 + 4 * kNumber + 16;
+  for (const std::string& key : op.keys) room += 1 + key.size();
+  const size_t start = out->size();
+  out->resize(start + room);
+  char* p = out->data() + start;
+  auto put = [&p](std::string_view text) {
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
+  };
+  auto put_number = [&p](auto n) {
+    *p++ = ' ';
+    p = std::to_chars(p, p + kNumber, n).ptr;
+  };
+  put(OpName(op.kind));
   switch (op.kind) {
     case OpKind::kGet:
     case OpKind::kGets:
-      for (const std::string& key : op.keys) out->append(" ").append(key);
+      for (const std::string& key : op.keys) {
+        *p++ = ' ';
+        put(key);
+      }
       break;
     case OpKind::kSet:
     case OpKind::kAdd:
@@ -97,41 +104,38 @@ void EncodeCommandLine(const Operation& op, std::string* out) {
     case OpKind::kAppend:
     case OpKind::kPrepend:
     case OpKind::kCas:
-      out->append(" ").append(op.key()).append(" ");
-      AppendNumber(op.flags, out);
-      out->append(" ");
-      AppendSigned(op.exptime, out);
-      out->append(" ");
-      AppendNumber(op.value.size(), out);
-      if (op.kind == OpKind::kCas) {
-        out->append(" ");
-        AppendNumber(op.cas, out);
-      }
+      *p++ = ' ';
+      put(op.key());
+      put_number(op.flags);
+      put_number(op.exptime);
+      put_number(op.value.size());
+      if (op.kind == OpKind::kCas) put_number(op.cas);
       break;
     case OpKind::kDelete:
-      out->append(" ").append(op.key());
+      *p++ = ' ';
+      put(op.key());
       break;
     case OpKind::kIncr:
     case OpKind::kDecr:
-      out->append(" ").append(op.key()).append(" ");
-      AppendNumber(op.delta, out);
+      *p++ = ' ';
+      put(op.key());
+      put_number(op.delta);
       break;
     case OpKind::kTouch:
-      out->append(" ").append(op.key()).append(" ");
-      AppendSigned(op.exptime, out);
+      *p++ = ' ';
+      put(op.key());
+      put_number(op.exptime);
       break;
     case OpKind::kFlushAll:
-      if (op.exptime != 0) {
-        out->append(" ");
-        AppendSigned(op.exptime, out);
-      }
+      if (op.exptime != 0) put_number(op.exptime);
       break;
     case OpKind::kBadInput:
     case OpKind::kEvict:
       break;
   }
-  if (op.noreply) out->append(" noreply");
-  out->append("\r\n");
+  if (op.noreply) put(" noreply");
+  put("\r\n");
+  out->resize(static_cast<size_t>(p - out->data()));
 }
 
 std::string DescribeOperation(const Operation& op) {
