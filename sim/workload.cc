@@ -47,10 +47,13 @@ std::string Workload::KeyName(uint32_t index) {
 }
 
 void Workload::NameKey(uint32_t index, std::string* key) {
-  char name[16] = {'k'};
-  const auto [end, ec] = std::to_chars(name + 1, name + sizeof(name), index);
-  (void)ec;
-  key->assign(name, end);
+  size_t digits = 1;
+  for (uint32_t rest = index; rest >= 10; rest /= 10) ++digits;
+  // At most 11 characters: written into the string's own (inline) buffer.
+  key->resize(1 + digits);
+  char* name = key->data();
+  name[0] = 'k';
+  for (size_t i = digits; i > 0; --i, index /= 10) name[i] = static_cast<char>('0' + index % 10);
 }
 
 uint32_t Workload::KeyIndex(std::string_view key) {
