@@ -65,11 +65,14 @@ std::optional<size_t> NumberedKey(std::string_view key) {
   if (key.size() < 2 || key.size() > 8 || key[0] != 'k' || (key[1] == '0' && key.size() > 2)) {
     return std::nullopt;
   }
+  // At most 7 digits: no overflow.
   size_t n = 0;
-  const auto [end, ec] = std::from_chars(key.data() + 1, key.data() + key.size(), n);
-  if (ec != std::errc() || end != key.data() + key.size() || n >= kMaxNumbered) {
-    return std::nullopt;
+  for (size_t i = 1; i < key.size(); ++i) {
+    const auto digit = static_cast<unsigned>(static_cast<unsigned char>(key[i]) - '0');
+    if (digit > 9) return std::nullopt;
+    n = n * 10 + digit;
   }
+  if (n >= kMaxNumbered) return std::nullopt;
   return n;
 }
 

@@ -310,5 +310,17 @@ TEST_F(OracleTest, AReplyKeepsTheOneStateItLeavesUnchanged) {
   Reject(Op(OpKind::kGet), Hits({{"k", 0, value + "z", 0}}));
 }
 
+TEST_F(OracleTest, KeysThatLookNumberedAreKeptApart) {
+  // mcsim's "k<N>" keys by N, others by name: none may share a state.
+  const std::vector<std::string> keys = {
+      "k1", "k01", "k+1", "k1a", "k", "k0", "k00", "k4194303", "k4194304", "k9999999", "k12345678"};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    Accept(Op(OpKind::kSet, keys[i], "v" + std::to_string(i)), Line("STORED"));
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    Accept(Op(OpKind::kGet, keys[i]), Hits({{keys[i], 0, "v" + std::to_string(i), 0}}));
+  }
+}
+
 }  // namespace
 }  // namespace mcspec::sim
