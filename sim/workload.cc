@@ -78,15 +78,17 @@ void Workload::DrawValue(Prng& prng, std::string* value) {
   if (buffers_ != nullptr) buffers_->Reserve(size, value);
   // A value names where it came from, then repeats a letter pattern: cheap
   // to make, and two values of the same size still differ.
-  value->push_back('v');
-  AppendDecimal(++values_made_, value);
-  value->push_back(':');
-  if (value->size() >= size) {
-    value->resize(size);
+  char head[24] = {'v'};
+  char* end = std::to_chars(head + 1, head + sizeof(head) - 1, ++values_made_).ptr;
+  *end++ = ':';
+  const auto head_size = static_cast<size_t>(end - head);
+  if (head_size >= size) {
+    value->assign(head, size);
     return;
   }
   const size_t offset = prng.Below(kPatternPeriod);
-  value->append(pattern_, offset, size - value->size());
+  value->assign(head, head_size);
+  value->append(pattern_.data() + offset, size - head_size);
 }
 
 int64_t Workload::DrawExptime(Prng& prng, const ClientView& view) const {
