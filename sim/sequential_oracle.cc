@@ -336,6 +336,13 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
   }
 }
 
+void SequentialOracle::KeepSpareValue(std::string* value) {
+  constexpr size_t kMaxSpareValues = 16;
+  if (spare_values_.size() < kMaxSpareValues && value->capacity() > sizeof(std::string)) {
+    spare_values_.push_back(std::move(*value));
+  }
+}
+
 bool SequentialOracle::NarrowByRead(const Operation& op, uint32_t now, const Hit* hit,
                                     States* states) {
   // The states that match, compacted to the front in their order, without
@@ -374,11 +381,7 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
   }
   // The states replaced last time give their value buffers to the stores to
   // come (a store then copies its value without an allocation).
-  constexpr size_t kMaxSpareValues = 16;
-  for (ItemState& s : next_) {
-    if (spare_values_.size() == kMaxSpareValues) break;
-    if (s.value.capacity() > sizeof(std::string)) spare_values_.push_back(std::move(s.value));
-  }
+  for (ItemState& s : next_) KeepSpareValue(&s.value);
   next_.clear();
   auto matches = [&](Branch& b, const ItemState& s) {
     if (reply == nullptr) return true;
@@ -412,9 +415,19 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
   for (const ItemState& s : states) {
     branches_.clear();
     Branches(op, s, now, header_now, only_line, value_to_take, consumable, &branches_);
+    size_t matched = 0;  // the branches that match, moved to the front
     for (Branch& b : branches_) {
-      if (matches(b, s)) AddUnique(&next_, std::move(b.next));
+      if (!matches(b, s)) continue;
+      if (&b != &branches_[matched]) branches_[matched] = std::move(b);
+      ++matched;
     }
+    if (consumable != nullptr && matched == 1) {
+      // The common case, one state and one outcome: replaced in place.
+      KeepSpareValue(&consumable->value);
+      *consumable = std::move(branches_.front().next);
+      return std::nullopt;
+    }
+    for (size_t i = 0; i < matched; ++i) AddUnique(&next_, std::move(branches_[i].next));
   }
   if (next_.empty()) {
     // Described only on failure: every outcome the states allowed.

@@ -120,6 +120,9 @@ class SequentialOracle {
   void Branches(const Operation& op, const ItemState& s, uint32_t now, uint32_t header_now,
                 const std::string* only_line, std::string* value_to_take, ItemState* consumable,
                 std::vector<Branch>* out);
+  // A replaced state's value buffer, kept (up to a bound) for a store to
+  // come to copy its value into without an allocation.
+  void KeepSpareValue(std::string* value);
   // A read's reply narrows the states in place (the common case, without
   // copying values); false, with the states unchanged, when none matches.
   bool NarrowByRead(const Operation& op, uint32_t now, const Hit* hit, States* states);
