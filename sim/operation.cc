@@ -46,50 +46,33 @@ std::string NoLineEndAfterValue(const Hit& hit) {
   return "value of " + hit.key + " not followed by \\r\\n";
 }
 
-}  // namespace
+// OpName's words (each a literal, so ending in a NUL), with their sizes.
+constexpr std::string_view kCommandWords[] = {"get",    "gets",    "set",       "add",    "replace",
+                                              "append", "prepend", "cas",       "delete", "incr",
+                                              "decr",   "touch",   "flush_all", "bad",    "evict"};
 
-const char* OpName(OpKind kind) {
-  static constexpr const char* kNames[] = {"get",    "gets",    "set",       "add",    "replace",
-                                           "append", "prepend", "cas",       "delete", "incr",
-                                           "decr",   "touch",   "flush_all", "bad",    "evict"};
-  return kNames[static_cast<int>(kind)];
-}
+constexpr size_t kNumberRoom = 21;  // a space and up to 20 digits, or a sign and 19
 
-bool IsStorage(OpKind kind) {
-  return kind >= OpKind::kSet && kind <= OpKind::kCas;
-}
-bool IsRetrieval(OpKind kind) {
-  return kind == OpKind::kGet || kind == OpKind::kGets;
-}
-
-void EncodeRequest(const Operation& op, std::string* out) {
-  EncodeCommandLine(op, out);
-  if (IsStorage(op.kind)) out->append(op.value).append("\r\n");
-}
-
-void EncodeCommandLine(const Operation& op, std::string* out) {
-  if (op.kind == OpKind::kBadInput) {
-    out->append(op.bad_request);
-    return;
-  }
-  // Written in place, into room for the longest line these fields can make
-  // (the command, the keys and their spaces, four numbers, " noreply\r\n"),
-  // then cut to what was written: one resize, not an append per word.
-  constexpr size_t kNumber = 21;  // a space and up to 20 digits or a sign and 19
-  size_t room = 16 + 4 * kNumber + 16;
+// The longest line these fields can make: the command, the keys and their
+// spaces, four numbers, " noreply\r\n".
+size_t CommandLineRoom(const Operation& op) {
+  size_t room = 16 + 4 * kNumberRoom + 16;
   for (const std::string& key : op.keys) room += 1 + key.size();
-  const size_t start = out->size();
-  out->resize(start + room);
-  char* p = out->data() + start;
+  return room;
+}
+
+// Writes `op`'s command line (not kBadInput's) from `p` on, into room for
+// CommandLineRoom(op) bytes; returns its end.
+char* WriteCommandLine(const Operation& op, char* p) {
   auto put = [&p](std::string_view text) {
     std::memcpy(p, text.data(), text.size());
     p += text.size();
   };
   auto put_number = [&p](auto n) {
     *p++ = ' ';
-    p = std::to_chars(p, p + kNumber, n).ptr;
+    p = std::to_chars(p, p + kNumberRoom, n).ptr;
   };
-  put(OpName(op.kind));
+  put(kCommandWords[static_cast<int>(op.kind)]);
   switch (op.kind) {
     case OpKind::kGet:
     case OpKind::kGets:
@@ -135,7 +118,44 @@ void EncodeCommandLine(const Operation& op, std::string* out) {
   }
   if (op.noreply) put(" noreply");
   put("\r\n");
-  out->resize(static_cast<size_t>(p - out->data()));
+  return p;
+}
+
+}  // namespace
+
+const char* OpName(OpKind kind) {
+  return kCommandWords[static_cast<int>(kind)].data();
+}
+
+bool IsStorage(OpKind kind) {
+  return kind >= OpKind::kSet && kind <= OpKind::kCas;
+}
+bool IsRetrieval(OpKind kind) {
+  return kind == OpKind::kGet || kind == OpKind::kGets;
+}
+
+void EncodeRequest(const Operation& op, std::string* out) {
+  EncodeCommandLine(op, out);
+  if (IsStorage(op.kind)) out->append(op.value).append("\r\n");
+}
+
+void EncodeCommandLine(const Operation& op, std::string* out) {
+  if (op.kind == OpKind::kBadInput) {
+    out->append(op.bad_request);
+    return;
+  }
+  // Written at once, not an append per word: on the stack and then copied
+  // when it surely fits there, else into room made at the end of *out (its
+  // bytes zeroed first), then cut to what was written.
+  const size_t room = CommandLineRoom(op);
+  char line[512];
+  if (room <= sizeof(line)) {
+    out->append(line, static_cast<size_t>(WriteCommandLine(op, line) - line));
+    return;
+  }
+  const size_t start = out->size();
+  out->resize(start + room);
+  out->resize(static_cast<size_t>(WriteCommandLine(op, out->data() + start) - out->data()));
 }
 
 std::string DescribeOperation(const Operation& op) {

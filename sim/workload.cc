@@ -47,13 +47,15 @@ std::string Workload::KeyName(uint32_t index) {
 }
 
 void Workload::NameKey(uint32_t index, std::string* key) {
-  size_t digits = 1;
-  for (uint32_t rest = index; rest >= 10; rest /= 10) ++digits;
-  // At most 11 characters: written into the string's own (inline) buffer.
-  key->resize(1 + digits);
-  char* name = key->data();
-  name[0] = 'k';
-  for (size_t i = digits; i > 0; --i, index /= 10) name[i] = static_cast<char>('0' + index % 10);
+  // Written backwards from the end of the name, then copied at once.
+  char name[12];
+  char* first = name + sizeof(name);
+  do {
+    *--first = static_cast<char>('0' + index % 10);
+    index /= 10;
+  } while (index != 0);
+  *--first = 'k';
+  key->assign(first, static_cast<size_t>(name + sizeof(name) - first));
 }
 
 uint32_t Workload::KeyIndex(std::string_view key) {
