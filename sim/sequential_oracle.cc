@@ -347,9 +347,11 @@ bool SequentialOracle::NarrowByRead(const Operation& op, uint32_t now, const Hit
                                     States* states) {
   // The states that match, compacted to the front in their order, without
   // duplicates: what Branches' one branch per state would give, uncopied.
+  ItemState* const all = states->begin();
+  const size_t count = states->size();
   size_t kept = 0;
-  for (size_t i = 0; i < states->size(); ++i) {
-    ItemState& s = (*states)[i];
+  for (size_t i = 0; i < count; ++i) {
+    ItemState& s = all[i];
     if (Visible(s, now)) {
       if (hit == nullptr || hit->value != s.value || hit->flags != s.flags) continue;
       if (op.kind == OpKind::kGets) {
@@ -360,13 +362,13 @@ bool SequentialOracle::NarrowByRead(const Operation& op, uint32_t now, const Hit
       if (hit != nullptr) continue;
       s = ItemState{};  // a lookup unlinks an item it finds flushed or expired
     }
-    if (std::find(states->begin(), states->begin() + kept, s) != states->begin() + kept) continue;
-    if (kept != i) (*states)[kept] = std::move(s);
+    if (std::any_of(all, all + kept, [&s](const ItemState& k) { return k == s; })) continue;
+    if (kept != i) all[kept] = std::move(s);
     ++kept;
   }
   // Nothing matched: nothing was changed either.
   if (kept == 0) return false;
-  states->resize(kept);
+  if (kept != count) states->resize(kept);
   return true;
 }
 
