@@ -90,7 +90,7 @@ void ExecutionFeed::Replied(uint64_t id, Reply* reply) {
     failure_ = "a reply to `" + DescribeOperation(record.op) +
                "`, which the server never received whole: " + DescribeReply(*reply);
   }
-  std::swap(record.reply, *reply);
+  record.reply.swap(*reply);
   record.outcome = Outcome::kReplied;
   Pump();
 }
