@@ -141,7 +141,7 @@ Operation Workload::Next(Prng& prng, const ClientView& view) {
 
 void Workload::Next(Prng& prng, const ClientView& view, Operation* out) {
   Operation& op = *out;
-  op.keys.clear();
+  // Every field is written; the keys' strings are kept for the new names.
   op.value.clear();
   op.flags = 0;
   op.exptime = 0;
@@ -168,21 +168,25 @@ void Workload::Next(Prng& prng, const ClientView& view, Operation* out) {
     case OpKind::kCas: {
       // A unique this client saw, for a key it fetched: a race with writers.
       const auto& [key, cas] = (*view.known_cas)[prng.Below(view.known_cas->size())];
-      NameKey(key, &op.keys.emplace_back());
+      op.keys.resize(1);
+      NameKey(key, &op.keys.front());
       op.cas = cas;
       break;
     }
     case OpKind::kFlushAll:
+      op.keys.clear();
       op.exptime = params_.max_flush_delay > 0 && prng.Bernoulli(0.7)
                        ? prng.Range(1, params_.max_flush_delay)
                        : 0;
       op.noreply = prng.Bernoulli(params_.noreply_share);
       return;
     case OpKind::kBadInput:
+      op.keys.clear();
       DrawBadInput(prng, &op);
       return;
     default:
-      NameKey(DrawKey(prng), &op.keys.emplace_back());
+      op.keys.resize(1);
+      NameKey(DrawKey(prng), &op.keys.front());
       break;
   }
   if (IsStorage(op.kind)) {
