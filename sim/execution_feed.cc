@@ -90,7 +90,7 @@ void ExecutionFeed::Replied(uint64_t id, Reply* reply) {
     failure_ = "a reply to `" + DescribeOperation(record.op) +
                "`, which the server never received whole: " + DescribeReply(*reply);
   }
-  std::swap(record.reply, *reply);
+  record.reply.swap(*reply);
   record.outcome = Outcome::kReplied;
   Pump();
 }
@@ -123,7 +123,9 @@ bool ExecutionFeed::Check(const Entry& entry) {
       oracle_.MayBeUnlinked(record.op.key());
     }
   } else if (!record.refused_at_header) {
-    failure_ = oracle_.Execute(record.op, entry.server_now, reply, record.header_now);
+    // The last use of the operation's value: the client is done with it
+    // (its reply or its NoReply came), and this is its last entry.
+    failure_ = oracle_.ExecuteLastUse(&record.op, entry.server_now, reply, record.header_now);
     checked_++;
   }
   if (entry.kind == EntryKind::kExecuted) record.finished = true;

@@ -2,26 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "bytes.h"
 #include "text_words.h"
 
 namespace mcspec::sim {
 namespace {
-
-void AppendNumber(uint64_t n, std::string* out) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-  (void)ec;
-  out->append(buf, end);
-}
-
-void AppendSigned(int64_t n, std::string* out) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-  (void)ec;
-  out->append(buf, end);
-}
 
 // At most `limit` bytes of `text` in the suites' escapes, and its length
 // when it was cut.
@@ -59,13 +46,85 @@ std::string NoLineEndAfterValue(const Hit& hit) {
   return "value of " + hit.key + " not followed by \\r\\n";
 }
 
+// OpName's words (each a literal, so ending in a NUL), with their sizes.
+constexpr std::string_view kCommandWords[] = {"get",    "gets",    "set",       "add",    "replace",
+                                              "append", "prepend", "cas",       "delete", "incr",
+                                              "decr",   "touch",   "flush_all", "bad",    "evict"};
+
+constexpr size_t kNumberRoom = 21;  // a space and up to 20 digits, or a sign and 19
+
+// The longest line these fields can make: the command, the keys and their
+// spaces, four numbers, " noreply\r\n".
+size_t CommandLineRoom(const Operation& op) {
+  size_t room = 16 + 4 * kNumberRoom + 16;
+  for (const std::string& key : op.keys) room += 1 + key.size();
+  return room;
+}
+
+// Writes `op`'s command line (not kBadInput's) from `p` on, into room for
+// CommandLineRoom(op) bytes; returns its end.
+char* WriteCommandLine(const Operation& op, char* p) {
+  auto put = [&p](std::string_view text) {
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
+  };
+  auto put_number = [&p](auto n) {
+    *p++ = ' ';
+    p = std::to_chars(p, p + kNumberRoom, n).ptr;
+  };
+  put(kCommandWords[static_cast<int>(op.kind)]);
+  switch (op.kind) {
+    case OpKind::kGet:
+    case OpKind::kGets:
+      for (const std::string& key : op.keys) {
+        *p++ = ' ';
+        put(key);
+      }
+      break;
+    case OpKind::kSet:
+    case OpKind::kAdd:
+    case OpKind::kReplace:
+    case OpKind::kAppend:
+    case OpKind::kPrepend:
+    case OpKind::kCas:
+      *p++ = ' ';
+      put(op.key());
+      put_number(op.flags);
+      put_number(op.exptime);
+      put_number(op.value.size());
+      if (op.kind == OpKind::kCas) put_number(op.cas);
+      break;
+    case OpKind::kDelete:
+      *p++ = ' ';
+      put(op.key());
+      break;
+    case OpKind::kIncr:
+    case OpKind::kDecr:
+      *p++ = ' ';
+      put(op.key());
+      put_number(op.delta);
+      break;
+    case OpKind::kTouch:
+      *p++ = ' ';
+      put(op.key());
+      put_number(op.exptime);
+      break;
+    case OpKind::kFlushAll:
+      if (op.exptime != 0) put_number(op.exptime);
+      break;
+    case OpKind::kBadInput:
+    case OpKind::kEvict:
+      break;
+  }
+  if (op.noreply) put(" noreply");
+  put("\r\n");
+  return p;
+}
+
 }  // namespace
 
 const char* OpName(OpKind kind) {
-  static constexpr const char* kNames[] = {"get",    "gets",    "set",       "add",    "replace",
-                                           "append", "prepend", "cas",       "delete", "incr",
-                                           "decr",   "touch",   "flush_all", "bad",    "evict"};
-  return kNames[static_cast<int>(kind)];
+  return kCommandWords[static_cast<int>(kind)].data();
 }
 
 bool IsStorage(OpKind kind) {
@@ -85,53 +144,18 @@ void EncodeCommandLine(const Operation& op, std::string* out) {
     out->append(op.bad_request);
     return;
   }
-  out->append(OpName(op.kind));
-  switch (op.kind) {
-    case OpKind::kGet:
-    case OpKind::kGets:
-      for (const std::string& key : op.keys) out->append(" ").append(key);
-      break;
-    case OpKind::kSet:
-    case OpKind::kAdd:
-    case OpKind::kReplace:
-    case OpKind::kAppend:
-    case OpKind::kPrepend:
-    case OpKind::kCas:
-      out->append(" ").append(op.key()).append(" ");
-      AppendNumber(op.flags, out);
-      out->append(" ");
-      AppendSigned(op.exptime, out);
-      out->append(" ");
-      AppendNumber(op.value.size(), out);
-      if (op.kind == OpKind::kCas) {
-        out->append(" ");
-        AppendNumber(op.cas, out);
-      }
-      break;
-    case OpKind::kDelete:
-      out->append(" ").append(op.key());
-      break;
-    case OpKind::kIncr:
-    case OpKind::kDecr:
-      out->append(" ").append(op.key()).append(" ");
-      AppendNumber(op.delta, out);
-      break;
-    case OpKind::kTouch:
-      out->append(" ").append(op.key()).append(" ");
-      AppendSigned(op.exptime, out);
-      break;
-    case OpKind::kFlushAll:
-      if (op.exptime != 0) {
-        out->append(" ");
-        AppendSigned(op.exptime, out);
-      }
-      break;
-    case OpKind::kBadInput:
-    case OpKind::kEvict:
-      break;
+  // Written at once, not an append per word: on the stack and then copied
+  // when it surely fits there, else into room made at the end of *out (its
+  // bytes zeroed first), then cut to what was written.
+  const size_t room = CommandLineRoom(op);
+  char line[512];
+  if (room <= sizeof(line)) {
+    out->append(line, static_cast<size_t>(WriteCommandLine(op, line) - line));
+    return;
   }
-  if (op.noreply) out->append(" noreply");
-  out->append("\r\n");
+  const size_t start = out->size();
+  out->resize(start + room);
+  out->resize(static_cast<size_t>(WriteCommandLine(op, out->data() + start) - out->data()));
 }
 
 std::string DescribeOperation(const Operation& op) {

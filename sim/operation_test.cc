@@ -4,11 +4,69 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace mcspec::sim {
 namespace {
+
+Operation Op(OpKind kind, std::vector<std::string> keys, std::string value = "") {
+  Operation op;
+  op.kind = kind;
+  op.keys = std::move(keys);
+  op.value = std::move(value);
+  return op;
+}
+
+TEST(EncodeRequestTest, WritesEachCommandAfterWhatTheBufferHeld) {
+  std::string out = "before|";
+  Operation set = Op(OpKind::kSet, {"k1"}, "abc");
+  set.flags = 4294967295u;
+  set.exptime = INT64_MIN;
+  EncodeRequest(set, &out);
+  EXPECT_EQ(out, "before|set k1 4294967295 -9223372036854775808 3\r\nabc\r\n");
+
+  Operation cas = Op(OpKind::kCas, {std::string(250, 'x')}, std::string(1000, 'v'));
+  cas.exptime = 9223372036854775807;
+  cas.cas = UINT64_MAX;
+  cas.noreply = true;
+  out.clear();
+  EncodeCommandLine(cas, &out);
+  EXPECT_EQ(out, "cas " + std::string(250, 'x') +
+                     " 0 9223372036854775807 1000 18446744073709551615 noreply\r\n");
+
+  std::vector<std::string> keys;
+  std::string line = "gets";
+  for (int i = 0; i < 40; ++i) {
+    keys.push_back(std::string(250, static_cast<char>('a' + i % 26)));
+    line += " " + keys.back();
+  }
+  out.clear();
+  EncodeRequest(Op(OpKind::kGets, keys), &out);
+  EXPECT_EQ(out, line + "\r\n");
+
+  Operation incr = Op(OpKind::kDecr, {"n"});
+  incr.delta = UINT64_MAX;
+  Operation touch = Op(OpKind::kTouch, {"t"});
+  touch.exptime = -1;
+  Operation flush = Op(OpKind::kFlushAll, {});
+  Operation delayed = flush;
+  delayed.exptime = 30;
+  delayed.noreply = true;
+  Operation bad = Op(OpKind::kBadInput, {});
+  bad.bad_request = "bogus k1\r\n";
+  Operation append = Op(OpKind::kAppend, {"a"}, "");
+  append.noreply = true;
+  out.clear();
+  for (const Operation& op : {incr, touch, flush, delayed, bad, append, Op(OpKind::kDelete, {"d"}),
+                              Op(OpKind::kGet, {"g"})}) {
+    EncodeRequest(op, &out);
+  }
+  EXPECT_EQ(out,
+            "decr n 18446744073709551615\r\ntouch t -1\r\nflush_all\r\nflush_all 30 noreply\r\n"
+            "bogus k1\r\nappend a 0 0 0 noreply\r\n\r\ndelete d\r\nget g\r\n");
+}
 
 TEST(ParseReplyTest, ReadsHitsThenTheEnd) {
   Reply reply;

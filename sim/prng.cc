@@ -88,11 +88,31 @@ ZipfDistribution::ZipfDistribution(uint64_t n, double s) : cdf_(n) {
     cdf_[i] = total;
   }
   for (double& c : cdf_) c /= total;
+  // About one bucket per rank, at most 2^16 of them (a draw's 53 bits hold
+  // the bucket in their top guide_bits_).
+  constexpr int kMaxGuideBits = 16;
+  guide_bits_ = std::min(kMaxGuideBits, static_cast<int>(std::bit_width(n)));
+  const size_t buckets = size_t{1} << guide_bits_;
+  guide_.resize(buckets + 1);
+  for (size_t b = 0; b < buckets; ++b) {
+    // b / buckets is exact: the lowest draw of bucket b.
+    const double lowest = std::ldexp(static_cast<double>(b), -guide_bits_);
+    guide_[b] =
+        static_cast<uint32_t>(std::upper_bound(cdf_.begin(), cdf_.end(), lowest) - cdf_.begin());
+  }
+  guide_[buckets] = static_cast<uint32_t>(n);
 }
 
 uint64_t ZipfDistribution::Draw(Prng& prng) const {
-  const double u = prng.Unit();
-  const auto it = std::upper_bound(cdf_.begin(), cdf_.end(), u);
+  // Unit()'s draw, its bits kept for the bucket.
+  const uint64_t bits = prng.Next() >> 11;
+  const double u = static_cast<double>(bits) * 0x1.0p-53;
+  const uint64_t bucket = bits >> (53 - guide_bits_);
+  // The answer is at or after the bucket's first rank, and at or before the
+  // next bucket's (whose CDF exceeds every draw of this bucket).
+  const auto first = cdf_.begin() + guide_[bucket];
+  const auto last = cdf_.begin() + std::min<size_t>(guide_[bucket + 1] + 1, cdf_.size());
+  const auto it = std::upper_bound(first, last, u);
   return std::min<uint64_t>(static_cast<uint64_t>(it - cdf_.begin()), cdf_.size() - 1);
 }
 

@@ -55,8 +55,8 @@ class Prng {
 
 // Zipf over [0, n): rank i has weight 1 / (i + 1)^s. Built once (a CDF
 // table, computed without the C library's pow, so that every compiler and
-// library builds the same table), then each draw is one Unit() and a binary
-// search.
+// library builds the same table), then each draw is one Unit() and a search
+// of the table: the first rank whose CDF exceeds the draw.
 class ZipfDistribution {
  public:
   ZipfDistribution(uint64_t n, double s);
@@ -64,6 +64,13 @@ class ZipfDistribution {
 
  private:
   std::vector<double> cdf_;
+  // The draw's guide: the unit interval in 2^guide_bits_ equal buckets,
+  // each with the first rank a draw in it can give (its lower bound's
+  // answer), so that a draw searches only between its bucket's rank and
+  // the next bucket's: a few ranks, where the whole table took a binary
+  // search's cache misses. The ranks are the whole table's, bit for bit.
+  int guide_bits_ = 0;
+  std::vector<uint32_t> guide_;  // 2^guide_bits_ + 1 entries, the last n
 };
 
 }  // namespace mcspec::sim

@@ -109,5 +109,26 @@ TEST(ZipfTest, DrawsAreFixed) {
   EXPECT_EQ(hash, 341582880718111555u);
 }
 
+// The same for tables smaller and larger than the draw's guide (one key,
+// a few, and more keys than guide buckets), at several exponents.
+TEST(ZipfTest, DrawsAreFixedForEveryTableSize) {
+  const struct {
+    uint64_t n;
+    double s;
+    uint64_t hash;
+  } cases[] = {{1, 1.0, 0},
+               {3, 0.5, 7389366844754427936u},
+               {1000, 1.5, 34170344127133002u},
+               {100000, 0.9, 13760664888021385479u},
+               {300000, 1.3, 16885414466034253977u}};
+  for (const auto& c : cases) {
+    Prng prng(c.n);
+    ZipfDistribution zipf(c.n, c.s);
+    uint64_t hash = 0;
+    for (int i = 0; i < 20000; ++i) hash = hash * 1000003 + zipf.Draw(prng);
+    EXPECT_EQ(hash, c.hash) << c.n << " " << c.s;
+  }
+}
+
 }  // namespace
 }  // namespace mcspec::sim

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <type_traits>
 
 namespace mcspec::sim {
 namespace {
@@ -64,11 +65,14 @@ std::optional<size_t> NumberedKey(std::string_view key) {
   if (key.size() < 2 || key.size() > 8 || key[0] != 'k' || (key[1] == '0' && key.size() > 2)) {
     return std::nullopt;
   }
+  // At most 7 digits: no overflow.
   size_t n = 0;
-  const auto [end, ec] = std::from_chars(key.data() + 1, key.data() + key.size(), n);
-  if (ec != std::errc() || end != key.data() + key.size() || n >= kMaxNumbered) {
-    return std::nullopt;
+  for (size_t i = 1; i < key.size(); ++i) {
+    const auto digit = static_cast<unsigned>(static_cast<unsigned char>(key[i]) - '0');
+    if (digit > 9) return std::nullopt;
+    n = n * 10 + digit;
   }
+  if (n >= kMaxNumbered) return std::nullopt;
   return n;
 }
 
@@ -157,6 +161,7 @@ bool SequentialOracle::Visible(const ItemState& s, uint32_t now) const {
 
 void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_t now,
                                 uint32_t header_now, const std::string* only_line,
+                                std::string* value_to_take, ItemState* consumable,
                                 std::vector<Branch>* out) {
   using Expect = Branch::Expect;
   const bool visible = Visible(s, now);
@@ -171,11 +176,20 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     next.cas_floor = max_cas_seen_;
     return next;
   };
-  // `next` is moved from when it is a temporary.
+  // `s` itself, moved when it may be consumed.
+  auto same = [&] { return consumable != nullptr ? std::move(*consumable) : s; };
+  // `next` is moved from when it is a temporary, or `s` when consumable.
   auto line = [&](std::string_view text, auto&& next) {
     if (only_line != nullptr && text != *only_line) return;
+    if constexpr (std::is_lvalue_reference_v<decltype(next)>) {
+      if (&next == consumable) {
+        out->push_back(Branch{Expect::kLine, text, same()});
+        return;
+      }
+    }
     out->push_back(Branch{Expect::kLine, text, std::forward<decltype(next)>(next)});
   };
+  auto wanted = [&](std::string_view text) { return only_line == nullptr || text == *only_line; };
   switch (op.kind) {
     case OpKind::kGet:
     case OpKind::kGets:
@@ -185,18 +199,6 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     case OpKind::kAdd:
     case OpKind::kReplace:
     case OpKind::kCas: {
-      ItemState stored;
-      if (!spare_values_.empty()) {
-        stored.value.swap(spare_values_.back());
-        spare_values_.pop_back();
-      }
-      stored.value.assign(op.value);
-      stored.flags = op.flags;
-      stored.exptime = Realtime(op.exptime, header_now);
-      stored.link_time = now;
-      stored = modified(std::move(stored));
-      // The allocation fails before the store; a failed set unlinks the old value.
-      line(kStoreNoMemory, op.kind == OpKind::kSet ? absent : s);
       // Whether the command stores, given what the lookup found.
       bool stores = true;
       if (op.kind == OpKind::kAdd) {
@@ -206,8 +208,31 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       } else if (op.kind == OpKind::kCas) {
         stores = visible && s.cas && *s.cas == op.cas;
       }
+      // The allocation fails before the store; a failed set unlinks the old value.
+      line(kStoreNoMemory, op.kind == OpKind::kSet ? absent : s);
       if (stores) {
-        line("STORED", std::move(stored));
+        // Built only when it may match: it takes the value's buffer.
+        if (only_line != nullptr && *only_line != "STORED") return;
+        ItemState stored;
+        if (value_to_take != nullptr) {
+          stored.value.swap(*value_to_take);
+          value_to_take->clear();
+          if (!spare_values_.empty()) {
+            value_to_take->swap(spare_values_.back());
+            value_to_take->clear();
+            spare_values_.pop_back();
+          }
+        } else {
+          if (!spare_values_.empty()) {
+            stored.value.swap(spare_values_.back());
+            spare_values_.pop_back();
+          }
+          stored.value.assign(op.value);
+        }
+        stored.flags = op.flags;
+        stored.exptime = Realtime(op.exptime, header_now);
+        stored.link_time = now;
+        line("STORED", modified(std::move(stored)));
       } else if (op.kind == OpKind::kAdd) {
         line("NOT_STORED", s);
       } else if (op.kind == OpKind::kReplace) {
@@ -226,10 +251,28 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
         line("NOT_STORED", absent);
         return;
       }
-      ItemState joined = s;
-      joined.value = op.kind == OpKind::kAppend ? s.value + op.value : op.value + s.value;
-      joined.link_time = now;
-      line("STORED", modified(std::move(joined)));
+      if (wanted("STORED")) {
+        // The old value's buffer when it may be consumed, else a spare one.
+        ItemState joined;
+        if (consumable != nullptr) {
+          joined.value = std::move(consumable->value);
+        } else if (!spare_values_.empty()) {
+          joined.value.swap(spare_values_.back());
+          spare_values_.pop_back();
+          joined.value.assign(s.value);
+        } else {
+          joined.value = s.value;
+        }
+        if (op.kind == OpKind::kAppend) {
+          joined.value.append(op.value);
+        } else {
+          joined.value.insert(0, op.value);
+        }
+        joined.flags = s.flags;
+        joined.exptime = s.exptime;
+        joined.link_time = now;
+        line("STORED", modified(std::move(joined)));
+      }
       line("NOT_STORED", s);  // the joined item could not be allocated
       return;
     }
@@ -258,17 +301,19 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       (void)ec;
       digits_.assign(buf, end);
       const std::string_view digits = digits_;
-      // In place when it fits and nobody else holds the item; else a new item.
-      if (digits.size() <= s.value.size()) {
-        ItemState in_place = s;
-        in_place.value.assign(digits);
-        in_place.value.resize(s.value.size(), ' ');
-        line(digits, modified(std::move(in_place)));
+      if (wanted(digits)) {
+        // In place when it fits and nobody else holds the item; else a new item.
+        if (digits.size() <= s.value.size()) {
+          ItemState in_place = s;
+          in_place.value.assign(digits);
+          in_place.value.resize(s.value.size(), ' ');
+          line(digits, modified(std::move(in_place)));
+        }
+        ItemState moved = s;
+        moved.value = digits;
+        moved.link_time = now;
+        line(digits, modified(std::move(moved)));
       }
-      ItemState moved = s;
-      moved.value = digits;
-      moved.link_time = now;
-      line(digits, modified(std::move(moved)));
       line(kDeltaNoMemory, s);
       return;
     }
@@ -277,9 +322,11 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
         line("NOT_FOUND", absent);
         return;
       }
-      ItemState touched = s;
-      touched.exptime = Realtime(op.exptime, now);
-      line("TOUCHED", touched);
+      if (wanted("TOUCHED")) {
+        ItemState touched = same();
+        touched.exptime = Realtime(op.exptime, now);
+        line("TOUCHED", std::move(touched));
+      }
       return;
     }
     case OpKind::kFlushAll:
@@ -289,13 +336,22 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
   }
 }
 
+void SequentialOracle::KeepSpareValue(std::string* value) {
+  constexpr size_t kMaxSpareValues = 16;
+  if (spare_values_.size() < kMaxSpareValues && value->capacity() > sizeof(std::string)) {
+    spare_values_.push_back(std::move(*value));
+  }
+}
+
 bool SequentialOracle::NarrowByRead(const Operation& op, uint32_t now, const Hit* hit,
                                     States* states) {
   // The states that match, compacted to the front in their order, without
   // duplicates: what Branches' one branch per state would give, uncopied.
+  ItemState* const all = states->begin();
+  const size_t count = states->size();
   size_t kept = 0;
-  for (size_t i = 0; i < states->size(); ++i) {
-    ItemState& s = (*states)[i];
+  for (size_t i = 0; i < count; ++i) {
+    ItemState& s = all[i];
     if (Visible(s, now)) {
       if (hit == nullptr || hit->value != s.value || hit->flags != s.flags) continue;
       if (op.kind == OpKind::kGets) {
@@ -306,19 +362,20 @@ bool SequentialOracle::NarrowByRead(const Operation& op, uint32_t now, const Hit
       if (hit != nullptr) continue;
       s = ItemState{};  // a lookup unlinks an item it finds flushed or expired
     }
-    if (std::find(states->begin(), states->begin() + kept, s) != states->begin() + kept) continue;
-    if (kept != i) (*states)[kept] = std::move(s);
+    if (std::any_of(all, all + kept, [&s](const ItemState& k) { return k == s; })) continue;
+    if (kept != i) all[kept] = std::move(s);
     ++kept;
   }
   // Nothing matched: nothing was changed either.
   if (kept == 0) return false;
-  states->resize(kept);
+  if (kept != count) states->resize(kept);
   return true;
 }
 
 std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, size_t key_index,
                                                           uint32_t now, uint32_t header_now,
-                                                          const Reply* reply, const Hit* hit) {
+                                                          const Reply* reply, const Hit* hit,
+                                                          std::string* value_to_take) {
   const std::string& key = op.keys[key_index];
   States& states = StatesOf(key);
   if (IsRetrieval(op.kind) && reply != nullptr && NarrowByRead(op, now, hit, &states)) {
@@ -326,11 +383,7 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
   }
   // The states replaced last time give their value buffers to the stores to
   // come (a store then copies its value without an allocation).
-  constexpr size_t kMaxSpareValues = 16;
-  for (ItemState& s : next_) {
-    if (spare_values_.size() == kMaxSpareValues) break;
-    if (s.value.capacity() > sizeof(std::string)) spare_values_.push_back(std::move(s.value));
-  }
+  for (ItemState& s : next_) KeepSpareValue(&s.value);
   next_.clear();
   auto matches = [&](Branch& b, const ItemState& s) {
     if (reply == nullptr) return true;
@@ -352,19 +405,38 @@ std::optional<std::string> SequentialOracle::ExecuteKeyed(const Operation& op, s
   // Only the branches whose line is the reply's can match: the others are
   // not built.
   const std::string* only_line = reply != nullptr ? &reply->line : nullptr;
+  // The value is taken by the one state's store, copied by several. The
+  // one state, given a reply, may be consumed by the branch that matches it
+  // (only branches whose line is the reply's are built, and they match).
+  ItemState* consumable = nullptr;
+  if (states.size() > 1) {
+    value_to_take = nullptr;
+  } else if (reply != nullptr) {
+    consumable = &states[0];
+  }
   for (const ItemState& s : states) {
     branches_.clear();
-    Branches(op, s, now, header_now, only_line, &branches_);
+    Branches(op, s, now, header_now, only_line, value_to_take, consumable, &branches_);
+    size_t matched = 0;  // the branches that match, moved to the front
     for (Branch& b : branches_) {
-      if (matches(b, s)) AddUnique(&next_, std::move(b.next));
+      if (!matches(b, s)) continue;
+      if (&b != &branches_[matched]) branches_[matched] = std::move(b);
+      ++matched;
     }
+    if (consumable != nullptr && matched == 1) {
+      // The common case, one state and one outcome: replaced in place.
+      KeepSpareValue(&consumable->value);
+      *consumable = std::move(branches_.front().next);
+      return std::nullopt;
+    }
+    for (size_t i = 0; i < matched; ++i) AddUnique(&next_, std::move(branches_[i].next));
   }
   if (next_.empty()) {
     // Described only on failure: every outcome the states allowed.
     std::string allowed;
     for (const ItemState& s : states) {
       branches_.clear();
-      Branches(op, s, now, header_now, nullptr, &branches_);
+      Branches(op, s, now, header_now, nullptr, nullptr, nullptr, &branches_);
       for (const Branch& b : branches_) {
         if (allowed.size() > 2000) break;
         if (!allowed.empty()) allowed += " | ";
@@ -449,6 +521,18 @@ void SequentialOracle::MayBeUnlinked(const std::string& key) {
 
 std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32_t now,
                                                      const Reply* reply, uint32_t header_now) {
+  return ExecuteOp(op, now, reply, header_now, nullptr);
+}
+
+std::optional<std::string> SequentialOracle::ExecuteLastUse(Operation* op, uint32_t now,
+                                                            const Reply* reply,
+                                                            uint32_t header_now) {
+  return ExecuteOp(*op, now, reply, header_now, &op->value);
+}
+
+std::optional<std::string> SequentialOracle::ExecuteOp(const Operation& op, uint32_t now,
+                                                       const Reply* reply, uint32_t header_now,
+                                                       std::string* value_to_take) {
   ++checked_;
   switch (op.kind) {
     case OpKind::kFlushAll:
@@ -471,7 +555,7 @@ std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32
             reply->hits[next_hit].key == op.keys[i]) {
           hit = &reply->hits[next_hit++];
         }
-        if (auto failure = ExecuteKeyed(op, i, now, now, reply, hit)) return failure;
+        if (auto failure = ExecuteKeyed(op, i, now, now, reply, hit, nullptr)) return failure;
         if (hit != nullptr) max_cas_seen_ = std::max(max_cas_seen_, hit->cas);
       }
       if (reply != nullptr && next_hit != reply->hits.size()) {
@@ -484,7 +568,7 @@ std::optional<std::string> SequentialOracle::Execute(const Operation& op, uint32
       break;
   }
   ++order_;  // the unique a modification would take
-  return ExecuteKeyed(op, 0, now, header_now, reply, nullptr);
+  return ExecuteKeyed(op, 0, now, header_now, reply, nullptr, value_to_take);
 }
 
 std::optional<std::string> SequentialOracle::Evicted(std::string_view key_view) {

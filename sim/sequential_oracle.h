@@ -62,6 +62,11 @@ class SequentialOracle {
   std::optional<std::string> Execute(const Operation& op, uint32_t now, const Reply* reply) {
     return Execute(op, now, reply, now);
   }
+  // The same, for a caller that will not read the operation's value again:
+  // a store may take its buffer instead of copying it (op->value is then
+  // left empty, with some other buffer).
+  std::optional<std::string> ExecuteLastUse(Operation* op, uint32_t now, const Reply* reply,
+                                            uint32_t header_now);
   // A set whose reply will never be seen had its command line read: if its
   // allocation failed, the key's old value was unlinked then.
   void MayBeUnlinked(const std::string& key);
@@ -107,14 +112,25 @@ class SequentialOracle {
   bool Flushed(const ItemState& s, uint32_t now) const;
   bool Visible(const ItemState& s, uint32_t now) const;
   // The outcomes `op` may have from `s`; with `only_line`, of the one-line
-  // replies only those that are *only_line.
+  // replies only those that are *only_line. A store takes its value from
+  // *value_to_take, when given (op.value's own buffer, no longer needed),
+  // else copies op.value. `consumable`, when given, is `s` itself, which the
+  // branches may move from (only_line is then given, and at most one branch
+  // is built from `s`).
   void Branches(const Operation& op, const ItemState& s, uint32_t now, uint32_t header_now,
-                const std::string* only_line, std::vector<Branch>* out);
+                const std::string* only_line, std::string* value_to_take, ItemState* consumable,
+                std::vector<Branch>* out);
+  // A replaced state's value buffer, kept (up to a bound) for a store to
+  // come to copy its value into without an allocation.
+  void KeepSpareValue(std::string* value);
   // A read's reply narrows the states in place (the common case, without
   // copying values); false, with the states unchanged, when none matches.
   bool NarrowByRead(const Operation& op, uint32_t now, const Hit* hit, States* states);
+  std::optional<std::string> ExecuteOp(const Operation& op, uint32_t now, const Reply* reply,
+                                       uint32_t header_now, std::string* value_to_take);
   std::optional<std::string> ExecuteKeyed(const Operation& op, size_t key_index, uint32_t now,
-                                          uint32_t header_now, const Reply* reply, const Hit* hit);
+                                          uint32_t header_now, const Reply* reply, const Hit* hit,
+                                          std::string* value_to_take);
   std::optional<std::string> ExecuteFlush(const Operation& op, uint32_t now, const Reply* reply);
   // Makes a numbered key's summary stale: the caller may change its states.
   States& StatesOf(const std::string& key);

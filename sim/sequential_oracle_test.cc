@@ -257,5 +257,70 @@ TEST_F(OracleTest, OutOfMemorySetUnlinksTheOldValue) {
   Accept(Op(OpKind::kGet), Hits({{"k", 0, "v", 0}}));
 }
 
+TEST_F(OracleTest, AStoreAtItsLastUseTakesTheValueOnlyWhenItStores) {
+  // One state and a STORED reply: the value's buffer moves to the state.
+  Operation set = Op(OpKind::kSet, "k", std::string(100, 'a'));
+  const Reply stored = Line("STORED");
+  ASSERT_FALSE(oracle_.ExecuteLastUse(&set, 100, &stored, 100).has_value());
+  EXPECT_TRUE(set.value.empty());
+  Accept(Op(OpKind::kGet), Hits({{"k", 0, std::string(100, 'a'), 0}}));
+  // Not stored: the value stays, and a failure describes the operation whole.
+  Operation add = Op(OpKind::kAdd, "k", "bcd");
+  const Reply not_stored = Line("NOT_STORED");
+  ASSERT_FALSE(oracle_.ExecuteLastUse(&add, 100, &not_stored, 100).has_value());
+  EXPECT_EQ(add.value, "bcd");
+  Operation second_add = Op(OpKind::kAdd, "k", "efg");
+  const auto failure = oracle_.ExecuteLastUse(&second_add, 100, &stored, 100);
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_NE(failure->find("efg"), std::string::npos) << *failure;
+  EXPECT_NE(failure->find("[aaaa"), std::string::npos) << *failure;  // the state, kept
+  Accept(Op(OpKind::kGet), Hits({{"k", 0, std::string(100, 'a'), 0}}));
+  // Without a reply: stored or refused, the value taken by the one state's store.
+  Operation unseen = Op(OpKind::kSet, "k", "hij");
+  ASSERT_FALSE(oracle_.ExecuteLastUse(&unseen, 100, nullptr, 100).has_value());
+  EXPECT_TRUE(unseen.value.empty());
+  EXPECT_EQ(oracle_.candidates("k"), 2u);
+  // Two states: each store copies it.
+  Operation second = Op(OpKind::kSet, "k", "klm");
+  ASSERT_FALSE(oracle_.ExecuteLastUse(&second, 100, &stored, 100).has_value());
+  EXPECT_EQ(second.value, "klm");
+  Accept(Op(OpKind::kGet), Hits({{"k", 0, "klm", 0}}));
+}
+
+TEST_F(OracleTest, AReplyKeepsTheOneStateItLeavesUnchanged) {
+  // Each reply below leaves the key's one state as it was (the branch that
+  // matches may take it over): the next read still finds it.
+  const std::string value(200, 'v');
+  Accept(Op(OpKind::kSet, "k", value), Line("STORED"));
+  Accept(Op(OpKind::kAdd, "k", "x"), Line("NOT_STORED"));
+  Accept(Op(OpKind::kGet), Hits({{"k", 0, value, 0}}));
+  Accept(Op(OpKind::kAppend, "k", "x"), Line("NOT_STORED"));
+  Accept(Op(OpKind::kGet), Hits({{"k", 0, value, 0}}));
+  Accept(Op(OpKind::kPrepend, "k", "x"), Line("SERVER_ERROR out of memory storing object"));
+  Accept(Op(OpKind::kGet), Hits({{"k", 0, value, 0}}));
+  Accept(Op(OpKind::kIncr, "k"),
+         Line("CLIENT_ERROR cannot increment or decrement non-numeric value"));
+  Accept(Op(OpKind::kGet), Hits({{"k", 0, value, 0}}));
+  Accept(Op(OpKind::kTouch), Line("TOUCHED"));
+  Accept(Op(OpKind::kGet), Hits({{"k", 0, value, 0}}));
+  // A joined value grows from the old one's buffer.
+  Accept(Op(OpKind::kAppend, "k", "z"), Line("STORED"));
+  Accept(Op(OpKind::kPrepend, "k", "a"), Line("STORED"));
+  Accept(Op(OpKind::kGet), Hits({{"k", 0, "a" + value + "z", 0}}));
+  Reject(Op(OpKind::kGet), Hits({{"k", 0, value + "z", 0}}));
+}
+
+TEST_F(OracleTest, KeysThatLookNumberedAreKeptApart) {
+  // mcsim's "k<N>" keys by N, others by name: none may share a state.
+  const std::vector<std::string> keys = {
+      "k1", "k01", "k+1", "k1a", "k", "k0", "k00", "k4194303", "k4194304", "k9999999", "k12345678"};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    Accept(Op(OpKind::kSet, keys[i], "v" + std::to_string(i)), Line("STORED"));
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    Accept(Op(OpKind::kGet, keys[i]), Hits({{keys[i], 0, "v" + std::to_string(i), 0}}));
+  }
+}
+
 }  // namespace
 }  // namespace mcspec::sim

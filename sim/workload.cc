@@ -47,10 +47,15 @@ std::string Workload::KeyName(uint32_t index) {
 }
 
 void Workload::NameKey(uint32_t index, std::string* key) {
-  char name[16] = {'k'};
-  const auto [end, ec] = std::to_chars(name + 1, name + sizeof(name), index);
-  (void)ec;
-  key->assign(name, end);
+  // Written backwards from the end of the name, then copied at once.
+  char name[12];
+  char* first = name + sizeof(name);
+  do {
+    *--first = static_cast<char>('0' + index % 10);
+    index /= 10;
+  } while (index != 0);
+  *--first = 'k';
+  key->assign(first, static_cast<size_t>(name + sizeof(name) - first));
 }
 
 uint32_t Workload::KeyIndex(std::string_view key) {
@@ -75,15 +80,17 @@ void Workload::DrawValue(Prng& prng, std::string* value) {
   if (buffers_ != nullptr) buffers_->Reserve(size, value);
   // A value names where it came from, then repeats a letter pattern: cheap
   // to make, and two values of the same size still differ.
-  value->push_back('v');
-  AppendDecimal(++values_made_, value);
-  value->push_back(':');
-  if (value->size() >= size) {
-    value->resize(size);
+  char head[24] = {'v'};
+  char* end = std::to_chars(head + 1, head + sizeof(head) - 1, ++values_made_).ptr;
+  *end++ = ':';
+  const auto head_size = static_cast<size_t>(end - head);
+  if (head_size >= size) {
+    value->assign(head, size);
     return;
   }
   const size_t offset = prng.Below(kPatternPeriod);
-  value->append(pattern_, offset, size - value->size());
+  value->assign(head, head_size);
+  value->append(pattern_.data() + offset, size - head_size);
 }
 
 int64_t Workload::DrawExptime(Prng& prng, const ClientView& view) const {
@@ -134,7 +141,7 @@ Operation Workload::Next(Prng& prng, const ClientView& view) {
 
 void Workload::Next(Prng& prng, const ClientView& view, Operation* out) {
   Operation& op = *out;
-  op.keys.clear();
+  // Every field is written; the keys' strings are kept for the new names.
   op.value.clear();
   op.flags = 0;
   op.exptime = 0;
@@ -161,21 +168,25 @@ void Workload::Next(Prng& prng, const ClientView& view, Operation* out) {
     case OpKind::kCas: {
       // A unique this client saw, for a key it fetched: a race with writers.
       const auto& [key, cas] = (*view.known_cas)[prng.Below(view.known_cas->size())];
-      NameKey(key, &op.keys.emplace_back());
+      op.keys.resize(1);
+      NameKey(key, &op.keys.front());
       op.cas = cas;
       break;
     }
     case OpKind::kFlushAll:
+      op.keys.clear();
       op.exptime = params_.max_flush_delay > 0 && prng.Bernoulli(0.7)
                        ? prng.Range(1, params_.max_flush_delay)
                        : 0;
       op.noreply = prng.Bernoulli(params_.noreply_share);
       return;
     case OpKind::kBadInput:
+      op.keys.clear();
       DrawBadInput(prng, &op);
       return;
     default:
-      NameKey(DrawKey(prng), &op.keys.emplace_back());
+      op.keys.resize(1);
+      NameKey(DrawKey(prng), &op.keys.front());
       break;
   }
   if (IsStorage(op.kind)) {
