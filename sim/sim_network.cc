@@ -166,7 +166,6 @@ void SimNetwork::Schedule(ConnectionId id, bool to_server, size_t size, bool fin
 
 void SimNetwork::Release(Direction& d) {
   buffers_.Recycle(&d.bytes);
-  d.bytes.clear();
   d.delivered = 0;
   d.pieces.clear();
 }
@@ -178,10 +177,7 @@ void SimNetwork::Deliver(uint64_t packed) {
   Connection& c = connections_[id];
   if (!c.open || c.generation != generation) return;
   Direction& d = to_server ? c.to_server : c.to_client;
-  if (d.delivered > 65536 && d.delivered * 2 > d.bytes.size()) {
-    d.bytes.erase(0, d.delivered);
-    d.delivered = 0;
-  }
+  // Delivered bytes stay until a write needs their room (MakeRoom).
   const Piece piece = d.pieces.front();
   d.pieces.pop_front();
   const std::string_view bytes = std::string_view(d.bytes).substr(d.delivered, piece.size);
