@@ -216,17 +216,9 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
         ItemState stored;
         if (value_to_take != nullptr) {
           stored.value.swap(*value_to_take);
-          value_to_take->clear();
-          if (!spare_values_.empty()) {
-            value_to_take->swap(spare_values_.back());
-            value_to_take->clear();
-            spare_values_.pop_back();
-          }
+          TakeSpareValue(value_to_take);
         } else {
-          if (!spare_values_.empty()) {
-            stored.value.swap(spare_values_.back());
-            spare_values_.pop_back();
-          }
+          TakeSpareValue(&stored.value);
           stored.value.assign(op.value);
         }
         stored.flags = op.flags;
@@ -256,12 +248,9 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
         ItemState joined;
         if (consumable != nullptr) {
           joined.value = std::move(consumable->value);
-        } else if (!spare_values_.empty()) {
-          joined.value.swap(spare_values_.back());
-          spare_values_.pop_back();
-          joined.value.assign(s.value);
         } else {
-          joined.value = s.value;
+          TakeSpareValue(&joined.value);
+          joined.value.assign(s.value);
         }
         if (op.kind == OpKind::kAppend) {
           joined.value.append(op.value);
@@ -334,6 +323,14 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     case OpKind::kEvict:
       return;
   }
+}
+
+void SequentialOracle::TakeSpareValue(std::string* buffer) {
+  if (!spare_values_.empty()) {
+    buffer->swap(spare_values_.back());
+    spare_values_.pop_back();
+  }
+  buffer->clear();
 }
 
 void SequentialOracle::KeepSpareValue(std::string* value) {

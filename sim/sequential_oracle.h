@@ -123,6 +123,9 @@ class SequentialOracle {
   // A replaced state's value buffer, kept (up to a bound) for a store to
   // come to copy its value into without an allocation.
   void KeepSpareValue(std::string* value);
+  // Leaves *buffer empty, with a kept buffer when there is one (its own
+  // goes away).
+  void TakeSpareValue(std::string* buffer);
   // A read's reply narrows the states in place (the common case, without
   // copying values); false, with the states unchanged, when none matches.
   bool NarrowByRead(const Operation& op, uint32_t now, const Hit* hit, States* states);
