@@ -175,34 +175,12 @@ std::string DescribeReply(const Reply& reply) {
 }
 
 size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string* error) {
-  // The hits already in *reply are written over (their buffers reused) and
-  // the surplus dropped at the end.
-  size_t hit_count = 0;
-  size_t pos = 0;
-  while (true) {
-    const size_t eol = input.find("\r\n", pos);
-    if (eol == std::string_view::npos) return 0;
-    const std::string_view line = input.substr(pos, eol - pos);
-    if (IsRetrieval(kind) && line.starts_with("VALUE ")) {
-      if (hit_count == reply->hits.size()) reply->hits.emplace_back();
-      Hit& hit = reply->hits[hit_count];
-      uint64_t length = 0;
-      if (!ParseValueLine(kind, line, &hit, &length, error)) return std::string_view::npos;
-      const size_t data = eol + 2;
-      if (input.size() < data + length + 2) return 0;
-      if (input.substr(data + length, 2) != "\r\n") {
-        *error = NoLineEndAfterValue(hit);
-        return std::string_view::npos;
-      }
-      hit.value = input.substr(data, length);
-      ++hit_count;
-      pos = data + length + 2;
-      continue;
-    }
-    reply->line = line;
-    reply->hits.resize(hit_count);
-    return eol + 2;
-  }
+  // The reader's grammar, on bytes that are all there: one parser of replies.
+  ReplyReader reader;
+  reader.Start(kind, reply);
+  const size_t used = reader.Read(input, error);
+  if (used == std::string_view::npos || reader.complete()) return used;
+  return 0;
 }
 
 void ReplyReader::Start(OpKind kind, Reply* reply, BufferPool* buffers) {

@@ -95,13 +95,14 @@ struct Reply {
 // Takes one reply of `kind` from the front of `input`. Returns the bytes it
 // used (0: the reply is not complete yet) and fills *reply. A VALUE header
 // that does not parse is a protocol error: returns npos with *error set.
+// (A ReplyReader given `input` in one piece.)
 size_t ParseReply(OpKind kind, std::string_view input, Reply* reply, std::string* error);
 
 // Reads one reply as its bytes arrive, in pieces cut anywhere: a VALUE
 // block's data goes straight from each piece into its hit's value (one copy
 // however the reply is cut, and nothing read twice); only a line cut
-// between pieces is kept aside. Gives what ParseReply gives on the whole
-// reply, errors included.
+// between pieces is kept aside. However the reply is cut, it gives what it
+// gives on the whole reply (ParseReply), errors included.
 class ReplyReader {
  public:
   // Starts reading a reply of `kind` into *reply, which is written over as
