@@ -177,7 +177,11 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     return next;
   };
   // `s` itself, moved when it may be consumed.
-  auto same = [&] { return consumable != nullptr ? std::move(*consumable) : s; };
+  // (A conditional expression would copy: its operands' common type is const.)
+  auto same = [&]() -> ItemState {
+    if (consumable != nullptr) return std::move(*consumable);
+    return s;
+  };
   // `next` is moved from when it is a temporary, or `s` when consumable.
   auto line = [&](std::string_view text, auto&& next) {
     if (only_line != nullptr && text != *only_line) return;
