@@ -12,7 +12,7 @@
 // to small values (up to 100 bytes) and 1000 keys, with its faults, mix and
 // clients as drawn: the per-operation cost of the simulator itself.
 //
-//   sim_benchmark [--ops N] [--seeds A..B]
+//   sim_benchmark [--ops N] [--seeds A..B] [--profile drawn|small]
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   uint64_t ops = 500'000;
   uint64_t first_seed = 1;
   uint64_t last_seed = 8;
+  std::string_view only_profile;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
     const std::string_view value = argv[i + 1];
@@ -49,16 +50,21 @@ int main(int argc, char** argv) {
         ParseNumber(value.substr(dots + 2), &last_seed)) {
       continue;
     }
-    std::fprintf(stderr, "usage: sim_benchmark [--ops N] [--seeds A..B]\n");
+    if (flag == "--profile" && (value == "drawn" || value == "small")) {
+      only_profile = value;
+      continue;
+    }
+    std::fprintf(stderr, "usage: sim_benchmark [--ops N] [--seeds A..B] [--profile drawn|small]\n");
     return 2;
   }
   struct Profile {
     const char* name;
+    std::string_view short_name;
     std::function<void(mcspec::sim::SwarmParameters*)> adjust;
   };
   const Profile profiles[] = {
-      {"as drawn", nullptr},
-      {"small values",
+      {"as drawn", "drawn", nullptr},
+      {"small values", "small",
        [](mcspec::sim::SwarmParameters* p) {
          p->memory_pressure = false;
          p->memory_mb = 64;
@@ -68,6 +74,7 @@ int main(int argc, char** argv) {
        }},
   };
   for (const Profile& profile : profiles) {
+    if (!only_profile.empty() && only_profile != profile.short_name) continue;
     uint64_t total_ops = 0;
     double total_seconds = 0;
     double total_wall_seconds = 0;
