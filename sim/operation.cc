@@ -243,6 +243,17 @@ size_t ReplyReader::Read(std::string_view input, std::string* error) {
       continue;
     }
     if (state_ == State::kDataEnd) {
+      if (partial_.empty() && rest.size() >= 2) {
+        // The whole "\r\n" in this piece (the common case): read in place.
+        if (rest[0] != '\r' || rest[1] != '\n') {
+          *error = NoLineEndAfterValue(reply_->hits[hit_count_]);
+          return std::string_view::npos;
+        }
+        pos += 2;
+        ++hit_count_;
+        state_ = State::kLine;
+        continue;
+      }
       while (partial_.size() < 2 && pos < input.size()) partial_.push_back(input[pos++]);
       if (partial_.size() < 2) break;
       if (partial_ != "\r\n") {

@@ -71,14 +71,15 @@ void SimClient::SendOne() {
   const bool half_close =
       context_.params.half_close > 0 && context_.prng.Bernoulli(context_.params.half_close);
   const bool noreply = op->noreply;
-  const size_t processes = IsRetrieval(op->kind) ? op->keys.size() : 1;
   Pending pending{id, {}};
-  if (!spare_process_lists_.empty()) {
-    pending.processes = std::move(spare_process_lists_.back());
-    spare_process_lists_.pop_back();
-  }
-  for (size_t i = 0; i < processes; ++i) pending.processes.push_back(TakeProcess());
+  // Processes are a history's: a run without one numbers none.
   if (context_.history != nullptr) {
+    const size_t processes = IsRetrieval(op->kind) ? op->keys.size() : 1;
+    if (!spare_process_lists_.empty()) {
+      pending.processes = std::move(spare_process_lists_.back());
+      spare_process_lists_.pop_back();
+    }
+    for (size_t i = 0; i < processes; ++i) pending.processes.push_back(TakeProcess());
     for (size_t i = 0; i < processes; ++i) {
       RecordInvoke(*context_.history, pending.processes[i], context_.loop.now(),
                    context_.feed.operation(id), i);
@@ -142,8 +143,10 @@ void SimClient::OnData(std::string_view bytes) {
     Pending pending = std::move(awaiting_.front());
     awaiting_.pop_front();
     Complete(pending, &reply_);
-    pending.processes.clear();
-    spare_process_lists_.push_back(std::move(pending.processes));
+    if (context_.history != nullptr) {
+      pending.processes.clear();
+      spare_process_lists_.push_back(std::move(pending.processes));
+    }
   }
   ScheduleSend();
 }
@@ -157,8 +160,8 @@ void SimClient::Complete(const Pending& pending, Reply* reply) {
   if (context_.history != nullptr) {
     SettleNoreply(pending.op_id);
     RecordReply(*context_.history, pending.processes, context_.loop.now(), op, *reply);
+    for (uint64_t process : pending.processes) idle_processes_.push_back(process);
   }
-  for (uint64_t process : pending.processes) idle_processes_.push_back(process);
   context_.feed.Replied(pending.op_id, reply);
 }
 

@@ -37,7 +37,9 @@ Workload::Workload(const SwarmParameters& params, BufferPool* buffers)
     pattern_[i] = static_cast<char>('a' + i % kPatternPeriod);
   }
   if (params.zipf) zipf_ = std::make_unique<ZipfDistribution>(params.key_count, params.zipf_s);
-  for (uint32_t w : params.op_weights) weight_total_ += w;
+  for (size_t kind = 0; kind < params.op_weights.size(); ++kind) {
+    kind_of_pick_.insert(kind_of_pick_.end(), params.op_weights[kind], static_cast<OpKind>(kind));
+  }
 }
 
 std::string Workload::KeyName(uint32_t index) {
@@ -150,10 +152,7 @@ void Workload::Next(Prng& prng, const ClientView& view, Operation* out) {
   op.noreply = false;
   op.bad_request.clear();
   op.expected_error.clear();
-  uint64_t pick = prng.Below(weight_total_);
-  size_t kind = 0;
-  while (pick >= params_.op_weights[kind]) pick -= params_.op_weights[kind++];
-  op.kind = static_cast<OpKind>(kind);
+  op.kind = kind_of_pick_[prng.Below(kind_of_pick_.size())];
   if (op.kind == OpKind::kCas && (view.known_cas == nullptr || view.known_cas->empty())) {
     op.kind = OpKind::kGets;  // no unique to race with yet: fetch one
   }

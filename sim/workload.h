@@ -69,7 +69,9 @@ class Workload {
   const SwarmParameters& params_;
   BufferPool* buffers_;
   std::unique_ptr<ZipfDistribution> zipf_;
-  uint32_t weight_total_ = 0;
+  // The kind each draw in [0, total weight) picks: one load where a walk
+  // over the weights took a compare per kind.
+  std::vector<OpKind> kind_of_pick_;
   uint64_t values_made_ = 0;
 };
 
