@@ -5,7 +5,6 @@
 #include <cstring>
 
 #include "bytes.h"
-#include "text_words.h"
 
 namespace mcspec::sim {
 namespace {
@@ -18,22 +17,48 @@ std::string Printable(std::string_view text, size_t limit) {
   return out;
 }
 
+// ParseNumber's grammar (decimal digits only, at least one, no overflow),
+// inline: a header's numbers are a few digits, which from_chars took a
+// call and its set-up to read.
+template <typename Number>
+bool ParseDecimal(std::string_view text, Number* n) {
+  if (text.empty()) return false;
+  Number value = 0;
+  for (const char c : text) {
+    const auto digit = static_cast<unsigned char>(c - '0');
+    if (digit > 9 || __builtin_mul_overflow(value, 10, &value) ||
+        __builtin_add_overflow(value, digit, &value)) {
+      return false;
+    }
+  }
+  *n = value;
+  return true;
+}
+
 // "VALUE <key> <flags> <bytes>[ <cas>]", single spaces: fills *hit's key,
 // flags and cas (0 for get) and *length, or sets *error.
 bool ParseValueLine(OpKind kind, std::string_view line, Hit* hit, uint64_t* length,
                     std::string* error) {
+  // Split at single spaces by a byte loop (the words are short); `more`:
+  // words remain after those taken.
   std::string_view words[5];
   size_t word_count = 0;
-  std::string_view rest = line;
-  while (word_count < 5 && rest.data() != nullptr) {
-    const size_t space = rest.find(' ');
-    words[word_count++] = rest.substr(0, space);
-    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+  const char* p = line.data();
+  const char* const end = p + line.size();
+  bool more = p != nullptr;
+  while (word_count < 5 && more) {
+    const char* const word = p;
+    while (p != end && *p != ' ') ++p;
+    words[word_count++] = std::string_view(word, static_cast<size_t>(p - word));
+    if (p == end) {
+      more = false;
+    } else {
+      ++p;
+    }
   }
   const bool with_cas = kind == OpKind::kGets;
-  if (rest.data() != nullptr || word_count != (with_cas ? 5u : 4u) ||
-      !ParseNumber(words[2], &hit->flags) || !ParseNumber(words[3], length) ||
-      (with_cas && !ParseNumber(words[4], &hit->cas))) {
+  if (more || word_count != (with_cas ? 5u : 4u) || !ParseDecimal(words[2], &hit->flags) ||
+      !ParseDecimal(words[3], length) || (with_cas && !ParseDecimal(words[4], &hit->cas))) {
     *error = "malformed VALUE line: " + Printable(line, 200);
     return false;
   }
@@ -61,11 +86,27 @@ size_t CommandLineRoom(const Operation& op) {
   return room;
 }
 
+// Copies n bytes as copies of constant sizes (compiled inline, where a
+// memcpy of a variable size is a call): a key or a command word is short.
+inline void CopyShort(char* to, const char* from, size_t n) {
+  if (n >= 8 && n <= 16) {
+    std::memcpy(to, from, 8);
+    std::memcpy(to + n - 8, from + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    std::memcpy(to, from, 4);
+    std::memcpy(to + n - 4, from + n - 4, 4);
+  } else if (n < 4) {
+    for (size_t i = 0; i < n; ++i) to[i] = from[i];
+  } else {
+    std::memcpy(to, from, n);
+  }
+}
+
 // Writes `op`'s command line (not kBadInput's) from `p` on, into room for
 // CommandLineRoom(op) bytes; returns its end.
 char* WriteCommandLine(const Operation& op, char* p) {
   auto put = [&p](std::string_view text) {
-    std::memcpy(p, text.data(), text.size());
+    CopyShort(p, text.data(), text.size());
     p += text.size();
   };
   auto put_number = [&p](auto n) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace mcspec::sim {
 namespace {
@@ -49,13 +50,25 @@ std::string Workload::KeyName(uint32_t index) {
 }
 
 void Workload::NameKey(uint32_t index, std::string* key) {
-  // Written backwards from the end of the name, then copied at once.
+  // Written backwards from the end of the name, two digits a division, then
+  // copied at once.
+  static constexpr char kDigitPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
   char name[12];
   char* first = name + sizeof(name);
-  do {
-    *--first = static_cast<char>('0' + index % 10);
-    index /= 10;
-  } while (index != 0);
+  while (index >= 100) {
+    first -= 2;
+    std::memcpy(first, kDigitPairs + 2 * (index % 100), 2);
+    index /= 100;
+  }
+  if (index >= 10) {
+    first -= 2;
+    std::memcpy(first, kDigitPairs + 2 * index, 2);
+  } else {
+    *--first = static_cast<char>('0' + index);
+  }
   *--first = 'k';
   key->assign(first, static_cast<size_t>(name + sizeof(name) - first));
 }
