@@ -58,13 +58,20 @@ uint64_t ExecutionFeed::AddRecycled(Operation** op) {
   return first_id_ + live_ - 1;
 }
 
+void ExecutionFeed::Append(const Entry& entry) {
+  // Behind an entry that waits, the new one waits too, and nothing else
+  // changed that Pump reads: only an entry at the front is checked now.
+  const bool front = entries_.empty();
+  entries_.push_back(entry);
+  if (front) Pump();
+}
+
 void ExecutionFeed::HeaderRead(uint64_t id, uint32_t server_now) {
   Record& record = At(id);
   record.header_now = server_now;
   record.header_read = true;
   record.entries++;
-  entries_.push_back(Entry{id, server_now, EntryKind::kHeader});
-  Pump();
+  Append(Entry{id, server_now, EntryKind::kHeader});
 }
 
 void ExecutionFeed::Executed(uint64_t id, uint32_t server_now) {
@@ -73,15 +80,13 @@ void ExecutionFeed::Executed(uint64_t id, uint32_t server_now) {
   record.executed = true;
   if (!record.header_read) record.header_now = server_now;  // read in one piece
   record.entries++;
-  entries_.push_back(Entry{id, server_now, EntryKind::kExecuted});
-  Pump();
+  Append(Entry{id, server_now, EntryKind::kExecuted});
 }
 
 void ExecutionFeed::Evicted(std::string key) {
   evictions_++;
   evicted_keys_.push_back(std::move(key));
-  entries_.push_back(Entry{0, 0, EntryKind::kEviction});
-  Pump();
+  Append(Entry{0, 0, EntryKind::kEviction});
 }
 
 void ExecutionFeed::Replied(uint64_t id, Reply* reply) {

@@ -111,7 +111,12 @@ class ExecutionFeed {
   void PopRecord();
   // False when the entry must wait for its operation's reply.
   bool Check(const Entry& entry);
+  // Checks the entries from the front until one must wait (or a failure),
+  // then lets go of the records no longer used. Between calls, the front
+  // entry (if any) waits for its reply, or a failure stopped checking.
   void Pump();
+  // Queues an entry (checked at once when it is the only one).
+  void Append(const Entry& entry);
 
   SequentialOracle& oracle_;
   // The live records from id first_id_ (at head_) on, a ring whose size is a
