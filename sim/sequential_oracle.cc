@@ -168,13 +168,15 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
   const ItemState absent;
   // A lookup unlinks an item it finds flushed or expired.
   const ItemState& looked_up = visible ? s : absent;
-  // A modification: a new unique, unknown until a gets shows it.
-  auto modified = [&](ItemState next) {
+  // A modification: a new unique, unknown until a gets shows it. Marked in
+  // place and handed on to be moved once, into its branch (each move of a
+  // state costs).
+  auto modified = [&](ItemState& next) -> ItemState&& {
     next.linked = true;
     next.order = order_;
     next.cas.reset();
     next.cas_floor = max_cas_seen_;
-    return next;
+    return std::move(next);
   };
   // `s` itself, moved when it may be consumed.
   // (A conditional expression would copy: its operands' common type is const.)
@@ -187,17 +189,17 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     if (only_line != nullptr && text != *only_line) return;
     if constexpr (std::is_lvalue_reference_v<decltype(next)>) {
       if (&next == consumable) {
-        out->push_back(Branch{Expect::kLine, text, same()});
+        out->emplace_back(Expect::kLine, text, same());
         return;
       }
     }
-    out->push_back(Branch{Expect::kLine, text, std::forward<decltype(next)>(next)});
+    out->emplace_back(Expect::kLine, text, std::forward<decltype(next)>(next));
   };
   auto wanted = [&](std::string_view text) { return only_line == nullptr || text == *only_line; };
   switch (op.kind) {
     case OpKind::kGet:
     case OpKind::kGets:
-      out->push_back(Branch{visible ? Expect::kHit : Expect::kMiss, {}, looked_up});
+      out->emplace_back(visible ? Expect::kHit : Expect::kMiss, std::string_view(), looked_up);
       return;
     case OpKind::kSet:
     case OpKind::kAdd:
@@ -228,7 +230,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
         stored.flags = op.flags;
         stored.exptime = Realtime(op.exptime, header_now);
         stored.link_time = now;
-        line("STORED", modified(std::move(stored)));
+        line("STORED", modified(stored));
       } else if (op.kind == OpKind::kAdd) {
         line("NOT_STORED", s);
       } else if (op.kind == OpKind::kReplace) {
@@ -264,7 +266,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
         joined.flags = s.flags;
         joined.exptime = s.exptime;
         joined.link_time = now;
-        line("STORED", modified(std::move(joined)));
+        line("STORED", modified(joined));
       }
       line("NOT_STORED", s);  // the joined item could not be allocated
       return;
@@ -300,12 +302,12 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
           ItemState in_place = s;
           in_place.value.assign(digits);
           in_place.value.resize(s.value.size(), ' ');
-          line(digits, modified(std::move(in_place)));
+          line(digits, modified(in_place));
         }
         ItemState moved = s;
         moved.value = digits;
         moved.link_time = now;
-        line(digits, modified(std::move(moved)));
+        line(digits, modified(moved));
       }
       line(kDeltaNoMemory, s);
       return;
