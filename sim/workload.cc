@@ -50,14 +50,17 @@ std::string Workload::KeyName(uint32_t index) {
 }
 
 void Workload::NameKey(uint32_t index, std::string* key) {
-  // Written backwards from the end of the name, two digits a division, then
-  // copied at once.
+  // Written in place, backwards from the end of the name, two digits a
+  // division: a key of the same length as the last one written there (the
+  // common case) takes no call to resize or assign.
   static constexpr char kDigitPairs[] =
       "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
       "8081828384858687888990919293949596979899";
-  char name[12];
-  char* first = name + sizeof(name);
+  size_t digits = 1;
+  for (uint64_t bound = 10; digits < 10 && index >= bound; bound *= 10) ++digits;
+  if (key->size() != digits + 1) key->resize(digits + 1);
+  char* first = key->data() + digits + 1;
   while (index >= 100) {
     first -= 2;
     std::memcpy(first, kDigitPairs + 2 * (index % 100), 2);
@@ -70,7 +73,6 @@ void Workload::NameKey(uint32_t index, std::string* key) {
     *--first = static_cast<char>('0' + index);
   }
   *--first = 'k';
-  key->assign(first, static_cast<size_t>(name + sizeof(name) - first));
 }
 
 uint32_t Workload::KeyIndex(std::string_view key) {
