@@ -133,6 +133,38 @@ TEST(ParseReplyTest, AMalformedValueLineIsAnError) {
             std::string::npos);
 }
 
+// A header's numbers are whole decimal numbers of their field's type, its
+// words single-spaced and as many as the command's header has.
+TEST(ParseReplyTest, AValueLineHasExactlyItsWordsAndNumbers) {
+  for (const char* header :
+       {"VALUE k1 4294967296 3", "VALUE k1 +1 3", "VALUE k1 -1 3", "VALUE k1  3", "VALUE k1 0 3 ",
+        "VALUE k1 0 3 7", "VALUE k1 0", "VALUE k1 0 18446744073709551616", "VALUE k1 0 3x",
+        "VALUE k1 0 0x3"}) {
+    Reply reply;
+    std::string error;
+    EXPECT_EQ(ParseReply(OpKind::kGet, std::string(header) + "\r\nabc\r\nEND\r\n", &reply, &error),
+              std::string::npos)
+        << header;
+    EXPECT_NE(error.find("malformed VALUE line"), std::string::npos) << header;
+  }
+  for (const char* header :
+       {"VALUE k1 0 3", "VALUE k1 0 3 1 2", "VALUE k1 0 3 18446744073709551616", "VALUE k1 0 3 "}) {
+    Reply reply;
+    std::string error;
+    EXPECT_EQ(ParseReply(OpKind::kGets, std::string(header) + "\r\nabc\r\nEND\r\n", &reply, &error),
+              std::string::npos)
+        << header;
+  }
+  Reply reply;
+  std::string error;
+  const std::string input =
+      "VALUE k1 4294967295 3 18446744073709551615\r\nabc\r\nVALUE  007 0 0\r\n\r\nEND\r\n";
+  ASSERT_EQ(ParseReply(OpKind::kGets, input, &reply, &error), input.size()) << error;
+  ASSERT_EQ(reply.hits.size(), 2u);
+  EXPECT_EQ(reply.hits[0], (Hit{"k1", 4294967295u, "abc", 18446744073709551615u}));
+  EXPECT_EQ(reply.hits[1], (Hit{"", 7, "", 0}));
+}
+
 // Reads `input` cut at `cuts` with a ReplyReader; returns what ParseReply
 // would: the bytes used (0: incomplete; npos: an error).
 size_t ReadInPieces(OpKind kind, const std::string& input, std::vector<size_t> cuts, Reply* reply,
