@@ -64,7 +64,7 @@ class SimClient : public ClientEndpoint {
  private:
   struct Pending {
     uint64_t op_id;
-    std::vector<uint64_t> processes;
+    std::vector<uint64_t> processes;  // its history's processes (none without a history)
   };
 
   void Connect();
