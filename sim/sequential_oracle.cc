@@ -218,7 +218,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
       line(kStoreNoMemory, op.kind == OpKind::kSet ? absent : s);
       if (stores) {
         // Built only when it may match: it takes the value's buffer.
-        if (only_line != nullptr && *only_line != "STORED") return;
+        if (only_line != nullptr && std::string_view(*only_line) != "STORED") return;
         ItemState stored;
         if (value_to_take != nullptr) {
           stored.value.swap(*value_to_take);
@@ -548,7 +548,9 @@ std::optional<std::string> SequentialOracle::ExecuteOp(const Operation& op, uint
       return std::nullopt;
     case OpKind::kGet:
     case OpKind::kGets: {
-      if (reply != nullptr && reply->line != "END") {
+      // As views: a literal's size is then known and its bytes compared
+      // inline (a string's compare with a C string calls memcmp).
+      if (reply != nullptr && std::string_view(reply->line) != "END") {
         return "op `" + DescribeOperation(op) + "`: expected END but got " + DescribeReply(*reply);
       }
       size_t next_hit = 0;
