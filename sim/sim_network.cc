@@ -6,10 +6,10 @@
 namespace mcspec::sim {
 namespace {
 
-// A delivery event names its connection, direction and the connection's
-// generation in one word, so that the callback stays small.
-uint64_t Pack(ConnectionId id, bool to_server, uint32_t generation) {
-  return (uint64_t{id} << 32) | (uint64_t{generation} << 1) | (to_server ? 1 : 0);
+// A delivery event names its connection, direction and the direction's
+// epoch in one word, so that the callback stays small.
+uint64_t Pack(ConnectionId id, bool to_server, uint32_t epoch) {
+  return (uint64_t{id} << 32) | (uint64_t{epoch} << 1) | (to_server ? 1 : 0);
 }
 
 // Pieces a write may be cut into.
@@ -156,30 +156,41 @@ void SimNetwork::Schedule(ConnectionId id, bool to_server, size_t size, bool fin
   cuts[cut_count++] = size;
   size_t begin = 0;
   for (size_t i = 0; i < cut_count; ++i) {
-    d.pieces.push_back(Piece{cuts[i] - begin, fin && i + 1 == cut_count});
+    const bool first = d.pieces.empty();
+    d.pieces.push_back(
+        Piece{cuts[i] - begin, fin && i + 1 == cut_count, loop_.TakeTicket(Arrival(c, d))});
     begin = cuts[i];
     stats_.segments++;
-    const uint64_t packed = Pack(id, to_server, c.generation);
-    loop_.At(Arrival(c, d), [this, packed] { Deliver(packed); });
+    if (first) ScheduleDelivery(id, to_server, d);
   }
+}
+
+void SimNetwork::ScheduleDelivery(ConnectionId id, bool to_server, const Direction& d) {
+  const uint64_t packed = Pack(id, to_server, d.epoch);
+  loop_.At(d.pieces.front().arrival, [this, packed] { Deliver(packed); });
 }
 
 void SimNetwork::Release(Direction& d) {
   buffers_.Recycle(&d.bytes);
   d.delivered = 0;
+  // The run's simulated time ends with its last event, a void delivery
+  // included: the last piece dropped keeps its event (the first has one).
+  if (d.pieces.size() > 1) loop_.At(d.pieces.back().arrival, [] {});
   d.pieces.clear();
+  d.epoch++;
 }
 
 void SimNetwork::Deliver(uint64_t packed) {
   const auto id = static_cast<ConnectionId>(packed >> 32);
   const bool to_server = (packed & 1) != 0;
-  const auto generation = static_cast<uint32_t>((packed & 0xffffffffu) >> 1);
+  const auto epoch = static_cast<uint32_t>((packed & 0xffffffffu) >> 1);
   Connection& c = connections_[id];
-  if (!c.open || c.generation != generation) return;
   Direction& d = to_server ? c.to_server : c.to_client;
+  if (d.epoch != epoch) return;
   // Delivered bytes stay until a write needs their room (MakeRoom).
   const Piece piece = d.pieces.front();
   d.pieces.pop_front();
+  if (!d.pieces.empty()) loop_.Again(d.pieces.front().arrival);
   const std::string_view bytes = std::string_view(d.bytes).substr(d.delivered, piece.size);
   d.delivered += piece.size;
   if (to_server) {

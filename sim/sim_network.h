@@ -126,10 +126,15 @@ class SimNetwork {
 
  private:
   // One direction's bytes in flight, in one buffer; `pieces` says how they
-  // were cut into segments (and which ends with the FIN).
+  // were cut into segments (and which ends with the FIN) and when each
+  // arrives. Arrivals never decrease, so only the first piece's delivery is
+  // an event in the loop: it runs again for the next piece, in the place in
+  // the order that piece took when it was sent (as if each piece had its
+  // own event, with a smaller heap).
   struct Piece {
     size_t size;
     bool fin;
+    EventLoop::Ticket arrival;
   };
   struct Direction {
     std::string bytes;
@@ -137,6 +142,7 @@ class SimNetwork {
     std::deque<Piece> pieces;
     SimTime last_arrival = 0;
     SimTime clogged_until = 0;
+    uint32_t epoch = 0;  // bumped when its pieces are dropped: their delivery is void
   };
   struct Connection {
     ClientEndpoint* client = nullptr;
@@ -153,7 +159,7 @@ class SimNetwork {
     uint64_t sent = 0;       // bytes the client has sent
     uint64_t delivered = 0;  // bytes the server has received
     SimTime latency = 0;
-    uint32_t generation = 0;  // bumped by a reset: its pending deliveries are void
+    uint32_t generation = 0;  // bumped by a reset: a reset already pending is void
     bool open = true;
   };
 
@@ -180,9 +186,12 @@ class SimNetwork {
   // The last `size` bytes of the direction's buffer are a write: cuts it
   // into segments and schedules their arrivals.
   void Schedule(ConnectionId id, bool to_server, size_t size, bool fin);
-  // A connection's buffers go to the pool when it is gone.
+  // A connection's buffers go to the pool when it is gone, or the server
+  // has closed its reading side; its pieces in flight are dropped.
   void Release(Direction& d);
   SimTime Arrival(const Connection& c, Direction& d);
+  // Gives the loop the delivery of the direction's first piece.
+  void ScheduleDelivery(ConnectionId id, bool to_server, const Direction& d);
   void Deliver(uint64_t packed);
   void DeliverToServer(ConnectionId id, std::string_view bytes, bool fin);
   void ServerClose(ConnectionId id);
