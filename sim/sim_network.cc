@@ -23,6 +23,8 @@ SimNetwork::SimNetwork(EventLoop& loop, Prng& prng, const SwarmParameters& param
     : loop_(loop),
       prng_(prng),
       params_(params),
+      chances_{Chance(params.split_write), Chance(params.slow_tail), Chance(params.clog),
+               Chance(params.reset),       Chance(params.udp_loss),  Chance(params.udp_duplicate)},
       server_(server),
       observer_(observer),
       fingerprint_(fingerprint),
@@ -70,7 +72,7 @@ void SimNetwork::Send(ConnectionId id, std::span<const std::string_view> parts, 
   if (tag != 0) c.boundaries.push_back({c.sent, tag, false});
   stats_.writes++;
   Transmit(id, true, parts, false);
-  if (params_.reset > 0 && prng_.Bernoulli(params_.reset)) {
+  if (chances_.reset.possible() && prng_.Happens(chances_.reset)) {
     // Soon: usually while this request or its reply is still on the wire.
     const uint32_t generation = c.generation;
     const SimTime when = static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(3 * c.latency)));
@@ -89,11 +91,11 @@ void SimNetwork::ShutdownWrite(ConnectionId id) {
 SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
   SimTime at = loop_.now() + c.latency / 2 +
                static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(c.latency / 2 + 1)));
-  if (params_.slow_tail > 0 && prng_.Bernoulli(params_.slow_tail)) {
+  if (chances_.slow_tail.possible() && prng_.Happens(chances_.slow_tail)) {
     stats_.slow_tails++;
     at += static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.tail_latency_ns)));
   }
-  if (params_.clog > 0 && prng_.Bernoulli(params_.clog)) {
+  if (chances_.clog.possible() && prng_.Happens(chances_.clog)) {
     stats_.clogs++;
     d.clogged_until = std::max(
         d.clogged_until,
@@ -138,7 +140,7 @@ void SimNetwork::Schedule(ConnectionId id, bool to_server, size_t size, bool fin
   Connection& c = connections_[id];
   Direction& d = to_server ? c.to_server : c.to_client;
   uint64_t pieces = 1;
-  if (size > 1 && prng_.Bernoulli(params_.split_write)) {
+  if (size > 1 && prng_.Happens(chances_.split_write)) {
     pieces = 2 + prng_.Below(std::min<uint64_t>(kMaxPieces, size) - 1);
   }
   // Cut points: distinct, sorted, inside the write.
@@ -312,8 +314,8 @@ int SimNetwork::SendDatagram(uint32_t socket, std::string_view bytes, uint64_t t
 int SimNetwork::SendDatagramCopies(std::string_view bytes, uint32_t socket, uint64_t tag,
                                    bool to_server, uint64_t duplicate_tag) {
   stats_.datagrams++;
-  const bool lost = prng_.Bernoulli(params_.udp_loss);
-  const bool duplicated = prng_.Bernoulli(params_.udp_duplicate);
+  const bool lost = prng_.Happens(chances_.udp_loss);
+  const bool duplicated = prng_.Happens(chances_.udp_duplicate);
   if (lost) stats_.datagrams_lost++;
   if (duplicated) stats_.datagrams_duplicated++;
   // A lost original still leaves a duplicate's copy on the wire.
@@ -339,7 +341,7 @@ int SimNetwork::SendDatagramCopies(std::string_view bytes, uint32_t socket, uint
     datagram.to_server = to_server;
     SimTime delay =
         1 + static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(2 * params_.base_latency_ns)));
-    if (params_.slow_tail > 0 && prng_.Bernoulli(params_.slow_tail)) {
+    if (chances_.slow_tail.possible() && prng_.Happens(chances_.slow_tail)) {
       delay += static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.tail_latency_ns)));
     }
     loop_.After(delay, [this, slot] { DeliverDatagram(slot); });

@@ -92,6 +92,8 @@ struct NetworkStats {
 
 class SimNetwork {
  public:
+  // `params` are read when the network is made: the fault probabilities
+  // once, as chances.
   SimNetwork(EventLoop& loop, Prng& prng, const SwarmParameters& params, ref::Server& server,
              ServerObserver& observer, Fingerprint& fingerprint, TraceWriter* trace);
   ~SimNetwork();
@@ -201,6 +203,16 @@ class SimNetwork {
   EventLoop& loop_;
   Prng& prng_;
   const SwarmParameters& params_;
+  // The fault probabilities of `params_`, as the network draws them.
+  struct Chances {
+    Chance split_write;
+    Chance slow_tail;
+    Chance clog;
+    Chance reset;
+    Chance udp_loss;
+    Chance udp_duplicate;
+  };
+  const Chances chances_;
   ref::Server& server_;
   ServerObserver& observer_;
   Fingerprint& fingerprint_;
