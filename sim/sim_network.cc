@@ -35,7 +35,7 @@ SimNetwork::~SimNetwork() = default;
 
 ConnectionId SimNetwork::Connect(ClientEndpoint* client) {
   const auto id = static_cast<ConnectionId>(connections_.size());
-  Connection& c = connections_.emplace_back();
+  Connection& c = *connections_.emplace_back(std::make_unique<Connection>());
   c.client = client;
   c.session = std::make_unique<ref::Session>(server_);
   c.latency = 1 + static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.base_latency_ns)));
@@ -47,7 +47,7 @@ ConnectionId SimNetwork::Connect(ClientEndpoint* client) {
 
 ref::Session& SimNetwork::OpenLocalSession(ConnectionId* id) {
   *id = Connect(nullptr);
-  return *connections_[*id].session;
+  return *connections_[*id]->session;
 }
 
 void SimNetwork::RecordClock(int64_t seconds) {
@@ -57,7 +57,7 @@ void SimNetwork::RecordClock(int64_t seconds) {
 
 void SimNetwork::Poll(ConnectionId id, std::string* out) {
   const size_t before = out->size();
-  connections_[id].session->Poll(out);
+  connections_[id]->session->Poll(out);
   const std::string_view polled = std::string_view(*out).substr(before);
   if (!polled.empty()) fingerprint_.Record("poll", loop_.now(), id, polled);
   if (trace_ != nullptr) trace_->Poll(loop_.now(), id, polled);
@@ -65,7 +65,7 @@ void SimNetwork::Poll(ConnectionId id, std::string* out) {
 
 void SimNetwork::Send(ConnectionId id, std::span<const std::string_view> parts, uint64_t tag,
                       size_t header) {
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   if (!c.open) return;
   if (header != 0) c.boundaries.push_back({c.sent + header, tag, true});
   for (std::string_view part : parts) c.sent += part.size();
@@ -77,13 +77,13 @@ void SimNetwork::Send(ConnectionId id, std::span<const std::string_view> parts, 
     const uint32_t generation = c.generation;
     const SimTime when = static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(3 * c.latency)));
     loop_.After(when, [this, id, generation] {
-      if (connections_[id].open && connections_[id].generation == generation) Reset(id);
+      if (connections_[id]->open && connections_[id]->generation == generation) Reset(id);
     });
   }
 }
 
 void SimNetwork::ShutdownWrite(ConnectionId id) {
-  if (!connections_[id].open) return;
+  if (!connections_[id]->open) return;
   stats_.half_closes++;
   Transmit(id, true, std::string_view(), true);
 }
@@ -109,7 +109,8 @@ SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
 
 void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts,
                           bool fin) {
-  Direction& d = to_server ? connections_[id].to_server : connections_[id].to_client;
+  Connection& c = *connections_[id];
+  Direction& d = to_server ? c.to_server : c.to_client;
   size_t size = 0;
   for (std::string_view part : parts) size += part.size();
   MakeRoom(d, size);
@@ -137,7 +138,7 @@ void SimNetwork::MakeRoom(Direction& d, size_t size) {
 }
 
 void SimNetwork::Schedule(ConnectionId id, bool to_server, size_t size, bool fin) {
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   Direction& d = to_server ? c.to_server : c.to_client;
   uint64_t pieces = 1;
   if (size > 1 && prng_.Happens(chances_.split_write)) {
@@ -186,7 +187,7 @@ void SimNetwork::Deliver(uint64_t packed) {
   const auto id = static_cast<ConnectionId>(packed >> 32);
   const bool to_server = (packed & 1) != 0;
   const auto epoch = static_cast<uint32_t>((packed & 0xffffffffu) >> 1);
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   Direction& d = to_server ? c.to_server : c.to_client;
   if (d.epoch != epoch) return;
   // Delivered bytes stay until a write needs their room (MakeRoom).
@@ -214,7 +215,7 @@ void SimNetwork::Deliver(uint64_t packed) {
 }
 
 void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool fin) {
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   std::string_view rest = bytes;
   while (!rest.empty() && c.session != nullptr) {
     // One request per Receive: the observer learns of each as it executes.
@@ -266,7 +267,7 @@ void SimNetwork::DropBoundaries(Connection& c) {
 // memcached closes: a partial request is dropped, replies already written
 // still reach the client, then the FIN.
 void SimNetwork::ServerClose(ConnectionId id) {
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   c.session.reset();
   Release(c.to_server);
   fingerprint_.Record("server-close", loop_.now(), id, {});
@@ -276,7 +277,7 @@ void SimNetwork::ServerClose(ConnectionId id) {
 }
 
 void SimNetwork::Reset(ConnectionId id) {
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   stats_.resets++;
   c.open = false;
   c.generation++;
@@ -295,7 +296,7 @@ uint32_t SimNetwork::OpenUdpSocket(DatagramEndpoint* client) {
   if (udp_ == nullptr) {
     // The server's socket is a connection of its own in the trace.
     udp_id_ = static_cast<ConnectionId>(connections_.size());
-    Connection& c = connections_.emplace_back();
+    Connection& c = *connections_.emplace_back(std::make_unique<Connection>());
     c.open = false;
     udp_ = std::make_unique<ref::UdpConnection>(server_, 0, "udp:127.0.0.1:11211");
     fingerprint_.Record("udp-open", loop_.now(), udp_id_, {});

@@ -217,7 +217,8 @@ class SimNetwork {
   ServerObserver& observer_;
   Fingerprint& fingerprint_;
   TraceWriter* trace_;
-  std::deque<Connection> connections_;  // by id; deque: stable while clients reconnect
+  // By id; each apart, so that a connection stays put while clients reconnect.
+  std::vector<std::unique_ptr<Connection>> connections_;
   // The room made behind a connection's bytes in flight to the client
   // before its session writes there: the largest reply of one value, so
   // that the buffer seldom grows while written.
