@@ -118,12 +118,7 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::
   Schedule(id, to_server, size, fin);
 }
 
-void SimNetwork::MakeRoom(Direction& d, size_t size) {
-  if (d.delivered == d.bytes.size()) {
-    d.bytes.clear();
-    d.delivered = 0;
-  }
-  if (d.bytes.capacity() - d.bytes.size() >= size) return;
+void SimNetwork::MoveToRoom(Direction& d, size_t size) {
   const size_t in_flight = d.bytes.size() - d.delivered;
   if (d.delivered > 0 && d.bytes.capacity() - in_flight >= size) {
     d.bytes.erase(0, d.delivered);

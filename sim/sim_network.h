@@ -184,7 +184,15 @@ class SimNetwork {
   // Makes room for `size` more bytes behind those in flight: the bytes
   // delivered are dropped, or the undelivered ones move to a larger buffer
   // from the pool.
-  void MakeRoom(Direction& d, size_t size);
+  void MakeRoom(Direction& d, size_t size) {
+    if (d.delivered == d.bytes.size()) {
+      d.bytes.clear();
+      d.delivered = 0;
+    }
+    if (d.bytes.capacity() - d.bytes.size() < size) MoveToRoom(d, size);
+  }
+  // MakeRoom's rare case: the buffer is short of room.
+  void MoveToRoom(Direction& d, size_t size);
   // The last `size` bytes of the direction's buffer are a write: cuts it
   // into segments and schedules their arrivals.
   void Schedule(ConnectionId id, bool to_server, size_t size, bool fin);
