@@ -46,10 +46,31 @@ class EventLoop {
  public:
   using Callback = EventCallback;
 
+  // An event's place in the order: its time and scheduling sequence.
+  struct Ticket {
+    SimTime time;
+    uint64_t sequence;
+  };
+
   SimTime now() const { return now_; }
   // Runs `callback` at `time` (clamped to now: the past is not reachable).
-  void At(SimTime time, Callback callback);
-  void After(SimTime delay, Callback callback) { At(now_ + delay, std::move(callback)); }
+  void At(SimTime time, Callback callback) { At(TakeTicket(time), callback); }
+  void After(SimTime delay, Callback callback) { At(now_ + delay, callback); }
+  // An event's place taken now (`time` clamped to now), for a callback
+  // given later: it runs where an event scheduled now at `time` would, so
+  // a sequence of events whose times never decrease can wait outside the
+  // heap, behind its first. The event must be given (At) before any event
+  // after it in the order runs.
+  Ticket TakeTicket(SimTime time) { return Ticket{time < now_ ? now_ : time, next_sequence_++}; }
+  void At(Ticket ticket, Callback callback);
+  // Called by a running event's callback (once at most): runs the same
+  // callback once more at `ticket`, which comes after the running event's.
+  // The event keeps its slot and its place at the heap's root, and only
+  // moves down to its new place: a pop and a push in one sift.
+  void Again(Ticket ticket) {
+    again_ = ticket;
+    run_again_ = true;
+  }
   // Runs the earliest event; false when none is left.
   bool RunOne();
   // Runs events while any is left and `keep_going()` holds.
@@ -71,7 +92,13 @@ class EventLoop {
   static constexpr int kSlotBits = 24;
   static constexpr int kSequenceBits = 40;
 
+  static Key MakeKey(Ticket ticket, uint32_t slot);
+  // Puts `key` in the hole at the root, moving it down to its place.
+  void SiftDown(Key key);
+
   SimTime now_ = 0;
+  Ticket again_{};
+  bool run_again_ = false;
   uint64_t next_sequence_ = 0;
   uint64_t events_run_ = 0;
   // A 4-ary min-heap: half the levels of a binary one, and a node's

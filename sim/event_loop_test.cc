@@ -4,6 +4,9 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <deque>
+#include <functional>
 #include <tuple>
 #include <vector>
 
@@ -80,6 +83,83 @@ RC_GTEST_PROP(EventLoopTest, RunsEverySchedulingInTimeThenSchedulingOrder, ()) {
   std::vector<std::pair<SimTime, int>> expected;
   expected.reserve(scheduled.size());
   for (const auto& [at, number] : scheduled) expected.emplace_back(at, number);
+  std::sort(expected.begin(), expected.end());
+  RC_ASSERT(ran == expected);
+}
+
+// A ticket keeps the place in the order of the moment it was taken, and an
+// event run again at a ticket runs where that ticket says.
+TEST(EventLoopTest, TicketsTakenEarlierRunInTheirPlace) {
+  EventLoop loop;
+  std::vector<int> order;
+  const EventLoop::Ticket early = loop.TakeTicket(20);
+  const EventLoop::Ticket later = loop.TakeTicket(20);
+  loop.At(20, [&] { order.push_back(3); });
+  const std::function<void()> run_twice = [&, runs = 0]() mutable {
+    order.push_back(runs == 0 ? 1 : 2);
+    if (runs++ == 0) loop.Again(later);
+  };
+  loop.At(early, [&run_twice] { run_twice(); });
+  loop.At(10, [&] { order.push_back(0); });
+  while (loop.RunOne()) {
+  }
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(loop.events_run(), 4u);
+  EXPECT_EQ(loop.pending(), 0u);
+}
+
+// Queues of events whose times never decrease, each with only its first
+// event in the loop and its followers run again at the tickets they took
+// when scheduled (as the network's directions do), mixed with plain events,
+// all scheduled by events too: they run exactly in (time, scheduling order),
+// as if every event had been given to the loop when it was scheduled.
+RC_GTEST_PROP(EventLoopTest, QueuedEventsRunWhereTheirTicketsSay, ()) {
+  constexpr size_t kQueues = 3;  // a queue number of kQueues: a plain event
+  const auto first = *rc::gen::container<std::vector<std::pair<size_t, SimTime>>>(
+      rc::gen::pair(rc::gen::inRange<size_t>(0, kQueues + 1), rc::gen::inRange<SimTime>(0, 50)));
+  const auto later = *rc::gen::container<std::vector<std::tuple<int, size_t, SimTime>>>(
+      rc::gen::tuple(rc::gen::inRange(0, 300), rc::gen::inRange<size_t>(0, kQueues + 1),
+                     rc::gen::inRange<SimTime>(-20, 50)));
+  EventLoop loop;
+  struct Queue {
+    std::deque<std::pair<int, EventLoop::Ticket>> events;  // (number, ticket)
+    SimTime last = 0;
+  };
+  std::array<Queue, kQueues> queues;
+  std::vector<std::pair<SimTime, int>> ran;       // (time run, number)
+  std::vector<std::pair<SimTime, int>> expected;  // (time due, number in scheduling order)
+  int next = 0;
+  std::function<void(int)> run;
+  const std::function<void(size_t)> run_queue = [&](size_t index) {
+    Queue& queue = queues[index];
+    const int number = queue.events.front().first;
+    queue.events.pop_front();
+    if (!queue.events.empty()) loop.Again(queue.events.front().second);
+    run(number);
+  };
+  const std::function<void(size_t, SimTime)> schedule = [&](size_t index, SimTime at) {
+    const int number = next++;
+    if (index == kQueues) {
+      expected.emplace_back(std::max(at, loop.now()), number);
+      loop.At(at, [&run, number] { run(number); });
+      return;
+    }
+    Queue& queue = queues[index];
+    const EventLoop::Ticket ticket = loop.TakeTicket(std::max(at, queue.last));
+    queue.last = ticket.time;
+    expected.emplace_back(ticket.time, number);
+    queue.events.emplace_back(number, ticket);
+    if (queue.events.size() == 1) loop.At(ticket, [&run_queue, index] { run_queue(index); });
+  };
+  run = [&](int number) {
+    ran.emplace_back(loop.now(), number);
+    for (const auto& [parent, index, delay] : later) {
+      if (parent == number) schedule(index, loop.now() + delay);
+    }
+  };
+  for (const auto& [index, at] : first) schedule(index, at);
+  while (loop.RunOne()) {
+  }
   std::sort(expected.begin(), expected.end());
   RC_ASSERT(ran == expected);
 }

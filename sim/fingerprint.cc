@@ -63,9 +63,24 @@ void AccumulateStripes(const char* data, size_t stripes, uint64_t lanes[4]) {
 }
 #endif
 
+// The last 1 to 7 bytes as a little-endian word, zero above: two loads
+// that may overlap (the bytes they share are the same), not a memcpy of a
+// variable size.
+uint64_t TailWord(const char* p, size_t size) {
+  const auto byte = [p](size_t i) { return uint64_t{static_cast<uint8_t>(p[i])}; };
+  if (size >= 4) {
+    uint32_t low;
+    uint32_t high;
+    std::memcpy(&low, p, 4);
+    std::memcpy(&high, p + size - 4, 4);
+    return uint64_t{low} | uint64_t{high} << (8 * (size - 4));
+  }
+  return byte(0) | byte(size / 2) << (8 * (size / 2)) | byte(size - 1) << (8 * (size - 1));
+}
+
 }  // namespace
 
-uint64_t Fingerprint::HashBytes(std::string_view bytes, uint64_t seed) {
+uint64_t Fingerprint::HashSomeBytes(std::string_view bytes, uint64_t seed) {
   uint64_t h = Mix(seed, bytes.size());
   size_t i = 0;
   if (bytes.size() >= 32) {
@@ -80,9 +95,7 @@ uint64_t Fingerprint::HashBytes(std::string_view bytes, uint64_t seed) {
     std::memcpy(&word, bytes.data() + i, 8);
     h = Mix(h, word);
   }
-  uint64_t tail = 0;
-  if (i < bytes.size()) std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
-  return Mix(h, tail);
+  return Mix(h, i < bytes.size() ? TailWord(bytes.data() + i, bytes.size() - i) : 0);
 }
 
 std::string Fingerprint::Describe(std::string_view kind, int64_t time, uint64_t id,
@@ -104,13 +117,8 @@ std::string Fingerprint::Describe(std::string_view kind, int64_t time, uint64_t 
   return out;
 }
 
-void Fingerprint::Record(EventKind kind, int64_t time, uint64_t id, std::string_view bytes) {
-  uint64_t h = kind.hash();
-  h = Mix(h, static_cast<uint64_t>(time));
-  h = Mix(h, id);
-  h = HashBytes(bytes, h);
-  const auto index = static_cast<int64_t>(count_++);
-  value_ = Mix(value_, h);
+void Fingerprint::Watch(EventKind kind, int64_t time, uint64_t id, std::string_view bytes,
+                        int64_t index, uint64_t h) {
   if (keep_) hashes_.push_back(h);
   if (expected_ != nullptr && first_difference_ < 0 &&
       (static_cast<size_t>(index) >= expected_->size() || (*expected_)[index] != h)) {

@@ -56,17 +56,37 @@ class EventKind {
 class Fingerprint {
  public:
   // Keeps each event's hash (for a later comparison).
-  void KeepHashes() { keep_ = true; }
+  void KeepHashes() {
+    keep_ = true;
+    UpdateWatched();
+  }
   // Compares each event's hash with `expected` as it is recorded; the first
   // that differs (or runs past its end) is described.
-  void CompareWith(const std::vector<uint64_t>* expected) { expected_ = expected; }
+  void CompareWith(const std::vector<uint64_t>* expected) {
+    expected_ = expected;
+    UpdateWatched();
+  }
   // Describes event number `index` when it is recorded.
-  void DescribeEvent(int64_t index) { describe_ = index; }
+  void DescribeEvent(int64_t index) {
+    describe_ = index;
+    UpdateWatched();
+  }
   // Writes every event to `log` as it is recorded: "index hash description",
   // one a line, so that runs built apart (other compilers) can be compared.
-  void LogEvents(std::ostream* log) { log_ = log; }
+  void LogEvents(std::ostream* log) {
+    log_ = log;
+    UpdateWatched();
+  }
 
-  void Record(EventKind kind, int64_t time, uint64_t id, std::string_view bytes);
+  // Defined here: the simulator records several events an operation, most
+  // of them only mixed into the value.
+  void Record(EventKind kind, int64_t time, uint64_t id, std::string_view bytes) {
+    const uint64_t h = HashBytes(
+        bytes, FingerprintMix(FingerprintMix(kind.hash(), static_cast<uint64_t>(time)), id));
+    value_ = FingerprintMix(value_, h);
+    const auto index = static_cast<int64_t>(count_++);
+    if (watched_) Watch(kind, time, id, bytes, index, h);
+  }
 
   uint64_t value() const { return value_; }
   uint64_t events() const { return count_; }
@@ -76,13 +96,26 @@ class Fingerprint {
   int64_t first_difference() const { return first_difference_; }
   const std::string& description() const { return description_; }
 
-  static uint64_t HashBytes(std::string_view bytes, uint64_t seed);
+  // Many events carry no bytes: their hash is two steps, here.
+  static uint64_t HashBytes(std::string_view bytes, uint64_t seed) {
+    if (bytes.empty()) return FingerprintMix(FingerprintMix(seed, 0), 0);
+    return HashSomeBytes(bytes, seed);
+  }
   static std::string Describe(std::string_view kind, int64_t time, uint64_t id,
                               std::string_view bytes);
 
  private:
+  static uint64_t HashSomeBytes(std::string_view bytes, uint64_t seed);
+  void UpdateWatched() {
+    watched_ = keep_ || expected_ != nullptr || describe_ >= 0 || log_ != nullptr;
+  }
+  // Keeps, compares, describes and logs event `index`, of hash `h`, as asked.
+  void Watch(EventKind kind, int64_t time, uint64_t id, std::string_view bytes, int64_t index,
+             uint64_t h);
+
   uint64_t value_ = 0;
   uint64_t count_ = 0;
+  bool watched_ = false;  // any of the following asked for
   bool keep_ = false;
   std::vector<uint64_t> hashes_;
   const std::vector<uint64_t>* expected_ = nullptr;

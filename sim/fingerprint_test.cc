@@ -73,6 +73,20 @@ TEST(FingerprintTest, HashBytesOfLongInputsIsItsDefinition) {
   }
 }
 
+// Short inputs take their own paths (none, a few words, a tail of 1 to 7
+// bytes read by overlapping loads): every length, and bytes with the high
+// bit set, which a sign extension would spread.
+TEST(FingerprintTest, HashBytesOfEveryShortLengthIsItsDefinition) {
+  std::string bytes;
+  for (size_t i = 0; i < 70; ++i) bytes.push_back(static_cast<char>(0x80 + i * 37));
+  for (size_t offset = 0; offset < 3; ++offset) {
+    for (size_t size = 0; offset + size <= bytes.size(); ++size) {
+      const std::string_view part(bytes.data() + offset, size);
+      EXPECT_EQ(Fingerprint::HashBytes(part, 11), HashBytesByDefinition(part, 11)) << size;
+    }
+  }
+}
+
 // Every byte counts, wherever it is, and so does the order of the stripes.
 TEST(FingerprintTest, ABitFlippedOrStripesSwappedChangeTheHash) {
   std::string bytes(300, 'a');
@@ -111,6 +125,11 @@ TEST(FingerprintTest, SameEventsSameValueAndTheFirstDifferenceIsNamed) {
   record_get(third, "get k1\r\n");
   EXPECT_EQ(third.value(), first.value());
   EXPECT_EQ(third.first_difference(), -1);
+  // Watched or not, a run's value is the same.
+  Fingerprint unwatched;
+  record_get(unwatched, "get k1\r\n");
+  EXPECT_EQ(unwatched.value(), first.value());
+  EXPECT_EQ(unwatched.events(), 3u);
 }
 
 }  // namespace

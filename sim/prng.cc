@@ -55,6 +55,15 @@ double Exp(double y) {
 
 }  // namespace
 
+Chance::Chance(double p) : threshold_(0) {
+  constexpr double kDraws = 0x1.0p53;  // the 2^53 values of k
+  if (p >= 1) {
+    threshold_ = uint64_t{1} << 53;
+  } else if (p > 0) {
+    threshold_ = static_cast<uint64_t>(std::ceil(p * kDraws));
+  }
+}
+
 Prng::Prng(uint64_t seed) {
   for (uint64_t& word : state_) word = SplitMix64(&seed);
 }

@@ -12,6 +12,25 @@
 
 namespace mcspec::sim {
 
+// A probability made ready for draws: Prng::Happens(chance) is exactly
+// Prng::Bernoulli(p) (the same answer for every draw), as one integer
+// comparison. Bernoulli(p) is k * 2^-53 < p for the top 53 bits k of a
+// draw, both sides exact: k < 2^53 converts exactly, and scaling by a power
+// of two is exact (so is p * 2^53, below). For an integer k, k < p * 2^53
+// holds exactly when k < ceil(p * 2^53); p <= 0 or NaN admits no k, and
+// p >= 1 every k.
+class Chance {
+ public:
+  explicit Chance(double p);
+  // Whether `draw`, a Prng::Next(), happens: Unit()'s comparison.
+  bool Admits(uint64_t draw) const { return draw >> 11 < threshold_; }
+  // p > 0: some draw happens.
+  bool possible() const { return threshold_ != 0; }
+
+ private:
+  uint64_t threshold_;  // ceil(p * 2^53), within [0, 2^53]
+};
+
 class Prng {
  public:
   explicit Prng(uint64_t seed);
@@ -38,8 +57,11 @@ class Prng {
   // Uniform in [lo, hi]; lo <= hi.
   int64_t Range(int64_t lo, int64_t hi);
   // Uniform in [0, 1).
-  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  double Unit() { return UnitOf(Next()); }
+  static double UnitOf(uint64_t draw) { return static_cast<double>(draw >> 11) * 0x1.0p-53; }
   bool Bernoulli(double p) { return Unit() < p; }
+  // Bernoulli(p) for the p `chance` was made of.
+  bool Happens(const Chance& chance) { return chance.Admits(Next()); }
   // Log-uniform in [lo, hi] (lo >= 1): an octave [2^k, 2^(k+1)) uniformly
   // among those the range meets, then uniform in it; small values are as
   // likely per octave as large ones.

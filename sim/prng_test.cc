@@ -1,9 +1,11 @@
 #include "prng.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -127,6 +129,58 @@ TEST(ZipfTest, DrawsAreFixedForEveryTableSize) {
     uint64_t hash = 0;
     for (int i = 0; i < 20000; ++i) hash = hash * 1000003 + zipf.Draw(prng);
     EXPECT_EQ(hash, c.hash) << c.n << " " << c.s;
+  }
+}
+
+// A Chance admits exactly the draws for which Unit() < p: any draw, any p
+// (negative, NaN, infinite and subnormal ones included).
+RC_GTEST_PROP(PrngTest, ChanceAdmitsWhatBernoulliAdmits, (uint64_t low, uint64_t high, double p)) {
+  const uint64_t draw = high << 32 ^ low;  // all 64 bits, whatever the size
+  RC_ASSERT(Chance(p).Admits(draw) == (Prng::UnitOf(draw) < p));
+  RC_ASSERT(Chance(p).possible() == (p > 0));
+}
+
+// Where they could differ: p on a draw's own value k * 2^-53 or one step
+// of a double beside it, against draws of k - 1, k and k + 1 with any low
+// bits.
+RC_GTEST_PROP(PrngTest, ChanceAdmitsWhatBernoulliAdmitsAtTheBoundary,
+              (uint64_t at, int step, int neighbour, uint32_t low_bits)) {
+  const uint64_t k = at >> 11;
+  double p = Prng::UnitOf(at);
+  if (step % 3 == 1) p = std::nextafter(p, 0.0);
+  if (step % 3 == 2) p = std::nextafter(p, 2.0);
+  const uint64_t drawn_k = (k + static_cast<uint64_t>(neighbour % 2)) & ((uint64_t{1} << 53) - 1);
+  const uint64_t draw = drawn_k << 11 | (low_bits & 0x7ff);
+  RC_ASSERT(Chance(p).Admits(draw) == (Prng::UnitOf(draw) < p));
+}
+
+TEST(PrngTest, HappensDrawsAsBernoulli) {
+  const double probabilities[] = {-1,
+                                  0,
+                                  1e-300,
+                                  1e-9,
+                                  0.0052709,
+                                  0.5,
+                                  0.898488,
+                                  1.0 - 1e-16,
+                                  1,
+                                  2,
+                                  std::numeric_limits<double>::infinity(),
+                                  std::numeric_limits<double>::quiet_NaN()};
+  for (double p : probabilities) {
+    Prng bernoulli(5);
+    Prng happens(5);
+    const Chance chance(p);
+    int hits = 0;
+    for (int i = 0; i < 20000; ++i) {
+      const bool expected = bernoulli.Bernoulli(p);
+      ASSERT_EQ(happens.Happens(chance), expected) << p << " draw " << i;
+      hits += expected;
+    }
+    ASSERT_EQ(bernoulli.Next(), happens.Next());
+    if (p == 0.5) {
+      EXPECT_NEAR(hits, 10000, 500);
+    }
   }
 }
 

@@ -6,10 +6,10 @@
 namespace mcspec::sim {
 namespace {
 
-// A delivery event names its connection, direction and the connection's
-// generation in one word, so that the callback stays small.
-uint64_t Pack(ConnectionId id, bool to_server, uint32_t generation) {
-  return (uint64_t{id} << 32) | (uint64_t{generation} << 1) | (to_server ? 1 : 0);
+// A delivery event names its connection, direction and the direction's
+// epoch in one word, so that the callback stays small.
+uint64_t Pack(ConnectionId id, bool to_server, uint32_t epoch) {
+  return (uint64_t{id} << 32) | (uint64_t{epoch} << 1) | (to_server ? 1 : 0);
 }
 
 // Pieces a write may be cut into.
@@ -23,6 +23,8 @@ SimNetwork::SimNetwork(EventLoop& loop, Prng& prng, const SwarmParameters& param
     : loop_(loop),
       prng_(prng),
       params_(params),
+      chances_{Chance(params.split_write), Chance(params.slow_tail), Chance(params.clog),
+               Chance(params.reset),       Chance(params.udp_loss),  Chance(params.udp_duplicate)},
       server_(server),
       observer_(observer),
       fingerprint_(fingerprint),
@@ -33,7 +35,7 @@ SimNetwork::~SimNetwork() = default;
 
 ConnectionId SimNetwork::Connect(ClientEndpoint* client) {
   const auto id = static_cast<ConnectionId>(connections_.size());
-  Connection& c = connections_.emplace_back();
+  Connection& c = *connections_.emplace_back(std::make_unique<Connection>());
   c.client = client;
   c.session = std::make_unique<ref::Session>(server_);
   c.latency = 1 + static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.base_latency_ns)));
@@ -45,7 +47,7 @@ ConnectionId SimNetwork::Connect(ClientEndpoint* client) {
 
 ref::Session& SimNetwork::OpenLocalSession(ConnectionId* id) {
   *id = Connect(nullptr);
-  return *connections_[*id].session;
+  return *connections_[*id]->session;
 }
 
 void SimNetwork::RecordClock(int64_t seconds) {
@@ -55,7 +57,7 @@ void SimNetwork::RecordClock(int64_t seconds) {
 
 void SimNetwork::Poll(ConnectionId id, std::string* out) {
   const size_t before = out->size();
-  connections_[id].session->Poll(out);
+  connections_[id]->session->Poll(out);
   const std::string_view polled = std::string_view(*out).substr(before);
   if (!polled.empty()) fingerprint_.Record("poll", loop_.now(), id, polled);
   if (trace_ != nullptr) trace_->Poll(loop_.now(), id, polled);
@@ -63,25 +65,25 @@ void SimNetwork::Poll(ConnectionId id, std::string* out) {
 
 void SimNetwork::Send(ConnectionId id, std::span<const std::string_view> parts, uint64_t tag,
                       size_t header) {
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   if (!c.open) return;
   if (header != 0) c.boundaries.push_back({c.sent + header, tag, true});
   for (std::string_view part : parts) c.sent += part.size();
   if (tag != 0) c.boundaries.push_back({c.sent, tag, false});
   stats_.writes++;
   Transmit(id, true, parts, false);
-  if (params_.reset > 0 && prng_.Bernoulli(params_.reset)) {
+  if (chances_.reset.possible() && prng_.Happens(chances_.reset)) {
     // Soon: usually while this request or its reply is still on the wire.
     const uint32_t generation = c.generation;
     const SimTime when = static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(3 * c.latency)));
     loop_.After(when, [this, id, generation] {
-      if (connections_[id].open && connections_[id].generation == generation) Reset(id);
+      if (connections_[id]->open && connections_[id]->generation == generation) Reset(id);
     });
   }
 }
 
 void SimNetwork::ShutdownWrite(ConnectionId id) {
-  if (!connections_[id].open) return;
+  if (!connections_[id]->open) return;
   stats_.half_closes++;
   Transmit(id, true, std::string_view(), true);
 }
@@ -89,11 +91,11 @@ void SimNetwork::ShutdownWrite(ConnectionId id) {
 SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
   SimTime at = loop_.now() + c.latency / 2 +
                static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(c.latency / 2 + 1)));
-  if (params_.slow_tail > 0 && prng_.Bernoulli(params_.slow_tail)) {
+  if (chances_.slow_tail.possible() && prng_.Happens(chances_.slow_tail)) {
     stats_.slow_tails++;
     at += static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.tail_latency_ns)));
   }
-  if (params_.clog > 0 && prng_.Bernoulli(params_.clog)) {
+  if (chances_.clog.possible() && prng_.Happens(chances_.clog)) {
     stats_.clogs++;
     d.clogged_until = std::max(
         d.clogged_until,
@@ -107,7 +109,8 @@ SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
 
 void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::string_view> parts,
                           bool fin) {
-  Direction& d = to_server ? connections_[id].to_server : connections_[id].to_client;
+  Connection& c = *connections_[id];
+  Direction& d = to_server ? c.to_server : c.to_client;
   size_t size = 0;
   for (std::string_view part : parts) size += part.size();
   MakeRoom(d, size);
@@ -115,12 +118,7 @@ void SimNetwork::Transmit(ConnectionId id, bool to_server, std::span<const std::
   Schedule(id, to_server, size, fin);
 }
 
-void SimNetwork::MakeRoom(Direction& d, size_t size) {
-  if (d.delivered == d.bytes.size()) {
-    d.bytes.clear();
-    d.delivered = 0;
-  }
-  if (d.bytes.capacity() - d.bytes.size() >= size) return;
+void SimNetwork::MoveToRoom(Direction& d, size_t size) {
   const size_t in_flight = d.bytes.size() - d.delivered;
   if (d.delivered > 0 && d.bytes.capacity() - in_flight >= size) {
     d.bytes.erase(0, d.delivered);
@@ -135,10 +133,10 @@ void SimNetwork::MakeRoom(Direction& d, size_t size) {
 }
 
 void SimNetwork::Schedule(ConnectionId id, bool to_server, size_t size, bool fin) {
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   Direction& d = to_server ? c.to_server : c.to_client;
   uint64_t pieces = 1;
-  if (size > 1 && prng_.Bernoulli(params_.split_write)) {
+  if (size > 1 && prng_.Happens(chances_.split_write)) {
     pieces = 2 + prng_.Below(std::min<uint64_t>(kMaxPieces, size) - 1);
   }
   // Cut points: distinct, sorted, inside the write.
@@ -156,30 +154,41 @@ void SimNetwork::Schedule(ConnectionId id, bool to_server, size_t size, bool fin
   cuts[cut_count++] = size;
   size_t begin = 0;
   for (size_t i = 0; i < cut_count; ++i) {
-    d.pieces.push_back(Piece{cuts[i] - begin, fin && i + 1 == cut_count});
+    const bool first = d.pieces.empty();
+    d.pieces.push_back(
+        Piece{cuts[i] - begin, fin && i + 1 == cut_count, loop_.TakeTicket(Arrival(c, d))});
     begin = cuts[i];
     stats_.segments++;
-    const uint64_t packed = Pack(id, to_server, c.generation);
-    loop_.At(Arrival(c, d), [this, packed] { Deliver(packed); });
+    if (first) ScheduleDelivery(id, to_server, d);
   }
+}
+
+void SimNetwork::ScheduleDelivery(ConnectionId id, bool to_server, const Direction& d) {
+  const uint64_t packed = Pack(id, to_server, d.epoch);
+  loop_.At(d.pieces.front().arrival, [this, packed] { Deliver(packed); });
 }
 
 void SimNetwork::Release(Direction& d) {
   buffers_.Recycle(&d.bytes);
   d.delivered = 0;
+  // The run's simulated time ends with its last event, a void delivery
+  // included: the last piece dropped keeps its event (the first has one).
+  if (d.pieces.size() > 1) loop_.At(d.pieces.back().arrival, [] {});
   d.pieces.clear();
+  d.epoch++;
 }
 
 void SimNetwork::Deliver(uint64_t packed) {
   const auto id = static_cast<ConnectionId>(packed >> 32);
   const bool to_server = (packed & 1) != 0;
-  const auto generation = static_cast<uint32_t>((packed & 0xffffffffu) >> 1);
-  Connection& c = connections_[id];
-  if (!c.open || c.generation != generation) return;
+  const auto epoch = static_cast<uint32_t>((packed & 0xffffffffu) >> 1);
+  Connection& c = *connections_[id];
   Direction& d = to_server ? c.to_server : c.to_client;
+  if (d.epoch != epoch) return;
   // Delivered bytes stay until a write needs their room (MakeRoom).
   const Piece piece = d.pieces.front();
   d.pieces.pop_front();
+  if (!d.pieces.empty()) loop_.Again(d.pieces.front().arrival);
   const std::string_view bytes = std::string_view(d.bytes).substr(d.delivered, piece.size);
   d.delivered += piece.size;
   if (to_server) {
@@ -201,7 +210,7 @@ void SimNetwork::Deliver(uint64_t packed) {
 }
 
 void SimNetwork::DeliverToServer(ConnectionId id, std::string_view bytes, bool fin) {
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   std::string_view rest = bytes;
   while (!rest.empty() && c.session != nullptr) {
     // One request per Receive: the observer learns of each as it executes.
@@ -253,7 +262,7 @@ void SimNetwork::DropBoundaries(Connection& c) {
 // memcached closes: a partial request is dropped, replies already written
 // still reach the client, then the FIN.
 void SimNetwork::ServerClose(ConnectionId id) {
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   c.session.reset();
   Release(c.to_server);
   fingerprint_.Record("server-close", loop_.now(), id, {});
@@ -263,7 +272,7 @@ void SimNetwork::ServerClose(ConnectionId id) {
 }
 
 void SimNetwork::Reset(ConnectionId id) {
-  Connection& c = connections_[id];
+  Connection& c = *connections_[id];
   stats_.resets++;
   c.open = false;
   c.generation++;
@@ -282,7 +291,7 @@ uint32_t SimNetwork::OpenUdpSocket(DatagramEndpoint* client) {
   if (udp_ == nullptr) {
     // The server's socket is a connection of its own in the trace.
     udp_id_ = static_cast<ConnectionId>(connections_.size());
-    Connection& c = connections_.emplace_back();
+    Connection& c = *connections_.emplace_back(std::make_unique<Connection>());
     c.open = false;
     udp_ = std::make_unique<ref::UdpConnection>(server_, 0, "udp:127.0.0.1:11211");
     fingerprint_.Record("udp-open", loop_.now(), udp_id_, {});
@@ -301,8 +310,8 @@ int SimNetwork::SendDatagram(uint32_t socket, std::string_view bytes, uint64_t t
 int SimNetwork::SendDatagramCopies(std::string_view bytes, uint32_t socket, uint64_t tag,
                                    bool to_server, uint64_t duplicate_tag) {
   stats_.datagrams++;
-  const bool lost = prng_.Bernoulli(params_.udp_loss);
-  const bool duplicated = prng_.Bernoulli(params_.udp_duplicate);
+  const bool lost = prng_.Happens(chances_.udp_loss);
+  const bool duplicated = prng_.Happens(chances_.udp_duplicate);
   if (lost) stats_.datagrams_lost++;
   if (duplicated) stats_.datagrams_duplicated++;
   // A lost original still leaves a duplicate's copy on the wire.
@@ -328,7 +337,7 @@ int SimNetwork::SendDatagramCopies(std::string_view bytes, uint32_t socket, uint
     datagram.to_server = to_server;
     SimTime delay =
         1 + static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(2 * params_.base_latency_ns)));
-    if (params_.slow_tail > 0 && prng_.Bernoulli(params_.slow_tail)) {
+    if (chances_.slow_tail.possible() && prng_.Happens(chances_.slow_tail)) {
       delay += static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.tail_latency_ns)));
     }
     loop_.After(delay, [this, slot] { DeliverDatagram(slot); });

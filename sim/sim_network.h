@@ -92,6 +92,8 @@ struct NetworkStats {
 
 class SimNetwork {
  public:
+  // `params` are read when the network is made: the fault probabilities
+  // once, as chances.
   SimNetwork(EventLoop& loop, Prng& prng, const SwarmParameters& params, ref::Server& server,
              ServerObserver& observer, Fingerprint& fingerprint, TraceWriter* trace);
   ~SimNetwork();
@@ -126,10 +128,15 @@ class SimNetwork {
 
  private:
   // One direction's bytes in flight, in one buffer; `pieces` says how they
-  // were cut into segments (and which ends with the FIN).
+  // were cut into segments (and which ends with the FIN) and when each
+  // arrives. Arrivals never decrease, so only the first piece's delivery is
+  // an event in the loop: it runs again for the next piece, in the place in
+  // the order that piece took when it was sent (as if each piece had its
+  // own event, with a smaller heap).
   struct Piece {
     size_t size;
     bool fin;
+    EventLoop::Ticket arrival;
   };
   struct Direction {
     std::string bytes;
@@ -137,6 +144,7 @@ class SimNetwork {
     std::deque<Piece> pieces;
     SimTime last_arrival = 0;
     SimTime clogged_until = 0;
+    uint32_t epoch = 0;  // bumped when its pieces are dropped: their delivery is void
   };
   struct Connection {
     ClientEndpoint* client = nullptr;
@@ -153,7 +161,7 @@ class SimNetwork {
     uint64_t sent = 0;       // bytes the client has sent
     uint64_t delivered = 0;  // bytes the server has received
     SimTime latency = 0;
-    uint32_t generation = 0;  // bumped by a reset: its pending deliveries are void
+    uint32_t generation = 0;  // bumped by a reset: a reset already pending is void
     bool open = true;
   };
 
@@ -176,13 +184,24 @@ class SimNetwork {
   // Makes room for `size` more bytes behind those in flight: the bytes
   // delivered are dropped, or the undelivered ones move to a larger buffer
   // from the pool.
-  void MakeRoom(Direction& d, size_t size);
+  void MakeRoom(Direction& d, size_t size) {
+    if (d.delivered == d.bytes.size()) {
+      d.bytes.clear();
+      d.delivered = 0;
+    }
+    if (d.bytes.capacity() - d.bytes.size() < size) MoveToRoom(d, size);
+  }
+  // MakeRoom's rare case: the buffer is short of room.
+  void MoveToRoom(Direction& d, size_t size);
   // The last `size` bytes of the direction's buffer are a write: cuts it
   // into segments and schedules their arrivals.
   void Schedule(ConnectionId id, bool to_server, size_t size, bool fin);
-  // A connection's buffers go to the pool when it is gone.
+  // A connection's buffers go to the pool when it is gone, or the server
+  // has closed its reading side; its pieces in flight are dropped.
   void Release(Direction& d);
   SimTime Arrival(const Connection& c, Direction& d);
+  // Gives the loop the delivery of the direction's first piece.
+  void ScheduleDelivery(ConnectionId id, bool to_server, const Direction& d);
   void Deliver(uint64_t packed);
   void DeliverToServer(ConnectionId id, std::string_view bytes, bool fin);
   void ServerClose(ConnectionId id);
@@ -192,11 +211,22 @@ class SimNetwork {
   EventLoop& loop_;
   Prng& prng_;
   const SwarmParameters& params_;
+  // The fault probabilities of `params_`, as the network draws them.
+  struct Chances {
+    Chance split_write;
+    Chance slow_tail;
+    Chance clog;
+    Chance reset;
+    Chance udp_loss;
+    Chance udp_duplicate;
+  };
+  const Chances chances_;
   ref::Server& server_;
   ServerObserver& observer_;
   Fingerprint& fingerprint_;
   TraceWriter* trace_;
-  std::deque<Connection> connections_;  // by id; deque: stable while clients reconnect
+  // By id; each apart, so that a connection stays put while clients reconnect.
+  std::vector<std::unique_ptr<Connection>> connections_;
   // The room made behind a connection's bytes in flight to the client
   // before its session writes there: the largest reply of one value, so
   // that the buffer seldom grows while written.
