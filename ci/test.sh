@@ -2,8 +2,9 @@
 # Sets everything up and runs every test: installs the Debian packages (the
 # real memcached included), builds the release and sanitizer (ASan + UBSan)
 # presets, runs the whole CTest suite under both, then runs each fuzzer for a
-# minute (ci/fuzz.sh) and compares mcsim's runs from gcc and clang
-# (ci/sim-compilers.sh).
+# minute (ci/fuzz.sh), compares mcsim's runs from gcc and clang
+# (ci/sim-compilers.sh) and from the release and profile-guided builds
+# (ci/build-pgo.sh).
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +26,6 @@ bash ci/fuzz.sh 60
 
 echo "== mcsim: same seeds, same fingerprints from gcc and clang"
 bash ci/sim-compilers.sh
+
+echo "== mcsim: the profile-guided build simulates what the release build does"
+bash ci/build-pgo.sh
