@@ -1,6 +1,6 @@
 // The simulation's single event loop in virtual time. Events run in order of
 // (time, scheduling sequence): two events at the same instant run in the
-// order they were scheduled, so a run never depends on heap tie-breaking.
+// order they were scheduled, so a run never depends on how ties are kept.
 // Time never goes backwards and nothing reads the wall clock.
 #ifndef MCSPEC_SIM_EVENT_LOOP_H_
 #define MCSPEC_SIM_EVENT_LOOP_H_
@@ -59,14 +59,13 @@ class EventLoop {
   // An event's place taken now (`time` clamped to now), for a callback
   // given later: it runs where an event scheduled now at `time` would, so
   // a sequence of events whose times never decrease can wait outside the
-  // heap, behind its first. The event must be given (At) before any event
+  // loop, behind its first. The event must be given (At) before any event
   // after it in the order runs.
   Ticket TakeTicket(SimTime time) { return Ticket{time < now_ ? now_ : time, next_sequence_++}; }
   void At(Ticket ticket, Callback callback);
   // Called by a running event's callback (once at most): runs the same
   // callback once more at `ticket`, which comes after the running event's.
-  // The event keeps its slot and its place at the heap's root, and only
-  // moves down to its new place: a pop and a push in one sift.
+  // The event keeps its slot.
   void Again(Ticket ticket) {
     again_ = ticket;
     run_again_ = true;
@@ -76,34 +75,55 @@ class EventLoop {
   // Runs events while any is left and `keep_going()` holds.
   template <typename Predicate>
   void RunWhile(Predicate keep_going) {
-    while (!heap_.empty() && keep_going() && RunOne()) {
+    while (pending() != 0 && keep_going() && RunOne()) {
     }
   }
-  size_t pending() const { return heap_.size(); }
+  // Events waiting, read between events (the running one may count or not).
+  size_t pending() const { return keys_.size(); }
+  // The pending counts where the order of pending events changes its form
+  // (see `keys_`): above the first a heap, at the second sorted again.
+  static constexpr size_t kMostSorted = 256;
+  static constexpr size_t kFewestHeaped = 64;
   uint64_t events_run() const { return events_run_; }
 
  private:
-  // The heap orders keys; callbacks stay put in `callbacks_` (slots
-  // reused), so that sifting never moves a std::function. A key is the
-  // event's time in its high 64 bits, then its scheduling sequence (40
-  // bits) and its callback's slot (24 bits): one unsigned comparison orders
-  // by (time, sequence), without a branch to mispredict.
+  // Keys are ordered apart from the callbacks, which stay put in
+  // `callbacks_` (slots reused). A key is the event's time in its high 64
+  // bits, then its scheduling sequence (40 bits) and its callback's slot
+  // (24 bits): one unsigned comparison orders by (time, sequence), without
+  // a branch to mispredict.
   using Key = unsigned __int128;
   static constexpr int kSlotBits = 24;
   static constexpr int kSequenceBits = 40;
 
   static Key MakeKey(Ticket ticket, uint32_t slot);
-  // Puts `key` in the hole at the root, moving it down to its place.
+  void Insert(Key key);
+  // The sorted array's insertion: from the back, the earliest keys, among
+  // which most new ones go.
+  void InsertSorted(Key key);
+  // The heap's: sifting up from a new leaf.
+  void PushHeap(Key key);
+  // Puts `key` in the hole at the heap's root, moving it down to its place.
   void SiftDown(Key key);
+  bool RunOneHeaped();
+  // Runs the event of `key`, the next; returns its slot.
+  uint32_t Run(Key key);
 
   SimTime now_ = 0;
   Ticket again_{};
   bool run_again_ = false;
   uint64_t next_sequence_ = 0;
   uint64_t events_run_ = 0;
-  // A 4-ary min-heap: half the levels of a binary one, and a node's
-  // children (16 bytes each) share a cache line or two.
-  std::vector<Key> heap_;
+  // The pending keys. While few events are pending (the simulator's usual
+  // dozens) they are sorted, latest first: the next event is taken from
+  // the back, and a new one, usually among the earliest few (measured: two
+  // keys from the front on average, 17 from the back), is put in place by
+  // shifting the few keys before it. With many pending, that shifting
+  // would be quadratic: above kMostSorted, `keys_` is a 4-ary min-heap
+  // (the sorted keys reversed are one), until the pending count falls to
+  // kFewestHeaped and the heap is sorted again.
+  std::vector<Key> keys_;
+  bool heaped_ = false;
   std::vector<Callback> callbacks_;
   std::vector<uint32_t> free_slots_;
 };

@@ -7,6 +7,7 @@
 #include <array>
 #include <deque>
 #include <functional>
+#include <map>
 #include <tuple>
 #include <vector>
 
@@ -162,6 +163,59 @@ RC_GTEST_PROP(EventLoopTest, QueuedEventsRunWhereTheirTicketsSay, ()) {
   }
   std::sort(expected.begin(), expected.end());
   RC_ASSERT(ran == expected);
+}
+
+// Against a model, a std::multimap of the pending events by (time,
+// scheduling order): every event run is the model's first, over schedules
+// large and small, so that the loop's pending events go from sorted to a
+// heap (above kMostSorted) and back (at kFewestHeaped), with events run
+// again at later tickets and events scheduled by events, at every step.
+RC_GTEST_PROP(EventLoopTest, RunsTheEarliestPendingEventAsAnOrderedMapWould, ()) {
+  const auto first_count = *rc::gen::inRange<size_t>(0, 3 * EventLoop::kMostSorted);
+  const auto first =
+      *rc::gen::container<std::vector<SimTime>>(first_count, rc::gen::inRange<SimTime>(0, 500));
+  // Event n does children[n % size]: (delay of a new event or -1 for none,
+  // delay of its running again or -1 for none).
+  const auto children = *rc::gen::nonEmpty(rc::gen::container<std::vector<std::pair<int, int>>>(
+      rc::gen::pair(rc::gen::inRange(-1, 300), rc::gen::inRange(-1, 300))));
+  const auto limit = *rc::gen::inRange<int>(0, 2000);  // events made by events, at most
+  EventLoop loop;
+  std::multimap<std::pair<SimTime, uint64_t>, int> model;  // (time, order) -> number
+  uint64_t order = 0;
+  int next = 0;
+  int made = 0;
+  size_t most_pending = 0;
+  std::function<void(int)> run;
+  const auto schedule = [&](SimTime at) {
+    const int number = next++;
+    model.emplace(std::make_pair(std::max(at, loop.now()), order++), number);
+    loop.At(at, [&run, number] { run(number); });
+  };
+  run = [&](int number) {
+    RC_ASSERT(!model.empty());
+    RC_ASSERT(model.begin()->second == number);
+    RC_ASSERT(model.begin()->first.first == loop.now());
+    model.erase(model.begin());
+    const auto [child, again] = children[static_cast<size_t>(number) % children.size()];
+    if (made < limit && child >= 0) {
+      ++made;
+      schedule(loop.now() + child);
+    }
+    if (made < limit && again >= 0) {
+      ++made;
+      const EventLoop::Ticket ticket = loop.TakeTicket(loop.now() + again);
+      model.emplace(std::make_pair(ticket.time, order++), number);
+      loop.Again(ticket);
+    }
+  };
+  for (SimTime at : first) schedule(at);
+  while (true) {
+    most_pending = std::max(most_pending, loop.pending());
+    RC_ASSERT(loop.pending() == model.size());
+    if (!loop.RunOne()) break;
+  }
+  RC_ASSERT(model.empty());
+  RC_CLASSIFY(most_pending > EventLoop::kMostSorted, "a heap for a while");
 }
 
 }  // namespace

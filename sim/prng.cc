@@ -68,10 +68,12 @@ Prng::Prng(uint64_t seed) {
   for (uint64_t& word : state_) word = SplitMix64(&seed);
 }
 
-uint64_t Prng::BelowRejecting(uint64_t n, unsigned __int128 m) {
+Prng::Rejecting Prng::BelowRejecting(std::array<uint64_t, 4> state, uint64_t n,
+                                     unsigned __int128 m) {
+  Prng prng(state);
   const uint64_t threshold = -n % n;
-  while (static_cast<uint64_t>(m) < threshold) m = static_cast<unsigned __int128>(Next()) * n;
-  return static_cast<uint64_t>(m >> 64);
+  while (static_cast<uint64_t>(m) < threshold) m = static_cast<unsigned __int128>(prng.Next()) * n;
+  return Rejecting{static_cast<uint64_t>(m >> 64), prng.state_};
 }
 
 int64_t Prng::Range(int64_t lo, int64_t hi) {

@@ -51,7 +51,11 @@ class Prng {
   // Uniform in [0, n); n > 0. Lemire's multiply-shift with rejection.
   uint64_t Below(uint64_t n) {
     const unsigned __int128 m = static_cast<unsigned __int128>(Next()) * n;
-    if (static_cast<uint64_t>(m) < n) return BelowRejecting(n, m);
+    if (static_cast<uint64_t>(m) < n) {
+      const Rejecting redrawn = BelowRejecting(state_, n, m);
+      state_ = redrawn.state;
+      return redrawn.value;
+    }
     return static_cast<uint64_t>(m >> 64);
   }
   // Uniform in [lo, hi]; lo <= hi.
@@ -68,9 +72,16 @@ class Prng {
   uint64_t LogUniform(uint64_t lo, uint64_t hi);
 
  private:
+  explicit Prng(std::array<uint64_t, 4> state) : state_(state) {}
   // Below's rare case: the first product's low word is below n, and may
-  // fall in the biased range.
-  uint64_t BelowRejecting(uint64_t n, unsigned __int128 m);
+  // fall in the biased range. It draws from a copy of the state, which it
+  // returns: a generator copied for a run of draws (kept in registers)
+  // would, its address given here, be reloaded after every store.
+  struct Rejecting {
+    uint64_t value;
+    std::array<uint64_t, 4> state;
+  };
+  static Rejecting BelowRejecting(std::array<uint64_t, 4> state, uint64_t n, unsigned __int128 m);
 
   std::array<uint64_t, 4> state_;
 };

@@ -154,6 +154,25 @@ RC_GTEST_PROP(PrngTest, ChanceAdmitsWhatBernoulliAdmitsAtTheBoundary,
   RC_ASSERT(Chance(p).Admits(draw) == (Prng::UnitOf(draw) < p));
 }
 
+// Below is Lemire's method draw for draw, its rare rejecting case included
+// (about half the draws for n just above 2^63), and leaves the generator
+// where those draws do.
+RC_GTEST_PROP(PrngTest, BelowDrawsAsLemiresMethod, (uint64_t seed, uint64_t n_below_top)) {
+  const uint64_t n = *rc::gen::element(uint64_t{1} << 63 | (n_below_top >> 1), n_below_top | 1,
+                                       (n_below_top % 1000) + 1);
+  Prng below(seed);
+  Prng by_hand(seed);
+  for (int i = 0; i < 100; ++i) {
+    unsigned __int128 m = static_cast<unsigned __int128>(by_hand.Next()) * n;
+    if (static_cast<uint64_t>(m) < n) {
+      while (static_cast<uint64_t>(m) < -n % n)
+        m = static_cast<unsigned __int128>(by_hand.Next()) * n;
+    }
+    RC_ASSERT(below.Below(n) == static_cast<uint64_t>(m >> 64));
+  }
+  RC_ASSERT(below.Next() == by_hand.Next());
+}
+
 TEST(PrngTest, HappensDrawsAsBernoulli) {
   const double probabilities[] = {-1,
                                   0,

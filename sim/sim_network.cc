@@ -88,18 +88,18 @@ void SimNetwork::ShutdownWrite(ConnectionId id) {
   Transmit(id, true, std::string_view(), true);
 }
 
-SimTime SimNetwork::Arrival(const Connection& c, Direction& d) {
+inline SimTime SimNetwork::Arrival(Prng& prng, const Connection& c, Direction& d) {
   SimTime at = loop_.now() + c.latency / 2 +
-               static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(c.latency / 2 + 1)));
-  if (chances_.slow_tail.possible() && prng_.Happens(chances_.slow_tail)) {
+               static_cast<SimTime>(prng.Below(static_cast<uint64_t>(c.latency / 2 + 1)));
+  if (chances_.slow_tail.possible() && prng.Happens(chances_.slow_tail)) {
     stats_.slow_tails++;
-    at += static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.tail_latency_ns)));
+    at += static_cast<SimTime>(prng.Below(static_cast<uint64_t>(params_.tail_latency_ns)));
   }
-  if (chances_.clog.possible() && prng_.Happens(chances_.clog)) {
+  if (chances_.clog.possible() && prng.Happens(chances_.clog)) {
     stats_.clogs++;
     d.clogged_until = std::max(
         d.clogged_until,
-        loop_.now() + static_cast<SimTime>(prng_.Below(static_cast<uint64_t>(params_.clog_ns))));
+        loop_.now() + static_cast<SimTime>(prng.Below(static_cast<uint64_t>(params_.clog_ns))));
   }
   // Bytes of one direction never overtake each other.
   at = std::max({at, d.last_arrival, d.clogged_until});
@@ -135,15 +135,19 @@ void SimNetwork::MoveToRoom(Direction& d, size_t size) {
 void SimNetwork::Schedule(ConnectionId id, bool to_server, size_t size, bool fin) {
   Connection& c = *connections_[id];
   Direction& d = to_server ? c.to_server : c.to_client;
+  // The draws from a copy, written back after: the generator's state stays
+  // in registers, where stores to the pieces and counters (which could
+  // alias it) made every draw reload and store it.
+  Prng prng = prng_;
   uint64_t pieces = 1;
-  if (size > 1 && prng_.Happens(chances_.split_write)) {
-    pieces = 2 + prng_.Below(std::min<uint64_t>(kMaxPieces, size) - 1);
+  if (size > 1 && prng.Happens(chances_.split_write)) {
+    pieces = 2 + prng.Below(std::min<uint64_t>(kMaxPieces, size) - 1);
   }
   // Cut points: distinct, sorted, inside the write.
   std::array<size_t, kMaxPieces> cuts{};
   size_t cut_count = 0;
   while (cut_count + 1 < pieces) {
-    const size_t cut = 1 + prng_.Below(size - 1);
+    const size_t cut = 1 + prng.Below(size - 1);
     if (std::find(cuts.begin(), cuts.begin() + cut_count, cut) == cuts.begin() + cut_count) {
       cuts[cut_count++] = cut;
     }
@@ -156,11 +160,12 @@ void SimNetwork::Schedule(ConnectionId id, bool to_server, size_t size, bool fin
   for (size_t i = 0; i < cut_count; ++i) {
     const bool first = d.pieces.empty();
     d.pieces.push_back(
-        Piece{cuts[i] - begin, fin && i + 1 == cut_count, loop_.TakeTicket(Arrival(c, d))});
+        Piece{cuts[i] - begin, fin && i + 1 == cut_count, loop_.TakeTicket(Arrival(prng, c, d))});
     begin = cuts[i];
     stats_.segments++;
     if (first) ScheduleDelivery(id, to_server, d);
   }
+  prng_ = prng;
 }
 
 void SimNetwork::ScheduleDelivery(ConnectionId id, bool to_server, const Direction& d) {

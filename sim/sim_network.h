@@ -199,7 +199,8 @@ class SimNetwork {
   // A connection's buffers go to the pool when it is gone, or the server
   // has closed its reading side; its pieces in flight are dropped.
   void Release(Direction& d);
-  SimTime Arrival(const Connection& c, Direction& d);
+  // A piece's arrival, drawn from `prng`.
+  SimTime Arrival(Prng& prng, const Connection& c, Direction& d);
   // Gives the loop the delivery of the direction's first piece.
   void ScheduleDelivery(ConnectionId id, bool to_server, const Direction& d);
   void Deliver(uint64_t packed);
