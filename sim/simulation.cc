@@ -76,7 +76,14 @@ class Simulation : public ServerObserver {
   void Dropped(uint64_t tag) override { feed_.Dropped(tag); }
 
  private:
-  void PollWatcher();
+  // A trace records every poll, empty or not; the fingerprint only those that find something.
+  void PollWatcher() {
+    const uint64_t events = server_->watch_log().events_logged();
+    if (trace_ == nullptr && events_at_poll_ == events) return;
+    events_at_poll_ = events;
+    TakeWatcherLines();
+  }
+  void TakeWatcherLines();
   void Tick();
   bool Active() const;
   bool Failed() const { return feed_.failure() || !context_->failure.empty() || !failure_.empty(); }
@@ -106,11 +113,7 @@ class Simulation : public ServerObserver {
   std::string failure_;
 };
 
-void Simulation::PollWatcher() {
-  // A trace records every poll, empty or not; the fingerprint only those that find something.
-  const uint64_t events = server_->watch_log().events_logged();
-  if (trace_ == nullptr && events_at_poll_ == events) return;
-  events_at_poll_ = events;
+void Simulation::TakeWatcherLines() {
   polled_.clear();
   network_->Poll(watcher_, &polled_);
   if (polled_.empty()) return;
