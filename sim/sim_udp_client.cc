@@ -103,6 +103,11 @@ void UdpClient::OnDatagram(std::string_view bytes, uint64_t tag) {
   for (size_t i = 0; i < assembly_count_; ++i) {
     if (assemblies_[i].tag == tag) assembly = &assemblies_[i];
   }
+  // A reply in one datagram (the common case) is read where it lies.
+  if (assembly == nullptr && total == 1) {
+    FinishWithPayload(tag, bytes.substr(kFrameHeader));
+    return;
+  }
   if (assembly == nullptr) {
     if (assembly_count_ == assemblies_.size()) assemblies_.emplace_back();
     assembly = &assemblies_[assembly_count_++];
@@ -123,10 +128,14 @@ void UdpClient::OnDatagram(std::string_view bytes, uint64_t tag) {
   if (++assembly->received < total) return;
   payload_.clear();
   for (const std::string& p : assembly->parts) payload_ += p;
+  FinishWithPayload(tag, payload_);
+}
+
+void UdpClient::FinishWithPayload(uint64_t tag, std::string_view payload) {
   std::string error;
   const Operation& op = context_.feed.operation(op_id_);
-  const size_t used = ParseReply(op.kind, payload_, &reply_, &error);
-  if (used != payload_.size()) {
+  const size_t used = ParseReply(op.kind, payload, &reply_, &error);
+  if (used != payload.size()) {
     context_.failure = "udp client " + std::to_string(index_) + ": reply to `" +
                        DescribeOperation(op) + "` is not one whole reply" +
                        (error.empty() ? "" : ": " + error);

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,6 +42,8 @@ class UdpClient : public DatagramEndpoint {
   void SendOne();
   // Takes *reply, when given (the feed leaves buffers in it to reuse).
   void Finish(uint64_t answered, Reply* reply);
+  // Parses the whole reply to the copy `tag` and finishes with it.
+  void FinishWithPayload(uint64_t tag, std::string_view payload);
 
   uint32_t index_;
   ClientContext& context_;

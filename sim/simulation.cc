@@ -1,6 +1,7 @@
 #include "simulation.h"
 
 #include <memory>
+#include <optional>
 
 #include "client_history.h"
 #include "execution_feed.h"
@@ -75,7 +76,14 @@ class Simulation : public ServerObserver {
   void Dropped(uint64_t tag) override { feed_.Dropped(tag); }
 
  private:
-  void PollWatcher();
+  // A trace records every poll, empty or not; the fingerprint only those that find something.
+  void PollWatcher() {
+    const uint64_t events = server_->watch_log().events_logged();
+    if (trace_ == nullptr && events_at_poll_ == events) return;
+    events_at_poll_ = events;
+    TakeWatcherLines();
+  }
+  void TakeWatcherLines();
   void Tick();
   bool Active() const;
   bool Failed() const { return feed_.failure() || !context_->failure.empty() || !failure_.empty(); }
@@ -97,12 +105,15 @@ class Simulation : public ServerObserver {
   std::vector<std::unique_ptr<UdpClient>> udp_clients_;
   ConnectionId watcher_ = 0;
   EvictionWatcher eviction_parser_;
+  // The server's events_logged() at the watcher's last poll, which took all it had: the watcher
+  // gets lines only when an event is logged, so until then a poll would find nothing.
+  std::optional<uint64_t> events_at_poll_;
   std::string polled_;
   std::vector<std::string> evicted_;
   std::string failure_;
 };
 
-void Simulation::PollWatcher() {
+void Simulation::TakeWatcherLines() {
   polled_.clear();
   network_->Poll(watcher_, &polled_);
   if (polled_.empty()) return;
