@@ -8,7 +8,7 @@ namespace {
 Operation Op(OpKind kind, std::string value = "") {
   Operation op;
   op.kind = kind;
-  op.keys.push_back("k1");
+  op.keys.emplace_back("k1");
   op.value = std::move(value);
   return op;
 }

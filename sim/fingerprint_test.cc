@@ -46,7 +46,7 @@ uint64_t HashBytesByDefinition(std::string_view bytes, uint64_t seed) {
     uint64_t keys[4] = {0xbe4ba423396cfeb8ull, 0x1cad21f72c81017cull, 0xdb979083e96dd4deull,
                         0x1f67b3b7a4a44072ull};
     for (; i + 32 <= bytes.size(); i += 32) {
-      for (int lane = 0; lane < 4; ++lane) {
+      for (size_t lane = 0; lane < 4; ++lane) {
         const uint64_t word = word_at(i + 8 * lane, 8);
         const uint64_t keyed = word ^ keys[lane];
         lanes[lane] += word + (keyed & 0xffffffffu) * (keyed >> 32);

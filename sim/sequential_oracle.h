@@ -41,6 +41,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "one_or_many.h"
@@ -101,7 +102,14 @@ class SequentialOracle {
 
   // One outcome an operation may have on one candidate.
   struct Branch {
-    enum class Expect : uint8_t { kLine, kHit, kMiss } expect;
+    enum class Expect : uint8_t { kLine, kHit, kMiss };
+    // Built in place in the branch list, the state forwarded (moved when it
+    // may be), without a temporary Branch.
+    template <typename State>
+    Branch(Expect expect, std::string_view line, State&& next)
+        : expect(expect), line(line), next(std::forward<State>(next)) {}
+
+    Expect expect;
     // kLine: a literal, or the digits of an arithmetic result (in `digits_`,
     // valid until the next Branches).
     std::string_view line;

@@ -63,12 +63,12 @@ void Workload::NameKey(uint32_t index, std::string* key) {
   char* first = key->data() + digits + 1;
   while (index >= 100) {
     first -= 2;
-    std::memcpy(first, kDigitPairs + 2 * (index % 100), 2);
+    std::memcpy(first, kDigitPairs + 2 * size_t{index % 100}, 2);
     index /= 100;
   }
   if (index >= 10) {
     first -= 2;
-    std::memcpy(first, kDigitPairs + 2 * index, 2);
+    std::memcpy(first, kDigitPairs + 2 * size_t{index}, 2);
   } else {
     *--first = static_cast<char>('0' + index);
   }
