@@ -98,8 +98,8 @@ class EventLoop {
 
   static Key MakeKey(Ticket ticket, uint32_t slot);
   void Insert(Key key);
-  // The sorted array's insertion: from the back, the earliest keys, among
-  // which most new ones go.
+  // The sorted array's insertion: searched from the back (the earliest
+  // keys, among which most new ones go).
   void InsertSorted(Key key);
   // The heap's: sifting up from a new leaf.
   void PushHeap(Key key);
@@ -116,9 +116,9 @@ class EventLoop {
   uint64_t events_run_ = 0;
   // The pending keys. While few events are pending (the simulator's usual
   // dozens) they are sorted, latest first: the next event is taken from
-  // the back, and a new one, usually among the earliest few (measured: two
-  // keys from the front on average, 17 from the back), is put in place by
-  // shifting the few keys before it. With many pending, that shifting
+  // the back, and a new one, usually among the earliest few (measured: on
+  // average two keys later than the earliest pending, 17 earlier than the
+  // latest), is put in place from the back, shifting the few earlier keys. With many pending, that shifting
   // would be quadratic: above kMostSorted, `keys_` is a 4-ary min-heap
   // (the sorted keys reversed are one), until the pending count falls to
   // kFewestHeaped and the heap is sorted again.
