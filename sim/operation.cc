@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "bytes.h"
+#include "text_words.h"
 
 namespace mcspec::sim {
 namespace {
@@ -15,24 +16,6 @@ std::string Printable(std::string_view text, size_t limit) {
   std::string out = conformance::EncodeEscapes(text.substr(0, limit));
   if (text.size() > limit) out += "...(" + std::to_string(text.size()) + " bytes)";
   return out;
-}
-
-// ParseNumber's grammar (decimal digits only, at least one, no overflow),
-// inline: a header's numbers are a few digits, which from_chars took a
-// call and its set-up to read.
-template <typename Number>
-bool ParseDecimal(std::string_view text, Number* n) {
-  if (text.empty()) return false;
-  Number value = 0;
-  for (const char c : text) {
-    const auto digit = static_cast<unsigned char>(c - '0');
-    if (digit > 9 || __builtin_mul_overflow(value, 10, &value) ||
-        __builtin_add_overflow(value, digit, &value)) {
-      return false;
-    }
-  }
-  *n = value;
-  return true;
 }
 
 // "VALUE <key> <flags> <bytes>[ <cas>]", single spaces: fills *hit's key,
@@ -57,8 +40,8 @@ bool ParseValueLine(OpKind kind, std::string_view line, Hit* hit, uint64_t* leng
     }
   }
   const bool with_cas = kind == OpKind::kGets;
-  if (more || word_count != (with_cas ? 5u : 4u) || !ParseDecimal(words[2], &hit->flags) ||
-      !ParseDecimal(words[3], length) || (with_cas && !ParseDecimal(words[4], &hit->cas))) {
+  if (more || word_count != (with_cas ? 5u : 4u) || !ParseNumber(words[2], &hit->flags) ||
+      !ParseNumber(words[3], length) || (with_cas && !ParseNumber(words[4], &hit->cas))) {
     *error = "malformed VALUE line: " + Printable(line, 200);
     return false;
   }

@@ -115,10 +115,10 @@ ZipfDistribution::ZipfDistribution(uint64_t n, double s) : cdf_(n) {
 }
 
 uint64_t ZipfDistribution::Draw(Prng& prng) const {
-  // Unit()'s draw, its bits kept for the bucket.
-  const uint64_t bits = prng.Next() >> 11;
-  const double u = static_cast<double>(bits) * 0x1.0p-53;
-  const uint64_t bucket = bits >> (53 - guide_bits_);
+  // Unit()'s draw, its top 53 bits also giving the bucket.
+  const uint64_t draw = prng.Next();
+  const double u = Prng::UnitOf(draw);
+  const uint64_t bucket = (draw >> 11) >> (53 - guide_bits_);
   // The answer is at or after the bucket's first rank, and at or before the
   // next bucket's (whose CDF exceeds every draw of this bucket).
   const auto first = cdf_.begin() + guide_[bucket];

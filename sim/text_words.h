@@ -6,16 +6,33 @@
 #include <charconv>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <vector>
 
 namespace mcspec::sim {
 
 // The whole of `text` as a decimal number of the type (no sign for unsigned
-// types, no spaces, no excess).
+// types, no spaces, no excess). Unsigned numbers, read in every reply
+// header, by an inline loop: from_chars's grammar for them, without its
+// call and set-up.
 template <typename Number>
 bool ParseNumber(std::string_view text, Number* n) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
-  return ec == std::errc() && end == text.data() + text.size();
+  if constexpr (std::is_unsigned_v<Number>) {
+    if (text.empty()) return false;
+    Number value = 0;
+    for (const char c : text) {
+      const auto digit = static_cast<unsigned char>(c - '0');
+      if (digit > 9 || __builtin_mul_overflow(value, 10, &value) ||
+          __builtin_add_overflow(value, digit, &value)) {
+        return false;
+      }
+    }
+    *n = value;
+    return true;
+  } else {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *n);
+    return ec == std::errc() && end == text.data() + text.size();
+  }
 }
 
 // Splits a line at single spaces; two spaces in a row make an empty word.
