@@ -804,6 +804,11 @@ DeltaResult Cache::AddDelta(KeyRef key, bool incr, uint64_t delta, std::string* 
     Release(id);
     return DeltaResult::kCasMismatch;
   }
+  // memcached hands safe_strtoull the item's data, which is not NUL-terminated:
+  // for a number of 2^63 or more its strchr(data, '-') reads past the value's
+  // "\r\n" into whatever follows in memory, and the delta fails as non-numeric
+  // when a '-' lies there before a NUL. The reference answers as memcached does
+  // when none does (a fresh chunk); differential_test.cc avoids that case.
   std::optional<uint64_t> parsed = ParseU64(At(id).value());
   if (!parsed) {
     Release(id);
