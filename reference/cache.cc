@@ -193,9 +193,12 @@ uint64_t Cache::hash_bytes() const {
 }
 
 bool Cache::IsFlushed(const Item& it) const {
-  RelTime now = clock_.now();
-  if (oldest_live_ == 0 || oldest_live_ > now) return false;
-  return it.time <= oldest_live_ || (oldest_cas_ != 0 && it.cas != 0 && it.cas < oldest_cas_);
+  return IsFlushed(it.time, it.cas);
+}
+
+bool Cache::IsFlushed(RelTime time, uint64_t cas) const {
+  if (oldest_live_ == 0 || oldest_live_ > clock_.now()) return false;
+  return time <= oldest_live_ || (oldest_cas_ != 0 && cas != 0 && cas < oldest_cas_);
 }
 
 Item* Item::Create(std::string_view key, uint32_t nbytes) {

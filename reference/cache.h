@@ -231,6 +231,9 @@ class Cache {
   ItemId lru_head(int clsid, Lru lru) const { return heads_[clsid][lru]; }
   uint64_t cas_id() const { return cas_id_; }
   RelTime oldest_live() const { return oldest_live_; }
+  // Whether an item last accessed at `time` with CAS unique `cas` is hidden
+  // by flush_all now (memcached's item_is_flushed).
+  bool IsFlushed(RelTime time, uint64_t cas) const;
   uint32_t hash_power() const { return hash_power_; }
   uint64_t hash_bytes() const;
   // The key index as it is, for consistency checks (invariants.h): the item

@@ -1,9 +1,12 @@
 #include "check_command.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -83,20 +86,34 @@ std::string Milliseconds(std::chrono::steady_clock::duration duration) {
   return text;
 }
 
-// Operations that name no single key, taken out before the per-key search:
-// `bad` (a malformed request, which never takes effect) and `flush_all`,
-// which may empty every key at a time the history does not pin down. The
-// latter, like a store refused for memory (memcached then unlinks the old
-// value), is allowed for by letting any item vanish, as evictions do.
-// `file_event[i]` gets the number in the file of kept event i.
+// Operations that name no single key, before the per-key search. `bad` (a
+// malformed request, which never takes effect) is taken out. What a
+// flush_all did is in the history's `flush` operations when the recorder
+// knew it (mcsim's simulated runs): the requests are then taken out too.
+// Otherwise a flush_all without a delay hides every item at a point between
+// its invoke and its completion, and becomes such a `flush` itself; one with
+// a delay acts when the server's clock gets there, which the history does
+// not pin down, so it is allowed for, like a store refused for memory
+// (memcached then unlinks the old value), by letting any item vanish at any
+// time, as evictions do. So is a flush that RESTORED hidden items (the key
+// model does not keep them): all flushes are then taken out. `file_event[i]`
+// gets the number in the file of kept event i.
 bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
                        std::vector<std::string>* notes, std::vector<size_t>* file_event,
                        std::string* error) {
+  const std::string_view flush = OpName(OpKind::kFlush);
+  const std::string_view flush_all = OpName(OpKind::kFlushAll);
+  const bool flushes_recorded = std::any_of(events->begin(), events->end(),
+                                            [&](const HistoryEvent& e) { return e.f == flush; });
+  const bool restored = std::any_of(events->begin(), events->end(), [&](const HistoryEvent& e) {
+    return e.f == flush && e.result == "RESTORED";
+  });
   // Kept events move down in place (no second copy of a large history).
   size_t kept = 0;
   file_event->clear();
-  bool flushed = false;
+  bool delayed_flush = false;
   bool refused_for_memory = false;
+  std::set<uint64_t> flushing_now;  // processes whose flush_all became a flush
   for (size_t i = 0; i < events->size(); ++i) {
     HistoryEvent& event = (*events)[i];
     if (event.f == "bad") {
@@ -106,9 +123,21 @@ bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
       }
       continue;
     }
-    if (event.f == "flush_all") {
-      flushed = true;
-      continue;
+    if (restored && (event.f == flush || event.f == flush_all)) continue;
+    if (event.f == flush_all) {
+      if (flushes_recorded) continue;
+      if (event.type == EventType::kInvoke) {
+        if (event.exptime.value_or(0) > 0) {
+          delayed_flush = true;
+          continue;
+        }
+        flushing_now.insert(event.process);
+      } else if (flushing_now.erase(event.process) == 0) {
+        continue;  // a delayed flush_all's completion
+      }
+      event.f = flush;
+      event.exptime.reset();
+      if (event.type == EventType::kOk) event.result = "FLUSHED";
     }
     if (event.type == EventType::kFail && event.error.starts_with("SERVER_ERROR out of memory")) {
       refused_for_memory = true;
@@ -118,16 +147,63 @@ bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
     file_event->push_back(i + 1);
   }
   events->resize(kept);
-  if ((flushed || refused_for_memory) && !options->model.evictions) {
+  if ((restored || delayed_flush || refused_for_memory) && !options->model.evictions) {
     options->model.evictions = true;
-    notes->push_back(flushed ? "flush_all in the history: any item may vanish"
-                             : "stores refused for memory: any item may vanish");
+    notes->push_back(restored ? "a delayed flush_all showed flushed items again: flushes left out, "
+                                "any item may vanish"
+                     : delayed_flush ? "flush_all with a delay in the history, and not when it "
+                                       "took effect: any item may vanish"
+                                     : "stores refused for memory: any item may vanish");
   }
   return true;
 }
 
+// Every key's operations get the flushes (which name no key) that can
+// matter to them: those between the key's first invoke and its last
+// completion, and the last one before, if it began a second of hidden
+// stores. Operations stay in invoke order.
+void GiveFlushesToKeys(std::vector<HistoryOperation>* operations) {
+  std::vector<HistoryOperation> flushes;
+  std::map<std::string, std::pair<size_t, size_t>> spans;  // first invoke, last event
+  size_t kept = 0;
+  for (size_t i = 0; i < operations->size(); ++i) {
+    HistoryOperation& op = (*operations)[i];
+    if (op.operation.command == OpKind::kFlush) {
+      flushes.push_back(std::move(op));
+      continue;
+    }
+    // Never completed or of unknown outcome: it may take effect any time.
+    const bool open = op.complete_event == 0 || (op.completion == EventType::kInfo && !op.settled);
+    const size_t last = open ? ~size_t{0} : op.complete_event;
+    auto [span, fresh] = spans.try_emplace(op.key, op.invoke_event, last);
+    if (!fresh) span->second.second = std::max(span->second.second, last);
+    if (kept != i) (*operations)[kept] = std::move(op);
+    ++kept;
+  }
+  operations->resize(kept);
+  if (flushes.empty()) return;
+  for (const auto& [key, span] : spans) {
+    const auto [first, last] = span;
+    // Flushes are in invoke order; the first one invoked after the key's first invoke.
+    auto from =
+        std::partition_point(flushes.begin(), flushes.end(),
+                             [&](const HistoryOperation& f) { return f.invoke_event < first; });
+    if (from != flushes.begin() && std::prev(from)->operation.outcome == KeyOutcome::kFlushing) {
+      --from;
+    }
+    for (auto it = from; it != flushes.end() && it->invoke_event < last; ++it) {
+      operations->push_back(*it);
+      operations->back().key = key;
+    }
+  }
+  std::stable_sort(operations->begin(), operations->end(),
+                   [](const HistoryOperation& a, const HistoryOperation& b) {
+                     return a.invoke_event < b.invoke_event;
+                   });
+}
+
 // Server-wide operations out, invokes paired with completions, numbered as
-// in the file.
+// in the file, flushes given to the keys.
 bool PrepareOperations(std::vector<HistoryEvent>* events, CheckOptions* options,
                        std::vector<std::string>* notes, std::vector<HistoryOperation>* operations,
                        std::string* error) {
@@ -140,6 +216,7 @@ bool PrepareOperations(std::vector<HistoryEvent>* events, CheckOptions* options,
     op.invoke_event = file_event[op.invoke_event - 1];
     if (op.complete_event != 0) op.complete_event = file_event[op.complete_event - 1];
   }
+  GiveFlushesToKeys(operations);
   return true;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "history.h"
@@ -68,8 +69,7 @@ bool Contains(const std::string& text, const std::string& part) {
 }
 
 // mcsim's histories hold operations on no single key: a bad request (always
-// failed) is left out; a flush_all lets any item vanish, so a miss after a
-// set is then no violation. Operations keep their numbers in the file.
+// failed) is left out. Operations keep their numbers in the file.
 TEST(CheckCommand, TakesOutServerWideOperations) {
   std::vector<HistoryEvent> events = SetThenGet(nullptr);
   const Outcome strict = Check({WriteHistory("miss.jsonl", events)});
@@ -82,17 +82,115 @@ TEST(CheckCommand, TakesOutServerWideOperations) {
   const Outcome still_strict = Check({WriteHistory("bad.jsonl", events)});
   EXPECT_EQ(still_strict.status, 1) << still_strict.out;
   EXPECT_TRUE(Contains(still_strict.out, "#5 process 2")) << still_strict.out;
+}
 
-  HistoryEvent flush = Event(EventType::kInvoke, 4, "flush_all");
-  flush.key = "";
-  HistoryEvent flushed = flush;
-  flushed.type = EventType::kOk;
-  flushed.result = "OK";
-  events.insert(events.begin(), {flush, flushed});
-  const Outcome flushing = Check({WriteHistory("flush.jsonl", events)});
-  EXPECT_EQ(flushing.status, 0) << flushing.out << flushing.err;
-  EXPECT_TRUE(Contains(flushing.out, "note: flush_all in the history: any item may vanish\n"))
-      << flushing.out;
+// An operation on no key, `f` with `result`, invoked and completed at once.
+std::vector<HistoryEvent> ServerWide(uint64_t process, const std::string& f,
+                                     const std::string& result,
+                                     std::optional<int64_t> delay = std::nullopt) {
+  HistoryEvent invoke = Event(EventType::kInvoke, process, f);
+  invoke.key = "";
+  invoke.exptime = delay;
+  HistoryEvent done = invoke;
+  done.type = EventType::kOk;
+  done.exptime.reset();
+  done.result = result;
+  return {invoke, done};
+}
+
+// `a` then `b`, in one history.
+std::vector<HistoryEvent> Then(std::vector<HistoryEvent> a, const std::vector<HistoryEvent>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+std::vector<HistoryEvent> Store(uint64_t process, const char* value) {
+  HistoryEvent set = Event(EventType::kInvoke, process, "set");
+  set.value = value;
+  HistoryEvent stored = Event(EventType::kOk, process, "set");
+  stored.result = "STORED";
+  return {set, stored};
+}
+
+// A get answered with `value`'s HIT, or MISS when null.
+std::vector<HistoryEvent> Read(uint64_t process, const char* value) {
+  HistoryEvent get = Event(EventType::kInvoke, process, "get");
+  HistoryEvent got = Event(EventType::kOk, process, "get");
+  got.result = value == nullptr ? "MISS" : "HIT";
+  if (value != nullptr) {
+    got.value = value;
+    got.flags = 0;
+  }
+  return {get, got};
+}
+
+// A flush_all without delay (as a real server's history has it) hides what
+// was stored before it, and nothing stored after.
+TEST(CheckCommand, AFlushAllWithoutDelayHidesWhatWasStoredBefore) {
+  const auto flush_all = ServerWide(9, "flush_all", "OK");
+  const Outcome hidden = Check(
+      {WriteHistory("flushed.jsonl", Then(Then(Store(1, "a"), flush_all), Read(2, nullptr)))});
+  EXPECT_EQ(hidden.status, 0) << hidden.out << hidden.err;
+  const Outcome shown =
+      Check({WriteHistory("shown.jsonl", Then(Then(Store(1, "a"), flush_all), Read(2, "a")))});
+  EXPECT_EQ(shown.status, 1) << shown.out << shown.err;
+  EXPECT_TRUE(Contains(shown.out, "flush -> FLUSHED")) << shown.out;
+  const Outcome later =
+      Check({WriteHistory("later.jsonl", Then(Then(flush_all, Store(1, "a")), Read(2, nullptr)))});
+  EXPECT_EQ(later.status, 1) << later.out << later.err;
+}
+
+// One with a delay acts when the server's clock gets there, which a real
+// server's history does not say: any item may vanish.
+TEST(CheckCommand, AFlushAllWithADelayLetsAnyItemVanish) {
+  const Outcome vanished = Check(
+      {WriteHistory("delayed.jsonl", Then(Then(ServerWide(9, "flush_all", "OK", 2), Store(1, "a")),
+                                          Read(2, nullptr)))});
+  EXPECT_EQ(vanished.status, 0) << vanished.out << vanished.err;
+  EXPECT_TRUE(Contains(vanished.out,
+                       "note: flush_all with a delay in the history, and not when it "
+                       "took effect: any item may vanish\n"))
+      << vanished.out;
+}
+
+// mcsim records when its server's flushes take effect: the flush_all
+// requests then change nothing, FLUSHED hides what is present, and after
+// FLUSHING every store is hidden as it lands, until the next FLUSHED.
+TEST(CheckCommand, RecordedFlushesActWhereTheyWereRecorded) {
+  std::vector<HistoryEvent> events =
+      Then(Then(Store(1, "a"), ServerWide(9, "flush_all", "OK", 2)), Read(2, "a"));
+  events = Then(Then(Then(events, ServerWide(10, "flush", "FLUSHING")), Read(3, nullptr)),
+                Store(4, "b"));
+  const std::vector<HistoryEvent> in_second = events;
+  events =
+      Then(Then(Then(events, Read(5, nullptr)), ServerWide(11, "flush", "FLUSHED")), Store(6, "c"));
+  const Outcome right = Check({WriteHistory("recorded.jsonl", Then(events, Read(7, "c")))});
+  EXPECT_EQ(right.status, 0) << right.out << right.err;
+  EXPECT_FALSE(Contains(right.out, "note:")) << right.out;
+
+  const Outcome stored_in_second =
+      Check({WriteHistory("in_second.jsonl", Then(in_second, Read(5, "b")))});
+  EXPECT_EQ(stored_in_second.status, 1) << stored_in_second.out;
+  EXPECT_TRUE(Contains(stored_in_second.out, "in a flush's second")) << stored_in_second.out;
+
+  // The flush_all request alone no longer hides anything.
+  const Outcome request_only = Check({WriteHistory(
+      "request_only.jsonl", Then(Then(Then(ServerWide(10, "flush", "FLUSHED"), Store(1, "a")),
+                                      ServerWide(9, "flush_all", "OK")),
+                                 Read(2, "a")))});
+  EXPECT_EQ(request_only.status, 0) << request_only.out << request_only.err;
+}
+
+// A delayed flush_all that showed hidden items again (RESTORED) leaves
+// every flush out and lets any item vanish.
+TEST(CheckCommand, RestoredItemsMakeFlushesAnyVanishing) {
+  const Outcome restored = Check({WriteHistory(
+      "restored.jsonl", Then(Then(Then(Store(1, "a"), ServerWide(10, "flush", "FLUSHED")),
+                                  ServerWide(11, "flush", "RESTORED")),
+                             Read(2, "a")))});
+  EXPECT_EQ(restored.status, 0) << restored.out << restored.err;
+  EXPECT_TRUE(Contains(restored.out, "note: a delayed flush_all showed flushed items again"))
+      << restored.out;
 }
 
 TEST(CheckCommand, AcceptsALinearizableHistory) {

@@ -132,4 +132,16 @@ void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std
   Write(out, event);
 }
 
+void RecordFlush(std::ostream& out, uint64_t process, int64_t time, std::string_view result) {
+  HistoryEvent event;
+  event.type = EventType::kInvoke;
+  event.process = process;
+  event.time = time;
+  event.f = OpName(OpKind::kFlush);
+  Write(out, event);
+  event.type = EventType::kOk;
+  event.result = result;
+  Write(out, event);
+}
+
 }  // namespace mcspec::sim

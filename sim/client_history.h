@@ -19,6 +19,11 @@
 // process of its own, so that a checker allows for it:
 // - an eviction the watcher reported: "evict" on the key, invoked and
 //   completed `ok` ("EVICTED") at the instant it was reported;
+// - a flush_all taking effect (flush_watch.h): "flush", with no key,
+//   invoked and completed `ok` at that instant, "FLUSHED" or, when the
+//   server's clock is at the second in which stores are hidden as they land,
+//   "FLUSHING" (until the next "FLUSHED"); or "RESTORED" when a delayed
+//   flush_all showed hidden items again;
 // - a UDP request the network delivered twice, so that the server ran it
 //   twice: the second copy is one more operation, invoked with the client's
 //   and completed `info` when the client's completes (either copy may be the
@@ -46,6 +51,8 @@ void RecordNoReply(std::ostream& out, const std::vector<uint64_t>& processes, in
 void RecordNeverRan(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
                     const Operation& op, std::string_view why);
 void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std::string& key);
+// `result`: FLUSHED, FLUSHING or RESTORED.
+void RecordFlush(std::ostream& out, uint64_t process, int64_t time, std::string_view result);
 
 }  // namespace mcspec::sim
 

@@ -118,10 +118,11 @@ class EventLoop {
   // dozens) they are sorted, latest first: the next event is taken from
   // the back, and a new one, usually among the earliest few (measured: on
   // average two keys later than the earliest pending, 17 earlier than the
-  // latest), is put in place from the back, shifting the few earlier keys. With many pending, that shifting
-  // would be quadratic: above kMostSorted, `keys_` is a 4-ary min-heap
-  // (the sorted keys reversed are one), until the pending count falls to
-  // kFewestHeaped and the heap is sorted again.
+  // latest), is put in place from the back, shifting the few earlier
+  // keys. With many pending, that shifting would be quadratic: above
+  // kMostSorted, `keys_` is a 4-ary min-heap (the sorted keys reversed are
+  // one), until the pending count falls to kFewestHeaped and the heap is
+  // sorted again.
   std::vector<Key> keys_;
   bool heaped_ = false;
   std::vector<Callback> callbacks_;

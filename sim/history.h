@@ -58,6 +58,22 @@ enum class EventType { kInvoke, kOk, kFail, kInfo };
 //                                   the ok. mcsim records one per eviction,
 //                                   each its own process; files without any
 //                                   read as before.
+//   flush                           FLUSHED | FLUSHING | RESTORED: not a
+//                                   request either,
+//                                   and with no key: a flush_all took
+//                                   effect, hiding every item present, at a
+//                                   point between the invoke and the ok.
+//                                   FLUSHING: and from then until the next
+//                                   flush every item stored is hidden as it
+//                                   lands (the second memcached's
+//                                   oldest_live names). RESTORED: a delayed
+//                                   flush_all moved that second ahead of
+//                                   the clock, showing again the hidden
+//                                   items memcached had not unlinked yet.
+//                                   mcsim records these in simulated runs,
+//                                   each its own process;
+//                                   in a file with any, the flush_all
+//                                   requests themselves change nothing.
 struct HistoryEvent {
   EventType type = EventType::kInvoke;
   uint64_t process = 0;

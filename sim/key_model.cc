@@ -12,18 +12,18 @@ namespace mcspec::sim {
 namespace {
 
 // The commands a key's operations may have: OpKind's, but for the two that
-// name no key.
-constexpr std::array<OpKind, 13> kKeyCommands = {
+// name no key (a flush, which names none either, is given to every key).
+constexpr std::array<OpKind, 14> kKeyCommands = {
     OpKind::kGet,    OpKind::kGets,    OpKind::kSet,   OpKind::kAdd,    OpKind::kReplace,
     OpKind::kAppend, OpKind::kPrepend, OpKind::kCas,   OpKind::kDelete, OpKind::kIncr,
-    OpKind::kDecr,   OpKind::kTouch,   OpKind::kEvict,
+    OpKind::kDecr,   OpKind::kTouch,   OpKind::kEvict, OpKind::kFlush,
 };
 
 struct OutcomeName {
   std::string_view name;
   KeyOutcome outcome;
 };
-constexpr std::array<OutcomeName, 11> kOutcomes = {{
+constexpr std::array<OutcomeName, 13> kOutcomes = {{
     {"HIT", KeyOutcome::kHit},
     {"MISS", KeyOutcome::kMiss},
     {"STORED", KeyOutcome::kStored},
@@ -35,6 +35,8 @@ constexpr std::array<OutcomeName, 11> kOutcomes = {{
     {"NON_NUMERIC", KeyOutcome::kNonNumeric},
     {"TOUCHED", KeyOutcome::kTouched},
     {"EVICTED", KeyOutcome::kEvicted},
+    {"FLUSHED", KeyOutcome::kFlushed},
+    {"FLUSHING", KeyOutcome::kFlushing},
 }};
 
 std::string_view OutcomeText(KeyOutcome outcome) {
@@ -69,6 +71,8 @@ bool OutcomeAllowed(OpKind command, KeyOutcome outcome) {
       return outcome == O::kTouched || outcome == O::kNotFound;
     case OpKind::kEvict:
       return outcome == O::kEvicted;
+    case OpKind::kFlush:
+      return outcome == O::kFlushed || outcome == O::kFlushing;
     case OpKind::kFlushAll:
     case OpKind::kBadInput:
       return false;  // not operations of a key
@@ -259,6 +263,7 @@ void StepUnknown(const KeyState& state, const KeyOperation& operation,
       }
       return;
     case OpKind::kEvict:
+    case OpKind::kFlush:  // whether it began or ended a second of vanishing stores is unknown
       if (state.present) next->push_back(Vanished(state));
       return;
     case OpKind::kFlushAll:
@@ -427,6 +432,12 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, const KeyMo
         return Refuse(why, [] { return std::string("EVICTED, but the key is absent"); });
       next->push_back(Vanished(state));
       return true;
+    case OpKind::kFlush: {
+      KeyState flushed = Vanished(state);
+      flushed.flushing = outcome == O::kFlushing;
+      next->push_back(std::move(flushed));
+      return true;
+    }
     case OpKind::kFlushAll:
     case OpKind::kBadInput:
       break;  // not operations of a key (ToKeyOperation makes none)
@@ -557,18 +568,29 @@ std::string DescribeOperation(const KeyOperation& operation) {
 
 bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyModelOptions& options,
              std::vector<KeyState>* next, std::string* why) {
+  // In a flush's second every store is hidden as it lands.
+  const size_t first_new = next->size();
+  const auto hide_stores = [&] {
+    if (!state.flushing || operation.command == OpKind::kFlush) return true;
+    for (size_t i = first_new; i < next->size(); ++i) {
+      if ((*next)[i].present) (*next)[i] = Vanished((*next)[i]);
+    }
+    return true;
+  };
   const bool may_vanish = state.present && (options.evictions || state.may_expire);
   if (operation.outcome == KeyOutcome::kUnknown) {
     StepUnknown(state, operation, next);
     if (may_vanish) StepUnknown(Vanished(state), operation, next);
-    return true;
+    return hide_stores();
   }
   std::string problem;
   if (StepKnown(state, operation, options, next, why != nullptr ? &problem : nullptr)) {
     if (may_vanish) StepKnown(Vanished(state), operation, options, next, nullptr);
-    return true;
+    return hide_stores();
   }
-  if (may_vanish && StepKnown(Vanished(state), operation, options, next, nullptr)) return true;
+  if (may_vanish && StepKnown(Vanished(state), operation, options, next, nullptr)) {
+    return hide_stores();
+  }
   if (state.present && ObservesAbsence(operation.outcome, operation.command)) {
     problem += " (written without exptime, and evictions are not allowed)";
   }
@@ -604,7 +626,7 @@ void ForgetUnique(uint64_t unique, KeyState* state) {
 }
 
 std::string DescribeState(const KeyState& state) {
-  if (!state.present) return "absent";
+  if (!state.present) return state.flushing ? "absent (in a flush's second)" : "absent";
   std::string out = QuoteBytes(state.value.str()) + " flags " + std::to_string(state.flags);
   if (state.unique_known == KeyState::Unique::kBound) {
     out += " cas " + std::to_string(state.unique);

@@ -15,6 +15,10 @@
 //   exact length;
 // - an operation whose outcome is unknown (`info`) either took effect here,
 //   with any outcome, or not at all.
+// A flush (history.h's "flush", which mcsim records when the server's
+// flush_all takes effect, and gives to every key) empties the key; FLUSHING
+// starts the second memcached's oldest_live names, in which every item stored
+// is already flushed, and the next FLUSHED ends it.
 // CAS uniques are chosen by the server, so the model only keeps what the
 // history has revealed: the unique bound to the present version (by a gets or
 // a successful cas), the uniques earlier versions were bound to (versions
@@ -47,11 +51,14 @@ enum class KeyOutcome {
   kNumber,
   kNonNumeric,
   kTouched,
-  kEvicted
+  kEvicted,
+  kFlushed,   // a flush: the item present, if any, is gone
+  kFlushing,  // the same, and stores are hidden as they land until kFlushed
 };
 
 // One operation on the key: the request and, unless unknown, its outcome.
-// Its command is one of OpKind's but flush_all and bad, which name no key.
+// Its command is one of OpKind's but flush_all and bad, which name no key
+// (a flush is given to every key by whoever splits the history by key).
 struct KeyOperation {
   OpKind command = OpKind::kGet;
   SharedValue data;       // storage commands: the data block
@@ -94,6 +101,7 @@ struct KeyState {
   SharedValue value;
   uint32_t flags = 0;
   bool may_expire = false;  // written with a non-zero exptime
+  bool flushing = false;    // in a flush's second: stores are hidden as they land
   Unique unique_known = Unique::kUnknown;
   uint64_t unique = 0;            // when kBound
   std::vector<uint64_t> retired;  // sorted: uniques of earlier versions

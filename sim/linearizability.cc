@@ -30,6 +30,7 @@ uint64_t HashStates(const StateSet& states) {
     add(state.value.hash());
     add(state.flags);
     add(state.may_expire);
+    add(state.flushing);
     add(static_cast<uint64_t>(state.unique_known));
     add(state.unique);
     for (uint64_t unique : state.retired) add(unique);

@@ -55,9 +55,9 @@ std::string NoLineEndAfterValue(const Hit& hit) {
 }
 
 // OpName's words (each a literal, so ending in a NUL), with their sizes.
-constexpr std::string_view kCommandWords[] = {"get",    "gets",    "set",       "add",    "replace",
-                                              "append", "prepend", "cas",       "delete", "incr",
-                                              "decr",   "touch",   "flush_all", "bad",    "evict"};
+constexpr std::string_view kCommandWords[] = {
+    "get",    "gets", "set",  "add",   "replace",   "append", "prepend", "cas",
+    "delete", "incr", "decr", "touch", "flush_all", "bad",    "evict",   "flush"};
 
 constexpr size_t kNumberRoom = 21;  // a space and up to 20 digits, or a sign and 19
 
@@ -138,6 +138,7 @@ char* WriteCommandLine(const Operation& op, char* p) {
       break;
     case OpKind::kBadInput:
     case OpKind::kEvict:
+    case OpKind::kFlush:
       break;
   }
   if (op.noreply) put(" noreply");

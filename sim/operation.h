@@ -34,13 +34,16 @@ enum class OpKind : uint8_t {
   kTouch,
   kFlushAll,
   kBadInput,
-  // Not a request: an eviction the server reported, as histories record it
-  // (history.h, key_model.h).
+  // Not requests, but what the server did, as histories record it
+  // (history.h, key_model.h): an eviction it reported, and the moment a
+  // flush_all took effect.
   kEvict,
+  kFlush,
 };
 
 // memcached's command word ("get", "flush_all", ...); "bad" for kBadInput,
-// "evict" for kEvict: the operation names of histories (history.h).
+// "evict" for kEvict, "flush" for kFlush: the operation names of histories
+// (history.h).
 const char* OpName(OpKind kind);
 bool IsStorage(OpKind kind);  // set, add, replace, append, prepend, cas
 bool IsRetrieval(OpKind kind);

@@ -327,6 +327,7 @@ void SequentialOracle::Branches(const Operation& op, const ItemState& s, uint32_
     case OpKind::kFlushAll:
     case OpKind::kBadInput:
     case OpKind::kEvict:
+    case OpKind::kFlush:
       return;
   }
 }

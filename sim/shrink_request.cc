@@ -88,6 +88,7 @@ bool ParseWords(std::vector<std::string_view> words, std::string_view rest, Oper
       return true;
     case OpKind::kBadInput:
     case OpKind::kEvict:  // the server's doing, never a request
+    case OpKind::kFlush:
       return false;
   }
   return false;

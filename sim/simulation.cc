@@ -6,6 +6,7 @@
 #include "client_history.h"
 #include "execution_feed.h"
 #include "fingerprint.h"
+#include "flush_watch.h"
 #include "sequential_oracle.h"
 #include "server.h"
 #include "session.h"
@@ -70,6 +71,7 @@ class Simulation : public ServerObserver {
   }
   void Executed(uint64_t tag) override {
     PollWatcher();
+    WatchFlush();
     feed_.Executed(tag, server_->clock().now());
     fingerprint_.Record("exec", loop_.now(), tag, {});
   }
@@ -84,6 +86,16 @@ class Simulation : public ServerObserver {
     TakeWatcherLines();
   }
   void TakeWatcherLines();
+  // Records in the history when a flush_all takes effect.
+  void WatchFlush() {
+    if (options_.history == nullptr) return;
+    const FlushChange change = flush_watch_.Observe(server_->cache(), server_->clock().now());
+    if (change == FlushChange::kNone) return;
+    RecordFlush(*options_.history, context_->next_process++, loop_.now(),
+                change == FlushChange::kFlushed    ? "FLUSHED"
+                : change == FlushChange::kFlushing ? "FLUSHING"
+                                                   : "RESTORED");
+  }
   void Tick();
   bool Active() const;
   bool Failed() const { return feed_.failure() || !context_->failure.empty() || !failure_.empty(); }
@@ -110,6 +122,7 @@ class Simulation : public ServerObserver {
   std::optional<uint64_t> events_at_poll_;
   std::string polled_;
   std::vector<std::string> evicted_;
+  FlushWatch flush_watch_;
   std::string failure_;
 };
 
@@ -148,6 +161,7 @@ void Simulation::Tick() {
   server_->AdvanceClock(jump);
   network_->RecordClock(jump);
   PollWatcher();
+  WatchFlush();
   const auto next = static_cast<SimTime>(
       params_.tick_interval_ns / 2 + prng_.Below(static_cast<uint64_t>(params_.tick_interval_ns)));
   loop_.After(next, [this] { Tick(); });
