@@ -560,7 +560,7 @@ class Differential {
   // Sends `request` to both servers and returns memcached's answer.
   std::string RunCommand(uint64_t index, const std::string& request, Workload* workload) {
     const std::string fenced = request + "mn\r\n";
-    const std::string expected = ExchangeMemcached(fenced, "MN\r\n");
+    std::string expected = ExchangeMemcached(fenced, "MN\r\n");
     const std::string actual = ExchangeReference(fenced, "MN\r\n");
     workload->Observe(expected);
     if (actual != expected) {

@@ -183,11 +183,12 @@ void GiveFlushesToKeys(std::vector<HistoryOperation>* operations) {
   operations->resize(kept);
   if (flushes.empty()) return;
   for (const auto& [key, span] : spans) {
-    const auto [first, last] = span;
+    const size_t first = span.first;
+    const size_t last = span.second;
     // Flushes are in invoke order; the first one invoked after the key's first invoke.
     auto from =
         std::partition_point(flushes.begin(), flushes.end(),
-                             [&](const HistoryOperation& f) { return f.invoke_event < first; });
+                             [first](const HistoryOperation& f) { return f.invoke_event < first; });
     if (from != flushes.begin() && std::prev(from)->operation.outcome == KeyOutcome::kFlushing) {
       --from;
     }

@@ -41,7 +41,7 @@ std::vector<HistoryEvent> SetThenGet(const char* read) {
 }
 
 std::string WriteFile(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "check_command_test_" + name;
+  std::string path = ::testing::TempDir() + "check_command_test_" + name;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
   return path;
 }
