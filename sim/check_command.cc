@@ -95,9 +95,8 @@ std::string Milliseconds(std::chrono::steady_clock::duration duration) {
 // a delay acts when the server's clock gets there, which the history does
 // not pin down, so it is allowed for, like a store refused for memory
 // (memcached then unlinks the old value), by letting any item vanish at any
-// time, as evictions do. So is a flush that RESTORED hidden items (the key
-// model does not keep them): all flushes are then taken out. `file_event[i]`
-// gets the number in the file of kept event i.
+// time, as evictions do. `file_event[i]` gets the number in the file of kept
+// event i.
 bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
                        std::vector<std::string>* notes, std::vector<size_t>* file_event,
                        std::string* error) {
@@ -105,9 +104,6 @@ bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
   const std::string_view flush_all = OpName(OpKind::kFlushAll);
   const bool flushes_recorded = std::any_of(events->begin(), events->end(),
                                             [&](const HistoryEvent& e) { return e.f == flush; });
-  const bool restored = std::any_of(events->begin(), events->end(), [&](const HistoryEvent& e) {
-    return e.f == flush && e.result == "RESTORED";
-  });
   // Kept events move down in place (no second copy of a large history).
   size_t kept = 0;
   file_event->clear();
@@ -123,7 +119,6 @@ bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
       }
       continue;
     }
-    if (restored && (event.f == flush || event.f == flush_all)) continue;
     if (event.f == flush_all) {
       if (flushes_recorded) continue;
       if (event.type == EventType::kInvoke) {
@@ -147,13 +142,11 @@ bool TakeOutServerWide(std::vector<HistoryEvent>* events, CheckOptions* options,
     file_event->push_back(i + 1);
   }
   events->resize(kept);
-  if ((restored || delayed_flush || refused_for_memory) && !options->model.evictions) {
+  if ((delayed_flush || refused_for_memory) && !options->model.evictions) {
     options->model.evictions = true;
-    notes->push_back(restored ? "a delayed flush_all showed flushed items again: flushes left out, "
-                                "any item may vanish"
-                     : delayed_flush ? "flush_all with a delay in the history, and not when it "
-                                       "took effect: any item may vanish"
-                                     : "stores refused for memory: any item may vanish");
+    notes->push_back(delayed_flush ? "flush_all with a delay in the history, and not when it took "
+                                     "effect: any item may vanish"
+                                   : "stores refused for memory: any item may vanish");
   }
   return true;
 }

@@ -23,7 +23,7 @@ struct OutcomeName {
   std::string_view name;
   KeyOutcome outcome;
 };
-constexpr std::array<OutcomeName, 13> kOutcomes = {{
+constexpr std::array<OutcomeName, 14> kOutcomes = {{
     {"HIT", KeyOutcome::kHit},
     {"MISS", KeyOutcome::kMiss},
     {"STORED", KeyOutcome::kStored},
@@ -37,6 +37,7 @@ constexpr std::array<OutcomeName, 13> kOutcomes = {{
     {"EVICTED", KeyOutcome::kEvicted},
     {"FLUSHED", KeyOutcome::kFlushed},
     {"FLUSHING", KeyOutcome::kFlushing},
+    {"RESTORED", KeyOutcome::kRestored},
 }};
 
 std::string_view OutcomeText(KeyOutcome outcome) {
@@ -72,7 +73,7 @@ bool OutcomeAllowed(OpKind command, KeyOutcome outcome) {
     case OpKind::kEvict:
       return outcome == O::kEvicted;
     case OpKind::kFlush:
-      return outcome == O::kFlushed || outcome == O::kFlushing;
+      return outcome == O::kFlushed || outcome == O::kFlushing || outcome == O::kRestored;
     case OpKind::kFlushAll:
     case OpKind::kBadInput:
       return false;  // not operations of a key
@@ -121,6 +122,49 @@ KeyState Vanished(const KeyState& state) {
   out.value = SharedValue();
   out.flags = 0;
   out.may_expire = false;
+  return out;
+}
+
+// A flush: the present item, if any, is hidden as it is (for a RESTORED),
+// and nothing is present.
+KeyState Hide(const KeyState& state) {
+  if (!state.present) return state;
+  KeyState out = state;
+  out.hidden = KeyState::Hidden{state.value,        state.flags,  state.may_expire,
+                                state.unique_known, state.unique, state.refused};
+  out.present = false;
+  out.value = SharedValue();
+  out.flags = 0;
+  out.may_expire = false;
+  out.unique_known = KeyState::Unique::kUnknown;
+  out.unique = 0;
+  out.refused.clear();
+  return out;
+}
+
+// A request on the key unlinks the item a flush hid: its unique is then an
+// earlier version's.
+KeyState Unlinked(const KeyState& state) {
+  KeyState out = state;
+  if (out.hidden && out.hidden->unique_known == KeyState::Unique::kBound) {
+    SortedInsert(&out.retired, out.hidden->unique);
+  }
+  out.hidden.reset();
+  return out;
+}
+
+// The hidden item shown again, as it was.
+KeyState Shown(const KeyState& state) {
+  KeyState out = state;
+  const KeyState::Hidden& hidden = *state.hidden;
+  out.present = true;
+  out.value = hidden.value;
+  out.flags = hidden.flags;
+  out.may_expire = hidden.may_expire;
+  out.unique_known = hidden.unique_known;
+  out.unique = hidden.unique;
+  out.refused = hidden.refused;
+  out.hidden.reset();
   return out;
 }
 
@@ -263,8 +307,10 @@ void StepUnknown(const KeyState& state, const KeyOperation& operation,
       }
       return;
     case OpKind::kEvict:
-    case OpKind::kFlush:  // whether it began or ended a second of vanishing stores is unknown
       if (state.present) next->push_back(Vanished(state));
+      return;
+    case OpKind::kFlush:  // a flush_all without delay: whether it hid the item is unknown
+      if (state.present) next->push_back(Hide(state));
       return;
     case OpKind::kFlushAll:
     case OpKind::kBadInput:
@@ -433,7 +479,15 @@ bool StepKnown(const KeyState& state, const KeyOperation& operation, const KeyMo
       next->push_back(Vanished(state));
       return true;
     case OpKind::kFlush: {
-      KeyState flushed = Vanished(state);
+      if (outcome == O::kRestored) {
+        KeyState after = state;
+        after.flushing = false;
+        // Shown again, or unlinked (by the LRU crawler, or expired) while hidden.
+        if (after.hidden) next->push_back(Shown(after));
+        next->push_back(Unlinked(after));
+        return true;
+      }
+      KeyState flushed = Hide(state);
       flushed.flushing = outcome == O::kFlushing;
       next->push_back(std::move(flushed));
       return true;
@@ -568,12 +622,15 @@ std::string DescribeOperation(const KeyOperation& operation) {
 
 bool StepKey(const KeyState& state, const KeyOperation& operation, const KeyModelOptions& options,
              std::vector<KeyState>* next, std::string* why) {
+  const bool request = operation.command != OpKind::kFlush && operation.command != OpKind::kEvict;
+  // memcached's lookup unlinks a flushed item before the request acts.
+  if (request && state.hidden) return StepKey(Unlinked(state), operation, options, next, why);
   // In a flush's second every store is hidden as it lands.
   const size_t first_new = next->size();
   const auto hide_stores = [&] {
-    if (!state.flushing || operation.command == OpKind::kFlush) return true;
+    if (!state.flushing || !request) return true;
     for (size_t i = first_new; i < next->size(); ++i) {
-      if ((*next)[i].present) (*next)[i] = Vanished((*next)[i]);
+      if ((*next)[i].present) (*next)[i] = Hide((*next)[i]);
     }
     return true;
   };
@@ -615,6 +672,7 @@ bool ObservesOnly(const KeyOperation& operation) {
 void ForgetPastUnique(uint64_t unique, KeyState* state) {
   SortedErase(&state->retired, unique);
   SortedErase(&state->refused, unique);
+  if (state->hidden) SortedErase(&state->hidden->refused, unique);
 }
 
 void ForgetUnique(uint64_t unique, KeyState* state) {
@@ -623,10 +681,25 @@ void ForgetUnique(uint64_t unique, KeyState* state) {
     state->unique_known = KeyState::Unique::kUnmentioned;
     state->unique = 0;
   }
+  if (state->hidden && state->hidden->unique_known == KeyState::Unique::kBound &&
+      state->hidden->unique == unique) {
+    state->hidden->unique_known = KeyState::Unique::kUnmentioned;
+    state->hidden->unique = 0;
+  }
 }
 
 std::string DescribeState(const KeyState& state) {
-  if (!state.present) return state.flushing ? "absent (in a flush's second)" : "absent";
+  if (!state.present) {
+    std::string out = state.flushing ? "absent (in a flush's second)" : "absent";
+    if (state.hidden) {
+      out += ", hidden by a flush: " + QuoteBytes(state.hidden->value.str()) + " flags " +
+             std::to_string(state.hidden->flags);
+      if (state.hidden->unique_known == KeyState::Unique::kBound) {
+        out += " cas " + std::to_string(state.hidden->unique);
+      }
+    }
+    return out;
+  }
   std::string out = QuoteBytes(state.value.str()) + " flags " + std::to_string(state.flags);
   if (state.unique_known == KeyState::Unique::kBound) {
     out += " cas " + std::to_string(state.unique);

@@ -16,9 +16,13 @@
 // - an operation whose outcome is unknown (`info`) either took effect here,
 //   with any outcome, or not at all.
 // A flush (history.h's "flush", which mcsim records when the server's
-// flush_all takes effect, and gives to every key) empties the key; FLUSHING
-// starts the second memcached's oldest_live names, in which every item stored
-// is already flushed, and the next FLUSHED ends it.
+// flush_all takes effect, and gives to every key) hides the key's item;
+// FLUSHING starts the second memcached's oldest_live names, in which every
+// item stored is hidden as it lands, and the next FLUSHED ends it. A hidden
+// item stays linked until the next request on the key unlinks it, or the LRU
+// crawler does at any time: a RESTORED (a later delayed flush_all moved
+// oldest_live ahead of the clock) shows it again, unique and all, or finds it
+// gone.
 // CAS uniques are chosen by the server, so the model only keeps what the
 // history has revealed: the unique bound to the present version (by a gets or
 // a successful cas), the uniques earlier versions were bound to (versions
@@ -54,6 +58,7 @@ enum class KeyOutcome {
   kEvicted,
   kFlushed,   // a flush: the item present, if any, is gone
   kFlushing,  // the same, and stores are hidden as they land until kFlushed
+  kRestored,  // the hidden item, if any, is present again, unless it was unlinked
 };
 
 // One operation on the key: the request and, unless unknown, its outcome.
@@ -97,6 +102,21 @@ struct KeyState {
     kUnmentioned,  // bound to a value no operation still to check mentions
   };
 
+  // An item a flush hid, which memcached keeps linked until the next
+  // request on the key unlinks it (or its LRU crawler does, at any time),
+  // and shows again at a RESTORED: the present version's fields, as they
+  // were.
+  struct Hidden {
+    SharedValue value;
+    uint32_t flags = 0;
+    bool may_expire = false;
+    Unique unique_known = Unique::kUnknown;
+    uint64_t unique = 0;
+    std::vector<uint64_t> refused;
+
+    auto operator<=>(const Hidden&) const = default;
+  };
+
   bool present = false;
   SharedValue value;
   uint32_t flags = 0;
@@ -106,6 +126,7 @@ struct KeyState {
   uint64_t unique = 0;            // when kBound
   std::vector<uint64_t> retired;  // sorted: uniques of earlier versions
   std::vector<uint64_t> refused;  // sorted: uniques the present version has not
+  std::optional<Hidden> hidden;   // only while nothing is present
 
   auto operator<=>(const KeyState&) const = default;
 };

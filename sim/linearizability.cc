@@ -36,6 +36,14 @@ uint64_t HashStates(const StateSet& states) {
     for (uint64_t unique : state.retired) add(unique);
     add(~uint64_t{0});
     for (uint64_t unique : state.refused) add(unique);
+    if (state.hidden) {
+      add(state.hidden->value.hash());
+      add(state.hidden->flags);
+      add(state.hidden->may_expire);
+      add(static_cast<uint64_t>(state.hidden->unique_known));
+      add(state.hidden->unique);
+      for (uint64_t unique : state.hidden->refused) add(unique);
+    }
   }
   return hash;
 }
