@@ -17,7 +17,7 @@
 
 #include <cstdint>
 
-#include "cache.h"
+#include "server.h"
 
 namespace mcspec::sim {
 
@@ -32,8 +32,8 @@ enum class FlushChange {
 
 class FlushWatch {
  public:
-  // What changed since the last call (the first: since the cache was made).
-  FlushChange Observe(const ref::Cache& cache, ref::RelTime now);
+  // What changed since the last call (the first: since the server was made).
+  FlushChange Observe(const ref::Server& server);
 
  private:
   // The newest item there could have been at the last call: stored then,
@@ -41,7 +41,6 @@ class FlushWatch {
   // (memcached compares times and uniques only).
   ref::RelTime newest_time_ = 0;
   uint64_t newest_cas_ = 0;
-  bool newest_hidden_ = false;  // as the cache was at the last call
   bool hiding_stores_ = false;  // as the cache was at the last call
   bool in_effect_ = false;      // oldest_live reached at the last call
 };

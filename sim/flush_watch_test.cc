@@ -17,11 +17,11 @@ class FlushWatchTest : public ::testing::Test {
   FlushChange Run(const std::string& request) {
     std::string out;
     session_.Receive(request, &out);
-    return watch_.Observe(server_.cache(), server_.clock().now());
+    return watch_.Observe(server_);
   }
   FlushChange Tick(int64_t seconds) {
     server_.AdvanceClock(seconds);
-    return watch_.Observe(server_.cache(), server_.clock().now());
+    return watch_.Observe(server_);
   }
   // Whether a get finds `key`.
   bool Finds(const std::string& key) {

@@ -132,14 +132,8 @@ KeyState Hide(const KeyState& state) {
   KeyState out = state;
   out.hidden = KeyState::Hidden{state.value,        state.flags,  state.may_expire,
                                 state.unique_known, state.unique, state.refused};
-  out.present = false;
-  out.value = SharedValue();
-  out.flags = 0;
-  out.may_expire = false;
-  out.unique_known = KeyState::Unique::kUnknown;
-  out.unique = 0;
-  out.refused.clear();
-  return out;
+  out.unique_known = KeyState::Unique::kUnknown;  // kept with the item, not retired
+  return Vanished(out);
 }
 
 // A request on the key unlinks the item a flush hid: its unique is then an
@@ -691,13 +685,7 @@ void ForgetUnique(uint64_t unique, KeyState* state) {
 std::string DescribeState(const KeyState& state) {
   if (!state.present) {
     std::string out = state.flushing ? "absent (in a flush's second)" : "absent";
-    if (state.hidden) {
-      out += ", hidden by a flush: " + QuoteBytes(state.hidden->value.str()) + " flags " +
-             std::to_string(state.hidden->flags);
-      if (state.hidden->unique_known == KeyState::Unique::kBound) {
-        out += " cas " + std::to_string(state.hidden->unique);
-      }
-    }
+    if (state.hidden) out += ", hidden by a flush: " + DescribeState(Shown(state));
     return out;
   }
   std::string out = QuoteBytes(state.value.str()) + " flags " + std::to_string(state.flags);

@@ -89,7 +89,7 @@ class Simulation : public ServerObserver {
   // Records in the history when a flush_all takes effect.
   void WatchFlush() {
     if (options_.history == nullptr) return;
-    const FlushChange change = flush_watch_.Observe(server_->cache(), server_->clock().now());
+    const FlushChange change = flush_watch_.Observe(*server_);
     if (change == FlushChange::kNone) return;
     RecordFlush(*options_.history, context_->next_process++, loop_.now(),
                 change == FlushChange::kFlushed    ? "FLUSHED"
