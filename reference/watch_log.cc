@@ -3,7 +3,8 @@
 namespace mcspec::ref {
 namespace {
 constexpr size_t kWatcherBufferSize = size_t{256} * 1024;
-}
+constexpr size_t kSkippedNoteRoom = 128;
+}  // namespace
 
 void AppendUriEncoded(std::string_view key, std::string* out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -50,26 +51,27 @@ void WatchLog::Log(Kind kind, int64_t unix_seconds, std::string_view body) {
   ++events_logged_;
   for (auto& [id, watcher] : watchers_) {
     if ((watcher.kinds & kind) == 0) continue;
-    if (watcher.skipped > 0) {
-      const std::string note = "skipped=" + std::to_string(watcher.skipped) + "\n";
-      if (watcher.pending.size() + note.size() > kWatcherBufferSize) {
-        ++watcher.skipped;
-        ++lines_skipped_;
-        continue;
-      }
-      watcher.pending += note;
-      watcher.skipped = 0;
-    }
-    if (watcher.pending.size() + line.size() > kWatcherBufferSize) {
-      ++watcher.skipped;
-      ++lines_skipped_;
-      continue;
-    }
-    watcher.pending += line;
-    ++lines_sent_;
+    const bool had_nothing = watcher.pending.empty();
+    Buffer(line, &watcher);
+    if (had_nothing && !watcher.pending.empty()) ++pending_watchers_;
   }
-  pending_watchers_ = 0;
-  for (const auto& [id, watcher] : watchers_) pending_watchers_ += !watcher.pending.empty();
+}
+
+void WatchLog::Buffer(const std::string& line, Watcher* watcher) {
+  // memcached asks for the line's room and 128 bytes more (its note's
+  // scratch) at once: without it the line is skipped and nothing written,
+  // with it the note (if lines were skipped) and the line go in together.
+  if (watcher->pending.size() + line.size() + kSkippedNoteRoom > kWatcherBufferSize) {
+    ++watcher->skipped;
+    ++lines_skipped_;
+    return;
+  }
+  if (watcher->skipped > 0) {
+    watcher->pending += "skipped=" + std::to_string(watcher->skipped) + "\n";
+    watcher->skipped = 0;
+  }
+  watcher->pending += line;
+  ++lines_sent_;
 }
 
 void WatchLog::Take(int id, std::string* out) {

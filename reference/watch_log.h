@@ -6,8 +6,8 @@
 // seconds, so usec is 0) and gid is one counter for the whole server, taken
 // by every logged event and by every watcher registration, as in memcached.
 // Each watcher buffers at most 256 KiB (memcached's watcher_logbuf_size);
-// events that do not fit are counted and reported as "skipped=N" once room
-// returns.
+// events that do not fit with 128 bytes to spare are counted and reported
+// as "skipped=N" just before the next line that does.
 #ifndef MCSPEC_REFERENCE_WATCH_LOG_H_
 #define MCSPEC_REFERENCE_WATCH_LOG_H_
 
@@ -56,6 +56,9 @@ class WatchLog {
     uint64_t skipped = 0;
   };
   void UpdateWanted();
+  // Appends `line` to the watcher's buffer, after its "skipped=N" note if
+  // it skipped lines, or skips it.
+  void Buffer(const std::string& line, Watcher* watcher);
 
   std::map<int, Watcher> watchers_;  // ordered: deterministic delivery
   int next_id_ = 0;

@@ -23,6 +23,39 @@ std::string Polled(Session& session) {
   return out;
 }
 
+// A watcher that does not read keeps 256 KiB; a line that does not fit with
+// 128 bytes to spare is counted, and announced as "skipped=N" with the next
+// line that does (memcached 1.6.18's logger.c asks for both at once).
+TEST(Watch, AFullBufferSkipsLinesAndSaysHowMany) {
+  WatchLog log;
+  const int slow = log.AddWatcher(WatchLog::kMutations);
+  const int other = log.AddWatcher(WatchLog::kFetchers);
+  std::string taken;
+  log.Take(other, &taken);
+  EXPECT_EQ(taken, "OK\r\n");
+  const std::string body(1000, 'x');
+  size_t logged = 0;
+  while (log.lines_skipped() < 3) {
+    log.Log(WatchLog::kMutations, 100, body);
+    ++logged;
+  }
+  EXPECT_EQ(log.lines_sent() + log.lines_skipped(), logged);
+  taken.clear();
+  log.Take(other, &taken);  // wants no mutations
+  EXPECT_EQ(taken, "");
+  log.Take(slow, &taken);
+  EXPECT_LE(taken.size() + 128, size_t{256} * 1024);
+  EXPECT_GT(taken.size() + 1030 + 128, size_t{256} * 1024);
+  EXPECT_EQ(taken.rfind("OK\r\nts=100.0 gid=3 " + body + "\n", 0), 0u);
+  EXPECT_EQ(taken.find("skipped"), std::string::npos);
+  taken.clear();
+  log.Take(slow, &taken);
+  EXPECT_EQ(taken, "");
+  log.Log(WatchLog::kMutations, 101, "y");
+  log.Take(slow, &taken);
+  EXPECT_EQ(taken, "skipped=3\nts=101.0 gid=" + std::to_string(logged + 3) + " y\n");
+}
+
 // The workload of a probe of memcached 1.6.18 (-t 1 -o no_modern -m 2): two
 // watchers, then a client (fd 13) at work. memcached's lines are the same
 // but for their timestamps, which come from its real clock (with
