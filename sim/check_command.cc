@@ -20,11 +20,16 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: mcsim check FILE [--html OUT] [--evictions|--no-evictions] [--budget N]\n"
+    "                  [--no-connection-order]\n"
     "  FILE             a history: JSON lines of invoke/ok/fail/info events\n"
     "  --html OUT       on failure, also draw the failing keys as a page in OUT\n"
     "  --evictions      any item may vanish at any time (a server that evicts)\n"
     "  --no-evictions   only items written with an exptime may vanish (default)\n"
     "  --budget N       search steps allowed per key, 0 for no bound (default 5000000)\n"
+    "  --no-connection-order\n"
+    "                   requests pipelined on one connection may take effect in any\n"
+    "                   order (by default, where the history records connections,\n"
+    "                   they take effect in the order sent, as memcached runs them)\n"
     "exit status: 0 linearizable, 1 not linearizable, 2 bad usage or input, 3 unknown\n";
 
 constexpr size_t kFailuresPrinted = 5;
@@ -53,6 +58,8 @@ bool ParseArguments(const std::vector<std::string>& args, Arguments* parsed, std
       parsed->options.model.evictions = true;
     } else if (arg == "--no-evictions") {
       parsed->options.model.evictions = false;
+    } else if (arg == "--no-connection-order") {
+      parsed->options.connection_order = false;
     } else if (arg == "--budget") {
       const std::string* text = value("--budget");
       if (text == nullptr) return false;
@@ -308,7 +315,8 @@ int RunCheckCommand(const std::vector<std::string>& args, std::ostream& out, std
       << completed[static_cast<int>(EventType::kInfo)] << "), keys: " << result.keys
       << ", processes: " << processes.size() << "\n";
   out << "model: " << (arguments.options.model.evictions ? "evictions allowed" : "no evictions")
-      << ", step budget per key: " << arguments.options.step_budget << "\n";
+      << ", step budget per key: " << arguments.options.step_budget
+      << (arguments.options.connection_order ? "" : ", connections unordered") << "\n";
   for (const std::string& note : notes) out << "note: " << note << "\n";
   out << "search steps: " << result.steps << ", time: read " << Milliseconds(collected - started)
       << ", check " << Milliseconds(checked - collected) << "\n";

@@ -254,6 +254,20 @@ TEST(CheckCommand, EvictionsAreAnOption) {
   EXPECT_TRUE(Contains(run.out, "model: evictions allowed")) << run.out;
 }
 
+TEST(CheckCommand, ConnectionOrderIsAnOption) {
+  // The set and the get pipelined on one connection: the get went second.
+  std::vector<HistoryEvent> events = SetThenGet(nullptr);
+  std::swap(events[1], events[2]);
+  events[0].connection = 1;
+  events[1].connection = 1;
+  for (size_t i = 0; i < events.size(); ++i) events[i].time = static_cast<int64_t>(10 * (i + 1));
+  const std::string path = WriteHistory("pipelined.jsonl", events);
+  EXPECT_EQ(Check({path}).status, 1);
+  const Outcome run = Check({path, "--no-connection-order"});
+  EXPECT_EQ(run.status, 0);
+  EXPECT_TRUE(Contains(run.out, ", connections unordered\n")) << run.out;
+}
+
 TEST(CheckCommand, ReportsUnknownWhenTheBudgetRunsOut) {
   const std::string path = WriteHistory("budget.jsonl", SetThenGet("a"));
   const Outcome run = Check({path, "--budget", "1"});

@@ -35,16 +35,33 @@ void RecordUnanswered(std::ostream& out, EventType type, const std::vector<uint6
   }
 }
 
+// What the server did and no client saw: an operation of its own process,
+// invoked and completed `ok` at the same instant.
+void RecordServerEvent(std::ostream& out, uint64_t process, int64_t time, OpKind kind,
+                       const std::string& key, std::string_view result) {
+  HistoryEvent event;
+  event.type = EventType::kInvoke;
+  event.process = process;
+  event.time = time;
+  event.f = OpName(kind);
+  event.key = key;
+  Write(out, event);
+  event.type = EventType::kOk;
+  event.result = result;
+  Write(out, event);
+}
+
 }  // namespace
 
 void RecordInvoke(std::ostream& out, uint64_t process, int64_t time, const Operation& op,
-                  size_t key_index) {
+                  size_t key_index, std::optional<uint64_t> connection) {
   HistoryEvent event;
   event.type = EventType::kInvoke;
   event.process = process;
   event.time = time;
   event.f = OpName(op.kind);
   if (!op.keys.empty()) event.key = op.keys[key_index];
+  event.connection = connection;
   if (IsStorage(op.kind)) {
     event.value = op.value;
     event.flags = op.flags;
@@ -120,28 +137,11 @@ void RecordNeverRan(std::ostream& out, const std::vector<uint64_t>& processes, i
 }
 
 void RecordEviction(std::ostream& out, uint64_t process, int64_t time, const std::string& key) {
-  HistoryEvent event;
-  event.type = EventType::kInvoke;
-  event.process = process;
-  event.time = time;
-  event.f = OpName(OpKind::kEvict);
-  event.key = key;
-  Write(out, event);
-  event.type = EventType::kOk;
-  event.result = "EVICTED";
-  Write(out, event);
+  RecordServerEvent(out, process, time, OpKind::kEvict, key, "EVICTED");
 }
 
 void RecordFlush(std::ostream& out, uint64_t process, int64_t time, std::string_view result) {
-  HistoryEvent event;
-  event.type = EventType::kInvoke;
-  event.process = process;
-  event.time = time;
-  event.f = OpName(OpKind::kFlush);
-  Write(out, event);
-  event.type = EventType::kOk;
-  event.result = result;
-  Write(out, event);
+  RecordServerEvent(out, process, time, OpKind::kFlush, "", result);
 }
 
 }  // namespace mcspec::sim

@@ -32,6 +32,7 @@
 #define MCSPEC_SIM_CLIENT_HISTORY_H_
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -41,8 +42,9 @@
 
 namespace mcspec::sim {
 
+// `connection`: the TCP connection the request goes on (none for UDP).
 void RecordInvoke(std::ostream& out, uint64_t process, int64_t time, const Operation& op,
-                  size_t key_index);
+                  size_t key_index, std::optional<uint64_t> connection);
 void RecordReply(std::ostream& out, const std::vector<uint64_t>& processes, int64_t time,
                  const Operation& op, const Reply& reply);
 // `settled`: the server has run the request or never will (history.h).

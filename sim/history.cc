@@ -45,6 +45,7 @@ void AppendString(std::string_view name, std::string_view text, std::string* out
 // The fields of an event.
 enum Field : uint8_t {
   kCasField,
+  kConnectionField,
   kDeltaField,
   kErrorField,
   kExptimeField,
@@ -63,19 +64,13 @@ enum Field : uint8_t {
 
 Field FieldNamed(std::string_view name) {
   static constexpr std::pair<std::string_view, Field> kFields[] = {
-      {"cas", kCasField},
-      {"delta", kDeltaField},
-      {"error", kErrorField},
-      {"exptime", kExptimeField},
-      {"f", kFField},
-      {"flags", kFlagsField},
-      {"key", kKeyField},
-      {"number", kNumberField},
-      {"process", kProcessField},
-      {"result", kResultField},
-      {"settled", kSettledField},
-      {"time", kTimeField},
-      {"type", kTypeField},
+      {"cas", kCasField},         {"connection", kConnectionField},
+      {"delta", kDeltaField},     {"error", kErrorField},
+      {"exptime", kExptimeField}, {"f", kFField},
+      {"flags", kFlagsField},     {"key", kKeyField},
+      {"number", kNumberField},   {"process", kProcessField},
+      {"result", kResultField},   {"settled", kSettledField},
+      {"time", kTimeField},       {"type", kTypeField},
       {"value", kValueField},
   };
   for (const auto& [known, field] : kFields) {
@@ -200,6 +195,8 @@ class EventParser {
         return Optional(digits, &event_->delta);
       case kCasField:
         return Optional(digits, &event_->cas);
+      case kConnectionField:
+        return Optional(digits, &event_->connection);
       case kNumberField:
         return Optional(digits, &event_->number);
       case kSettledField: {
@@ -352,6 +349,7 @@ std::string ToJsonLine(const HistoryEvent& event) {
   AppendNumber("time", event.time, &out);
   AppendString("f", event.f, &out);
   AppendString("key", event.key, &out);
+  if (event.connection) AppendNumber("connection", *event.connection, &out);
   if (!event.result.empty()) AppendString("result", event.result, &out);
   if (event.value) AppendString("value", *event.value, &out);
   if (event.flags) AppendNumber("flags", *event.flags, &out);

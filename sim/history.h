@@ -21,7 +21,7 @@
 //
 // One line per event, keys in this order, absent keys omitted:
 //   {"type":"invoke","process":3,"time":1200,"f":"set","key":"k1",
-//    "value":"abc","flags":0,"exptime":0}
+//    "connection":2,"value":"abc","flags":0,"exptime":0}
 //   {"type":"ok","process":3,"time":1900,"f":"set","key":"k1","result":"STORED"}
 //   {"type":"ok","process":4,"time":2000,"f":"gets","key":"k1","result":"HIT",
 //    "value":"abc","flags":0,"cas":17}
@@ -80,6 +80,10 @@ struct HistoryEvent {
   int64_t time = 0;
   std::string f;
   std::string key;
+  // invoke: the TCP connection the request went on, numbered by the
+  // recorder, when the request went on one. A server runs a connection's
+  // requests in the order sent, and the checkers order them so.
+  std::optional<uint64_t> connection;
   // invoke: the data of a storage operation; ok of a get hit: the value.
   std::optional<std::string> value;
   std::optional<uint32_t> flags;

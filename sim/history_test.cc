@@ -22,6 +22,17 @@ TEST(History, WritesTheDocumentedLine) {
   EXPECT_EQ(ToJsonLine(event),
             R"({"type":"ok","process":4,"time":2000,"f":"gets","key":"k1","result":"HIT",)"
             R"("value":"a\"b\\c\u000d\u000a\u00ff","flags":0,"cas":17})");
+  HistoryEvent invoke;
+  invoke.process = 3;
+  invoke.time = 1200;
+  invoke.f = "set";
+  invoke.key = "k1";
+  invoke.connection = 2;
+  invoke.value = "abc";
+  invoke.flags = 0;
+  invoke.exptime = 0;
+  EXPECT_EQ(ToJsonLine(invoke), R"({"type":"invoke","process":3,"time":1200,"f":"set","key":"k1",)"
+                                R"("connection":2,"value":"abc","flags":0,"exptime":0})");
 }
 
 template <typename T>
@@ -38,6 +49,7 @@ RC_GTEST_PROP(History, EveryEventRoundTrips, ()) {
   event.time = *rc::gen::arbitrary<int64_t>();
   event.f = *rc::gen::arbitrary<std::string>();
   event.key = *rc::gen::arbitrary<std::string>();
+  event.connection = Maybe(rc::gen::arbitrary<uint64_t>());
   event.value = Maybe(rc::gen::arbitrary<std::string>());
   event.flags = Maybe(rc::gen::arbitrary<uint32_t>());
   event.exptime = Maybe(rc::gen::arbitrary<int64_t>());

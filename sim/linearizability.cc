@@ -1,6 +1,7 @@
 #include "linearizability.h"
 
 #include <algorithm>
+#include <bit>
 #include <deque>
 #include <functional>
 #include <map>
@@ -50,16 +51,29 @@ uint64_t HashStates(const StateSet& states) {
 
 // A set of operations numbered in invoke order (those linearized), as a
 // bitset. Cache entries keep it compactly: search linearizes nearly in
-// invoke order, so the set is "every operation before `prefix`" plus a few
-// later ones.
+// invoke order, so the set is "every operation before `prefix`" and, above
+// it up to `top`, either a few members (a later operation tried early) or
+// all but a few (operations left pending long, as behind a clogged
+// connection, while hundreds of others are placed): whichever list is
+// shorter is kept.
 class LinearizedSet {
  public:
   explicit LinearizedSet(size_t size) : words_((size + 63) / 64) {}
 
   struct Compact {
-    uint32_t prefix = 0;
-    std::vector<uint32_t> beyond;
+    uint32_t prefix = 0;  // not a member; every operation before it is
+    uint32_t top = 0;     // no member from here on
+    bool lists_holes = false;
+    // Sorted, in (prefix, top): the members, or with `lists_holes` the
+    // non-members.
+    std::vector<uint32_t> listed;
     bool operator==(const Compact&) const = default;
+
+    bool contains(uint32_t i) const {
+      if (i < prefix) return true;
+      if (i >= top || i == prefix) return false;
+      return std::binary_search(listed.begin(), listed.end(), i) != lists_holes;
+    }
   };
 
   bool contains(size_t i) const { return (words_[i / 64] >> (i % 64)) & 1; }
@@ -69,6 +83,7 @@ class LinearizedSet {
     words_[i / 64] |= uint64_t{1} << (i % 64);
     hash_ ^= Mix(i);
     ++count_;
+    top_ = std::max(top_, i + 1);
     while (prefix_ < words_.size() * 64 && contains(prefix_)) ++prefix_;
   }
   void Clear(size_t i) {
@@ -76,21 +91,54 @@ class LinearizedSet {
     hash_ ^= Mix(i);
     --count_;
     prefix_ = std::min(prefix_, i);
+    // The search takes back its latest operations first: the next member
+    // down is near.
+    if (i + 1 == top_) {
+      while (top_ > 0 && !contains(top_ - 1)) --top_;
+    }
   }
   // Whether every member of `part` is one of `whole`.
   static bool Includes(const Compact& whole, const Compact& part) {
-    // `whole.prefix` is not a member of `whole`.
-    if (part.prefix > whole.prefix) return false;
-    return std::all_of(part.beyond.begin(), part.beyond.end(), [&](uint32_t member) {
-      return member < whole.prefix ||
-             std::binary_search(whole.beyond.begin(), whole.beyond.end(), member);
-    });
+    if (part.prefix > whole.prefix) return false;  // `whole.prefix` is not in `whole`
+    if (!part.lists_holes) {
+      return std::all_of(part.listed.begin(), part.listed.end(),
+                         [&whole](uint32_t member) { return whole.contains(member); });
+    }
+    auto hole = part.listed.begin();
+    for (uint32_t i = part.prefix + 1; i < part.top; ++i) {
+      if (hole != part.listed.end() && *hole == i) {
+        ++hole;
+      } else if (!whole.contains(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   Compact ToCompact() const {
-    Compact compact{static_cast<uint32_t>(prefix_), {}};
-    for (size_t i = prefix_ + 1; compact.prefix + compact.beyond.size() < count_; ++i) {
-      if (contains(i)) compact.beyond.push_back(static_cast<uint32_t>(i));
+    Compact compact;
+    compact.prefix = static_cast<uint32_t>(prefix_);
+    const size_t members = count_ - prefix_;  // above the prefix
+    if (members == 0) {
+      compact.top = compact.prefix;
+      return compact;
+    }
+    const size_t top = top_;
+    const size_t last_word = (top - 1) / 64;
+    compact.top = static_cast<uint32_t>(top);
+    const size_t holes = top - prefix_ - 1 - members;
+    compact.lists_holes = holes < members;
+    compact.listed.reserve(std::min(holes, members));
+    // The listed bits of each word from the prefix's on: members, or holes
+    // below the top.
+    for (size_t w = (prefix_ + 1) / 64; w <= last_word; ++w) {
+      uint64_t bits = compact.lists_holes ? ~words_[w] : words_[w];
+      if (w == (prefix_ + 1) / 64) bits &= ~uint64_t{0} << ((prefix_ + 1) % 64);
+      if (w == last_word && top % 64 != 0) bits &= ~(~uint64_t{0} << (top % 64));
+      while (bits != 0) {
+        compact.listed.push_back(static_cast<uint32_t>(64 * w + std::countr_zero(bits)));
+        bits &= bits - 1;
+      }
     }
     return compact;
   }
@@ -100,6 +148,7 @@ class LinearizedSet {
   uint64_t hash_ = 0;
   size_t count_ = 0;
   size_t prefix_ = 0;
+  size_t top_ = 0;  // one past the highest member
 };
 
 // Porcupine's doubly linked list of call and return entries in history
@@ -241,6 +290,9 @@ struct KeySearch {
   StateSet states_after;
   uint32_t deadline = 0;
   std::vector<uint32_t> candidates;  // the operations that could have gone next
+  // Per operation, the one sent before it on its connection, which must
+  // take effect first (connection order); -1: none.
+  std::vector<int> waits_for;
 };
 
 // The search over the operations that may have taken effect, `checked`
@@ -290,6 +342,21 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     if (checked[op]->operation.MayBindUnique()) binders_left[mention[op]] += change;
   };
 
+  // Connection order: an operation can go next only once the one sent
+  // before it on its connection has (see `ready`).
+  result.waits_for.assign(n, -1);
+  if (options.connection_order) {
+    std::map<uint64_t, uint32_t> last_sent;  // connection -> its latest `ok` operation
+    for (uint32_t i = 0; i < n; ++i) {
+      const HistoryOperation& op = *checked[i];
+      if (op.completion != EventType::kOk || !op.connection) continue;
+      auto [it, first] = last_sent.emplace(*op.connection, i);
+      if (!first) {
+        result.waits_for[i] = static_cast<int>(it->second);
+        it->second = i;
+      }
+    }
+  }
   // Unknown outcomes are counted apart (NodeCache).
   std::vector<bool> observes_only(n);
   for (uint32_t i = 0; i < n; ++i) observes_only[i] = ObservesOnly(checked[i]->operation);
@@ -323,6 +390,11 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
     } else {
       consumed.Clear(rank[op]);
     }
+  };
+  // An operation waits only for an `ok` one, of known outcome.
+  const auto ready = [&](uint32_t op) {
+    const int before = result.waits_for[op];
+    return before < 0 || linearized.contains(rank[before]);
   };
   const StateSet root{KeyState{}};
   const StateSet* states = &root;  // the present node's: the root's or its cache entry's
@@ -360,7 +432,7 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   const auto find_forced = [&] {
     for (int at = entries.first(); at != -1 && entries[at].call; at = entries[at].next) {
       const uint32_t op = entries[at].op;
-      if (!observes_only[op]) continue;
+      if (!observes_only[op] || !ready(op)) continue;
       if (out_of_budget()) break;
       step(op);
       if (next == *states) return at;
@@ -379,6 +451,10 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   while (entries.first() != -1) {
     const Node& node = entries[entry];
     if (node.call) {
+      if (!forced && !ready(node.op)) {
+        entry = node.next;
+        continue;
+      }
       if (!forced) {
         if (out_of_budget()) {
           result.verdict = Verdict::kUnknown;
@@ -491,9 +567,17 @@ KeyFailure ExplainFailure(const std::string& key,
   failure.states_after = search.states_after;
   failure.deadline = checked_index[search.deadline];
   size_t could_go = 0;
+  const std::set<uint32_t> placed(search.longest_order.begin(), search.longest_order.end());
   for (uint32_t op : search.candidates) {
+    const int before = search.waits_for[op];
     std::string why =
-        WhyStuck(search.states_after, key_operations[checked_index[op]]->operation, options.model);
+        before >= 0 && !placed.contains(static_cast<uint32_t>(before))
+            ? "it waits for #" +
+                  std::to_string(key_operations[checked_index[before]]->invoke_event) +
+                  ", sent before it on connection " +
+                  std::to_string(*key_operations[checked_index[op]]->connection)
+            : WhyStuck(search.states_after, key_operations[checked_index[op]]->operation,
+                       options.model);
     if (why.empty()) {
       ++could_go;
       continue;
@@ -576,6 +660,7 @@ bool CollectOperations(const std::vector<HistoryEvent>& events,
       HistoryOperation op;
       op.invoke_event = i + 1;
       op.process = event.process;
+      op.connection = event.connection;
       op.key = event.key;
       op.invoke_time = event.time;
       std::string why;

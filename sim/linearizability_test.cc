@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "reference_recorder.h"
@@ -353,6 +354,79 @@ TEST(Linearizability, ReadsThatChangeNothingGoFirst) {
   EXPECT_LT(result.steps, 10'000u);
 }
 
+// Requests pipelined on one connection take effect in the order sent, and
+// only there.
+TEST(Linearizability, OrdersAConnectionsRequestsAsSent) {
+  const auto pipelined = [](std::optional<uint64_t> set_connection,
+                            std::optional<uint64_t> get_connection) {
+    std::vector<HistoryEvent> events{Call(1, "set", Fields().Value("a")), Call(2, "get"),
+                                     Ok(1, "set", "STORED"), Ok(2, "get", "MISS")};
+    events[0].connection = set_connection;
+    events[1].connection = get_connection;
+    return events;
+  };
+  // The get was sent after the set on the same connection: it cannot miss.
+  EXPECT_FALSE(Linearizable(pipelined(7, 7)));
+  CheckOptions unordered;
+  unordered.connection_order = false;
+  EXPECT_TRUE(Linearizable(pipelined(7, 7), unordered));
+  EXPECT_TRUE(Linearizable(pipelined(7, 8)));
+  EXPECT_TRUE(Linearizable(pipelined(std::nullopt, std::nullopt)));
+  EXPECT_TRUE(Linearizable(pipelined(7, std::nullopt)));
+  // A request of unknown outcome is not ordered: this set may have taken
+  // effect after the get, or never.
+  std::vector<HistoryEvent> lost = pipelined(7, 7);
+  lost[2] = Lost(EventType::kInfo, 1, "set");
+  EXPECT_TRUE(Linearizable(lost));
+
+  // An explanation names the wait: here the replace cannot go first (the key
+  // is absent), and the get must not.
+  std::vector<HistoryEvent> stuck{Call(1, "replace", Fields().Value("a")), Call(2, "get"),
+                                  Ok(2, "get", "MISS"), Ok(1, "replace", "STORED")};
+  stuck[0].connection = 7;
+  stuck[1].connection = 7;
+  const CheckResult result = Check(stuck);
+  ASSERT_EQ(result.failures.size(), 1u);
+  EXPECT_EQ(result.failures[0].stuck, (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(result.failures[0].stuck_reasons[1], "it waits for #1, sent before it on connection 7");
+}
+
+// Many clients pipelining on one key: without the order of each
+// connection, the search explores the subsets of the open writes; with it,
+// only each connection's prefixes.
+TEST(Linearizability, ConnectionOrderCutsThePipelinedSearch) {
+  constexpr int kConnections = 5;
+  constexpr int kDepth = 3;
+  const auto value = [](int connection, int depth) {
+    return "v" + std::to_string(connection) + "." + std::to_string(depth);
+  };
+  // Every write open at once, then a read of `seen`.
+  const auto history = [&](const std::string& seen) {
+    std::vector<HistoryEvent> events;
+    for (int c = 0; c < kConnections; ++c) {
+      for (int d = 0; d < kDepth; ++d) {
+        events.push_back(Call(kDepth * c + d, "set", Fields().Value(value(c, d))));
+        events.back().connection = c;
+      }
+    }
+    for (int p = 0; p < kConnections * kDepth; ++p) events.push_back(Ok(p, "set", "STORED"));
+    events.push_back(Get(seen, 99).first);
+    events.push_back(Get(seen, 99).second);
+    return events;
+  };
+  CheckOptions unordered = WithBudget(0);
+  unordered.connection_order = false;
+  // The first connection's last write went last.
+  const CheckResult ordered = Check(history(value(0, kDepth - 1)), WithBudget(0));
+  EXPECT_EQ(ordered.verdict, Verdict::kLinearizable);
+  const CheckResult without = Check(history(value(0, kDepth - 1)), unordered);
+  EXPECT_EQ(without.verdict, Verdict::kLinearizable);
+  EXPECT_LT(10 * ordered.steps, without.steps);
+  // A write its connection sent before another cannot go last.
+  EXPECT_EQ(Check(history(value(0, kDepth - 2)), WithBudget(0)).verdict, Verdict::kNotLinearizable);
+  EXPECT_EQ(Check(history(value(0, kDepth - 2)), unordered).verdict, Verdict::kLinearizable);
+}
+
 TEST(Linearizability, ReportsUnknownWhenTheBudgetRunsOut) {
   const auto history = Sequential({Set("a"), Get("a"), Set("b"), Get("b")});
   EXPECT_EQ(Check(history, WithBudget(3)).verdict, Verdict::kUnknown);
@@ -396,15 +470,51 @@ Workload GenerateWorkload() {
   return workload;
 }
 
-RC_GTEST_PROP(Linearizability, AcceptsWhatTheReferenceDid, ()) {
-  const Workload workload = GenerateWorkload();
-  const auto events = RecordedHistory(workload, *rc::gen::arbitrary<uint64_t>());
+void AssertLinearizable(const std::vector<HistoryEvent>& events) {
   std::vector<HistoryOperation> operations;
   std::string error;
   RC_ASSERT(CollectOperations(events, &operations, &error));
   const CheckResult result = CheckOperations(operations, CheckOptions{});
   if (!result.failures.empty()) RC_LOG() << result.failures[0].explanation;
   RC_ASSERT(result.verdict == Verdict::kLinearizable);
+}
+
+RC_GTEST_PROP(Linearizability, AcceptsWhatTheReferenceDid, ()) {
+  AssertLinearizable(RecordedHistory(GenerateWorkload(), *rc::gen::arbitrary<uint64_t>()));
+}
+
+// The same, with the operations spread over connections each of which sent
+// its operations in the order they ran (as a server runs a connection's
+// requests): the connection order holds, and the checker finds it.
+RC_GTEST_PROP(Linearizability, AcceptsWhatTheReferenceDidOnConnections, ()) {
+  const Workload workload = GenerateWorkload();
+  std::mt19937_64 random(*rc::gen::arbitrary<uint64_t>());
+  const RandomBelow below = [&random](uint64_t bound) { return random() % bound; };
+  const std::vector<SequentialOperation> ran = RunWorkload(workload, below);
+  std::vector<HistoryEvent> events = Interleave(ran, below);
+  // A process's j-th invoke in the history is its j-th operation run.
+  std::map<std::pair<uint64_t, size_t>, size_t> invoke_of;
+  std::map<uint64_t, size_t> seen;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].type == EventType::kInvoke)
+      invoke_of[{events[i].process, seen[events[i].process]++}] = i;
+  }
+  const uint64_t connections = *rc::gen::inRange<uint64_t>(1, 5);
+  std::map<uint64_t, int64_t> last_sent;  // connection -> its latest invoke time
+  uint64_t next_connection = connections;
+  seen.clear();
+  for (const SequentialOperation& op : ran) {
+    HistoryEvent& invoke = events[invoke_of[{op.invoke.process, seen[op.invoke.process]++}]];
+    uint64_t connection = below(connections);
+    // Sent before a later-run operation of that connection: a connection
+    // of its own.
+    if (last_sent.contains(connection) && invoke.time < last_sent[connection]) {
+      connection = next_connection++;
+    }
+    last_sent[connection] = invoke.time;
+    invoke.connection = connection;
+  }
+  AssertLinearizable(events);
 }
 
 RC_GTEST_PROP(Linearizability, RejectsAReadOfAValueNeverWritten, ()) {

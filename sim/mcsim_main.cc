@@ -39,6 +39,7 @@ int Usage(const char* why) {
             << "       mcsim replay TRACE\n"
             << "       mcsim shrink TRACE [--out FILE] [--id ID] [--budget N]\n"
             << "       mcsim check HISTORY [--html OUT] [--evictions|--no-evictions] [--budget N]\n"
+            << "                   [--no-connection-order]\n"
             << "injected bugs:";
   for (std::string_view name : ref::kInjectedBugNames) std::cerr << ' ' << name;
   std::cerr << '\n';

@@ -38,6 +38,7 @@ struct Pending {
 
 struct Client {
   std::unique_ptr<RealConnection> connection;
+  uint64_t connection_number = 0;  // the history's: a new one every connect
   int64_t skew_s = 0;
   int64_t next_send_ns = 0;
   std::deque<Pending> awaiting;  // replies expected, in request order
@@ -190,7 +191,7 @@ bool TargetRun::Connect(Client& client) {
   client.connection = RealConnection::Open(options_.host, options_.port, kConnectTimeout,
                                            &result_->connection_error);
   if (client.connection == nullptr) return false;
-  result_->connections++;
+  client.connection_number = result_->connections++;
   return true;
 }
 
@@ -225,7 +226,8 @@ void TargetRun::SendDue(Client& client, int64_t now) {
     for (size_t i = 0; i < processes; ++i) pending.processes.push_back(TakeProcess(client));
     if (options_.history != nullptr) {
       for (size_t i = 0; i < processes; ++i) {
-        RecordInvoke(*options_.history, pending.processes[i], now, pending.op, i);
+        RecordInvoke(*options_.history, pending.processes[i], now, pending.op, i,
+                     client.connection_number);
       }
     }
     std::string bytes;

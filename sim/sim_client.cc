@@ -82,7 +82,7 @@ void SimClient::SendOne() {
     for (size_t i = 0; i < processes; ++i) pending.processes.push_back(TakeProcess());
     for (size_t i = 0; i < processes; ++i) {
       RecordInvoke(*context_.history, pending.processes[i], context_.loop.now(),
-                   context_.feed.operation(id), i);
+                   context_.feed.operation(id), i, connection_);
     }
   }
   // The bytes are hashed where the server reads them; here the write.

@@ -68,7 +68,7 @@ void UdpClient::SendOne() {
   process_ = context_.next_process++;
   if (context_.history != nullptr) {
     RecordInvoke(*context_.history, process_, context_.loop.now(), context_.feed.operation(op_id_),
-                 0);
+                 0, std::nullopt);
   }
   context_.fingerprint.Record("udp-send", context_.loop.now(), op_id_, {});
   waiting_ = true;
@@ -79,7 +79,7 @@ void UdpClient::SendOne() {
       context_.history != nullptr) {
     second_run_process_ = context_.next_process++;
     RecordInvoke(*context_.history, second_run_process_, context_.loop.now(),
-                 context_.feed.operation(op_id_), 0);
+                 context_.feed.operation(op_id_), 0, std::nullopt);
   }
   // Long enough for the slowest datagram both ways.
   const SimTime timeout =
