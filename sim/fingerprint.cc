@@ -3,9 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "fingerprint_stripes.h"
 
 namespace mcspec::sim {
 namespace {
@@ -13,55 +11,6 @@ namespace {
 constexpr uint64_t Mix(uint64_t h, uint64_t word) {
   return FingerprintMix(h, word);
 }
-
-// Bytes from 32 on are read in stripes of 32 bytes: four little-endian
-// words, each added with the 32x32->64 product of its halves (after an xor
-// with its lane's key) into its own lane, as xxh3 accumulates; the lanes
-// have no dependency through a multiply, so the loop runs at the speed
-// bytes are read. The keys move on by an odd constant every stripe, so that
-// swapped stripes hash apart.
-constexpr uint64_t kLaneKeys[4] = {0xbe4ba423396cfeb8ull, 0x1cad21f72c81017cull,
-                                   0xdb979083e96dd4deull, 0x1f67b3b7a4a44072ull};
-constexpr uint64_t kKeyStep = 0x9e3779b97f4a7c15ull;
-
-#if defined(__SSE2__)
-// Two lanes per register; pmuludq multiplies the low halves of each lane.
-void AccumulateStripes(const char* data, size_t stripes, uint64_t lanes[4]) {
-  __m128i acc0 = _mm_set_epi64x(static_cast<int64_t>(lanes[1]), static_cast<int64_t>(lanes[0]));
-  __m128i acc1 = _mm_set_epi64x(static_cast<int64_t>(lanes[3]), static_cast<int64_t>(lanes[2]));
-  __m128i key0 =
-      _mm_set_epi64x(static_cast<int64_t>(kLaneKeys[1]), static_cast<int64_t>(kLaneKeys[0]));
-  __m128i key1 =
-      _mm_set_epi64x(static_cast<int64_t>(kLaneKeys[3]), static_cast<int64_t>(kLaneKeys[2]));
-  const __m128i step = _mm_set1_epi64x(static_cast<int64_t>(kKeyStep));
-  const auto accumulate = [](__m128i acc, __m128i words, __m128i key) {
-    const __m128i keyed = _mm_xor_si128(words, key);
-    const __m128i high_halves = _mm_shuffle_epi32(keyed, _MM_SHUFFLE(3, 3, 1, 1));
-    return _mm_add_epi64(acc, _mm_add_epi64(words, _mm_mul_epu32(keyed, high_halves)));
-  };
-  for (size_t s = 0; s < stripes; ++s, data += 32) {
-    acc0 = accumulate(acc0, _mm_loadu_si128(reinterpret_cast<const __m128i*>(data)), key0);
-    acc1 = accumulate(acc1, _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16)), key1);
-    key0 = _mm_add_epi64(key0, step);
-    key1 = _mm_add_epi64(key1, step);
-  }
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes), acc0);
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(lanes + 2), acc1);
-}
-#else
-void AccumulateStripes(const char* data, size_t stripes, uint64_t lanes[4]) {
-  uint64_t keys[4] = {kLaneKeys[0], kLaneKeys[1], kLaneKeys[2], kLaneKeys[3]};
-  for (size_t s = 0; s < stripes; ++s, data += 32) {
-    for (int lane = 0; lane < 4; ++lane) {
-      uint64_t word;
-      std::memcpy(&word, data + 8 * lane, 8);
-      const uint64_t keyed = word ^ keys[lane];
-      lanes[lane] += word + (keyed & 0xffffffffu) * (keyed >> 32);
-      keys[lane] += kKeyStep;
-    }
-  }
-}
-#endif
 
 // The last 1 to 7 bytes as a little-endian word, zero above: two loads
 // that may overlap (the bytes they share are the same), not a memcpy of a
@@ -86,7 +35,7 @@ uint64_t Fingerprint::HashSomeBytes(std::string_view bytes, uint64_t seed) {
   if (bytes.size() >= 32) {
     uint64_t lanes[4] = {h, h ^ 1, h ^ 2, h ^ 3};
     const size_t stripes = bytes.size() / 32;
-    AccumulateStripes(bytes.data(), stripes, lanes);
+    AccumulateStripes(FastestStripeAccumulator(), bytes.data(), stripes, lanes);
     i = 32 * stripes;
     for (uint64_t lane : lanes) h = Mix(h, lane);
   }
