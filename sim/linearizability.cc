@@ -451,11 +451,11 @@ KeySearch SearchKey(const std::vector<const HistoryOperation*>& checked,
   while (entries.first() != -1) {
     const Node& node = entries[entry];
     if (node.call) {
-      if (!forced && !ready(node.op)) {
-        entry = node.next;
-        continue;
-      }
       if (!forced) {
+        if (!ready(node.op)) {
+          entry = node.next;
+          continue;
+        }
         if (out_of_budget()) {
           result.verdict = Verdict::kUnknown;
           return result;
